@@ -1,0 +1,20 @@
+/// One conversation with the support assistant: messages in order, replies out.
+///
+/// The evaluation runner and the server talk to the assistant only through these two protocols, so they
+/// can be tested with recorded replies and wired to the real assistant in the CLI.
+public protocol AssistantSession: Sendable {
+    /// The assistant's reply to the customer's next message.
+    func respond(to message: String) async throws -> Reply
+}
+
+/// Opens assistant sessions.
+public protocol AssistantSessionFactory: Sendable {
+    /// A session for `conversationId` with `customer`. When `isolatedMemory` is true the session gets a
+    /// fresh memory holding only `customer.history` (evaluation); otherwise it uses the persistent memory.
+    func makeSession(
+        conversationId: String, customer: Conversation.Customer, isolatedMemory: Bool
+    ) async throws -> any AssistantSession
+
+    /// Fingerprints that identify what answers (embedder, classifier, settings), recorded with eval runs.
+    var fingerprints: [String: String] { get }
+}

@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+
+/// SHA-256 over a sequence of strings, each length-prefixed so that ("ab","c") and ("a","bc") differ.
+public struct ContentHasher {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    public mutating func combine(_ string: String) {
+        var utf8 = Array(string.utf8)
+        var length = UInt64(utf8.count).littleEndian
+        withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+        utf8.withUnsafeMutableBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    }
+
+    public mutating func combine(bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
+    }
+
+    /// Lower-case hex digest.
+    public func finalize() -> String {
+        hasher.finalize().hexString
+    }
+
+    /// Hex SHA-256 of one string.
+    public static func hash(_ string: String) -> String {
+        SHA256.hash(data: Data(string.utf8)).hexString
+    }
+
+    /// Hex SHA-256 of raw bytes.
+    public static func hash(_ data: Data) -> String {
+        SHA256.hash(data: data).hexString
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    var hexString: String {
+        var out = ""
+        out.reserveCapacity(64)
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        out = String(decoding: bytes, as: UTF8.self)
+        return out
+    }
+}
+
+extension SHA256.Digest {
+    var hexString: String { Array(self).hexString }
+}
+
+extension UUID {
+    /// The namespace under which supportkit derives chunk ids.
+    public static let supportKitChunks = UUID(uuidString: "6f1c2a52-3b8e-5d4e-9a61-2f0d7c9b8e11")!
+
+    /// A name-based UUID, version 5 (SHA-1), as RFC 9562 defines it.
+    public static func v5(namespace: UUID, name: String) -> UUID {
+        var input = withUnsafeBytes(of: namespace.uuid) { Array($0) }
+        input.append(contentsOf: name.utf8)
+        var bytes = Array(Insecure.SHA1.hash(data: input).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x50
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// What the assistant returns for one customer message.
+public struct Reply: Sendable, Hashable, Codable {
+    public var text: String
+    public var intent: String
+    /// Calibrated probability of `intent`.
+    public var confidence: Double
+    public var category: String?
+    public var categoryConfidence: Double
+    /// The documents cited in the answer, best first.
+    public var sources: [Source]
+    /// Every chunk retrieval returned, best first (what retrieval metrics score).
+    public var retrieved: [RetrievedChunk]
+    public var escalated: Bool
+    public var escalationReasons: [String]
+    public var ticket: Ticket?
+    /// Memory items recalled for this turn (past interactions, open issues, preferences).
+    public var memoryRecalled: [String]
+    /// Which classifier produced the intent, e.g. `logreg@1:9f2c…` or `llm:gpt-4o-mini (fallback: local)`.
+    public var classifier: String
+    /// Milliseconds per stage: classify, memory, retrieve, respond.
+    public var timings: StageTimings
+
+    public init(
+        text: String, intent: String, confidence: Double, category: String?, categoryConfidence: Double,
+        sources: [Source], retrieved: [RetrievedChunk], escalated: Bool, escalationReasons: [String],
+        ticket: Ticket?, memoryRecalled: [String], classifier: String, timings: StageTimings
+    ) {
+        self.text = text
+        self.intent = intent
+        self.confidence = confidence
+        self.category = category
+        self.categoryConfidence = categoryConfidence
+        self.sources = sources
+        self.retrieved = retrieved
+        self.escalated = escalated
+        self.escalationReasons = escalationReasons
+        self.ticket = ticket
+        self.memoryRecalled = memoryRecalled
+        self.classifier = classifier
+        self.timings = timings
+    }
+
+    /// A cited document.
+    public struct Source: Sendable, Hashable, Codable {
+        public var docId: String
+        public var title: String
+        public var link: String
+
+        public init(docId: String, title: String, link: String) {
+            self.docId = docId
+            self.title = title
+            self.link = link
+        }
+    }
+
+    /// Distinct document ids of `retrieved`, in rank order (a document ranks by its best chunk).
+    public var rankedDocIds: [String] {
+        var seen = Set<String>()
+        return retrieved.compactMap { seen.insert($0.docId).inserted ? $0.docId : nil }
+    }
+}
+
+/// One retrieved chunk with its score.
+public struct RetrievedChunk: Sendable, Hashable, Codable {
+    public var chunkId: UUID
+    public var docId: String
+    public var title: String
+    public var headingPath: String
+    public var score: Double
+
+    public init(chunkId: UUID, docId: String, title: String, headingPath: String, score: Double) {
+        self.chunkId = chunkId
+        self.docId = docId
+        self.title = title
+        self.headingPath = headingPath
+        self.score = score
+    }
+}
+
+/// Milliseconds spent per stage of a turn.
+public struct StageTimings: Sendable, Hashable, Codable {
+    public var classify: Double
+    public var memory: Double
+    public var retrieve: Double
+    public var respond: Double
+
+    public init(classify: Double = 0, memory: Double = 0, retrieve: Double = 0, respond: Double = 0) {
+        self.classify = classify
+        self.memory = memory
+        self.retrieve = retrieve
+        self.respond = respond
+    }
+
+    public var total: Double { classify + memory + retrieve + respond }
+}
+
+/// A hand-off to a person.
+public struct Ticket: Sendable, Hashable, Codable {
+    public enum Priority: String, Sendable, Codable, CaseIterable {
+        case low, normal, high, urgent
+    }
+
+    public var id: String
+    public var customerId: String
+    public var openedAt: Date
+    public var priority: Priority
+    public var reasons: [String]
+    public var summary: String
+    /// The conversation so far, oldest first, as `customer: …` / `assistant: …` lines.
+    public var transcript: [String]
+
+    public init(
+        id: String, customerId: String, openedAt: Date, priority: Priority, reasons: [String], summary: String,
+        transcript: [String]
+    ) {
+        self.id = id
+        self.customerId = customerId
+        self.openedAt = openedAt
+        self.priority = priority
+        self.reasons = reasons
+        self.summary = summary
+        self.transcript = transcript
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+
+/// A JSON-like payload value, lossless both ways with VectorAI DB's `Value` message.
+public enum PayloadValue: Sendable, Hashable, Codable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case double(Double)
+    case string(String)
+    case list([PayloadValue])
+    case object([String: PayloadValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
+        else if let value = try? container.decode(Double.self) { self = .double(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([PayloadValue].self) { self = .list(value) }
+        else { self = .object(try container.decode([String: PayloadValue].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .list(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    public var intValue: Int? {
+        switch self {
+        case .integer(let value): Int(value)
+        case .double(let value): Int(value)
+        default: nil
+        }
+    }
+
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    public var stringList: [String]? {
+        guard case .list(let values) = self else { return nil }
+        return values.compactMap(\.stringValue)
+    }
+}
+
+public typealias Payload = [String: PayloadValue]
+
+/// A stored vector with its payload.
+public struct Point: Sendable, Hashable {
+    public var id: UUID
+    public var vector: [Float]
+    public var payload: Payload
+
+    public init(id: UUID, vector: [Float], payload: Payload) {
+        self.id = id
+        self.vector = vector
+        self.payload = payload
+    }
+}
+
+/// A search hit.
+public struct ScoredPoint: Sendable, Hashable {
+    public var id: UUID
+    public var score: Float
+    public var payload: Payload
+
+    public init(id: UUID, score: Float, payload: Payload) {
+        self.id = id
+        self.score = score
+        self.payload = payload
+    }
+}
+
+/// A payload condition: the field equals one of the values (for list fields: contains one of them).
+public struct FieldMatch: Sendable, Hashable {
+    public var key: String
+    public var anyOf: [String]
+
+    public init(key: String, anyOf: [String]) {
+        self.key = key
+        self.anyOf = anyOf
+    }
+
+    public init(_ key: String, _ value: String) {
+        self.init(key: key, anyOf: [value])
+    }
+}
+
+/// Payload filter in VectorAI DB's shape: all `must`, at least one `should` (when any), no `mustNot`.
+public struct Filter: Sendable, Hashable {
+    public var must: [FieldMatch]
+    public var should: [FieldMatch]
+    public var mustNot: [FieldMatch]
+    /// Restricts to these point ids (`has_id`), when set.
+    public var ids: Set<UUID>?
+
+    public init(must: [FieldMatch] = [], should: [FieldMatch] = [], mustNot: [FieldMatch] = [], ids: Set<UUID>? = nil) {
+        self.must = must
+        self.should = should
+        self.mustNot = mustNot
+        self.ids = ids
+    }
+
+    /// Whether `payload` (of point `id`) passes this filter.
+    public func matches(id: UUID, payload: Payload) -> Bool {
+        if let ids, !ids.contains(id) { return false }
+        for condition in must where !condition.matches(payload) { return false }
+        for condition in mustNot where condition.matches(payload) { return false }
+        if !should.isEmpty, !should.contains(where: { $0.matches(payload) }) { return false }
+        return true
+    }
+}
+
+extension FieldMatch {
+    public func matches(_ payload: Payload) -> Bool {
+        guard let value = payload[key] else { return false }
+        switch value {
+        case .string(let string): return anyOf.contains(string)
+        case .list(let values): return values.contains { $0.stringValue.map(anyOf.contains) ?? false }
+        case .integer(let number): return anyOf.contains(String(number))
+        case .bool(let flag): return anyOf.contains(String(flag))
+        default: return false
+        }
+    }
+}
+
+/// How a collection compares vectors.
+public enum Distance: String, Sendable, Codable {
+    case cosine
+}
+
+/// A named set of points with one dimension and one embedding space.
+public struct CollectionSpec: Sendable, Hashable {
+    public var name: String
+    public var dimension: Int
+    public var distance: Distance
+    /// The embedder whose vectors the collection holds; searches with another are refused.
+    public var embedder: EmbedderFingerprint
+
+    public init(name: String, dimension: Int, distance: Distance = .cosine, embedder: EmbedderFingerprint) {
+        self.name = name
+        self.dimension = dimension
+        self.distance = distance
+        self.embedder = embedder
+    }
+}
+
+/// Storage for vectors with payloads: the embedded SQLite store, or VectorAI DB over gRPC.
+///
+/// The operations mirror VectorAI DB's Points and Collections services so that both stores behave alike.
+public protocol VectorStore: Sendable {
+    /// Creates the collection when missing; when it exists, checks its dimension and embedder and throws
+    /// `SupportKitError.embedderMismatch` when they differ.
+    func prepareCollection(_ spec: CollectionSpec) async throws
+    /// The collection's spec, or nil when it does not exist.
+    func collection(named name: String) async throws -> CollectionSpec?
+    /// Inserts or replaces points by id, atomically per call.
+    func upsert(_ points: [Point], into collection: String) async throws
+    /// The `limit` points most similar to `vector` (cosine, best first) that pass `filter`.
+    func search(_ vector: [Float], in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint]
+    /// Deletes the points that pass `filter`.
+    func delete(in collection: String, matching filter: Filter) async throws
+    /// Points passing `filter`, ordered by id, `limit` at a time; pass the returned offset to continue.
+    func scroll(
+        _ collection: String, filter: Filter?, offset: UUID?, limit: Int, withVectors: Bool
+    ) async throws -> (points: [Point], next: UUID?)
+    /// How many points pass `filter`.
+    func count(in collection: String, filter: Filter?) async throws -> Int
+}
+
+/// A store that can also rank by words (BM25), for hybrid retrieval.
+public protocol LexicalSearching: Sendable {
+    /// The `limit` best points for `query` by full-text rank, passing `filter`; higher score is better.
+    func lexicalSearch(_ query: String, in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint]
+}

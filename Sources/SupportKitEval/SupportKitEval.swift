@@ -1,0 +1,2 @@
+// The SupportKitEval module. Its types live in the other files of this folder.
+import SupportKit

@@ -1,0 +1,2 @@
+// The SupportKitIngest module. Its types live in the other files of this folder.
+import SupportKit
