@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "supportkit",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "supportkit", targets: ["supportkit"]),
         .library(name: "SupportKit", targets: ["SupportKit"]),
@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "SupportKitAssistant",
             dependencies: [
-                "SupportKit", "SupportKitEmbedding", "SupportKitStore", "Yams",
+                "SupportKit", "SupportKitEmbedding", "SupportKitStore", "Yams", "CBLAS",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

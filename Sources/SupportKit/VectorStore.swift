@@ -175,6 +175,8 @@ public protocol VectorStore: Sendable {
     /// Creates the collection when missing; when it exists, checks its dimension and embedder and throws
     /// `SupportKitError.embedderMismatch` when they differ.
     func prepareCollection(_ spec: CollectionSpec) async throws
+    /// Drops the collection and all its points; nothing happens when it does not exist.
+    func deleteCollection(_ name: String) async throws
     /// The collection's spec, or nil when it does not exist.
     func collection(named name: String) async throws -> CollectionSpec?
     /// Inserts or replaces points by id, atomically per call.

@@ -20,6 +20,10 @@ public actor InMemoryVectorStore: VectorStore {
         }
     }
 
+    public func deleteCollection(_ name: String) {
+        collections[name] = nil
+    }
+
     public func collection(named name: String) -> CollectionSpec? {
         collections[name]?.spec
     }

@@ -6,6 +6,8 @@ struct SupportKitCommand: AsyncParsableCommand {
         commandName: "supportkit",
         abstract: "Ingest support docs, run the support assistant, and evaluate it.",
         subcommands: [
+            IngestCommand.self,
+            SearchCommand.self,
         ]
     )
 }

@@ -1,0 +1,314 @@
+import Foundation
+import Logging
+import SupportKit
+import SupportKitParsing
+import SupportKitStore
+
+/// Syncs a vector-store collection with a folder of support documents.
+///
+/// Walk, parse, chunk, then plan against the manifest of the last ingest: documents added, changed,
+/// unchanged, deleted. Applying embeds only new or changed chunk texts (through the embedding cache),
+/// upserts them, and only then deletes stale chunks and updates the manifest, batch by batch. A crash at
+/// any point leaves the store holding, per document, either its old or its new chunks plus at most some
+/// not-yet-pruned stale ones, which the next run removes: no duplicate, no loss.
+public struct IngestPipeline: Sendable {
+    public struct Configuration: Sendable, Hashable {
+        public var parser: DocumentParser.Configuration
+        public var chunker: Chunker.Configuration
+        public var collection: String
+        /// Any bad document fails the run before anything is written.
+        public var strict: Bool
+        /// Plan only; change nothing.
+        public var dryRun: Bool
+        /// Points per upsert call (one transaction each).
+        public var batchSize: Int
+
+        public init(
+            parser: DocumentParser.Configuration = .init(), chunker: Chunker.Configuration = .init(),
+            collection: String = Collections.knowledge, strict: Bool = false, dryRun: Bool = false, batchSize: Int = 256
+        ) {
+            self.parser = parser
+            self.chunker = chunker
+            self.collection = collection
+            self.strict = strict
+            self.dryRun = dryRun
+            self.batchSize = batchSize
+        }
+    }
+
+    /// Progress callbacks: the phase name, items done, items in all.
+    public typealias Progress = @Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void
+
+    public let store: any VectorStore
+    public let manifest: IngestManifest
+    public let embedder: any Embedder
+    public let configuration: Configuration
+    public let logger: Logger
+    public let progress: Progress?
+
+    public init(
+        store: any VectorStore, manifest: IngestManifest, embedder: any Embedder, configuration: Configuration,
+        logger: Logger, progress: Progress? = nil
+    ) {
+        self.store = store
+        self.manifest = manifest
+        self.embedder = embedder
+        self.configuration = configuration
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// A document with its chunks, ready to plan.
+    struct PreparedDocument {
+        var document: Document
+        var docHash: String
+        var chunks: [Chunk]
+    }
+
+    /// Ingests `paths` (folders or files).
+    ///
+    /// - Returns: the summary; `errors` lists every document that could not be read (their previous chunks
+    ///   stay in the store).
+    /// - Throws: `SupportKitError` for store or embedder failures, and with `strict` when any document is bad.
+    public func run(paths: [URL]) async throws -> IngestSummary {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var summary = IngestSummary()
+        summary.dryRun = configuration.dryRun
+
+        // The collection must exist with this embedder; a manifest without its collection is stale.
+        let existing = try await store.collection(named: configuration.collection)
+        if let existing {
+            try existing.checkCompatible(with: collectionSpec)
+        }
+        var previous = try await manifest.entries()
+        var stamps = try await manifest.fileStamps()
+        if existing == nil, !previous.isEmpty || !stamps.isEmpty {
+            logger.notice("collection \(configuration.collection) is missing; re-ingesting everything")
+            if !configuration.dryRun { try await manifest.reset() }
+            previous = [:]
+            stamps = [:]
+        }
+
+        // Walk and parse.
+        let walker = CorpusWalker(paths: paths)
+        summary.errors = walker.errors
+        summary.files = walker.files.count
+        let parser = DocumentParser(configuration: configuration.parser)
+        let chunker = Chunker(configuration: configuration.chunker, tokenCounter: embedder.tokenCounter)
+        let settingsHash = self.settingsHash
+        let previousByPath = Dictionary(grouping: previous.values, by: \.sourcePath)
+
+        var prepared: [PreparedDocument] = []
+        var unchangedFromStamp = Set<String>()
+        var cleanFiles: [IngestManifest.FileStamp] = []
+        var failedPaths = Set<String>()
+        var seenPaths = Set<String>()
+        var idOwners: [String: String] = [:]
+        for (index, file) in walker.files.enumerated() {
+            progress?("parse", index, walker.files.count)
+            seenPaths.insert(file.relativePath)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file.url.path)
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            var data: Data?
+            if size >= 0, size <= configuration.parser.maxFileBytes {
+                data = try? Data(contentsOf: file.url, options: .mappedIfSafe)
+            }
+            var fileHash: String?
+            if let data {
+                var hasher = ContentHasher()
+                hasher.combine(settingsHash)
+                data.withUnsafeBytes { hasher.combine(bytes: $0) }
+                fileHash = hasher.finalize()
+                // Unchanged bytes under unchanged settings: the manifest already holds this file's documents.
+                if let stamp = stamps[file.relativePath], stamp.hash == fileHash, let owned = previousByPath[file.relativePath] {
+                    let ownedIDs = owned.map(\.docId)
+                    if ownedIDs.allSatisfy({ idOwners[$0] == nil }) {
+                        for id in ownedIDs {
+                            idOwners[id] = file.relativePath
+                            unchangedFromStamp.insert(id)
+                        }
+                        summary.filesSkipped += 1
+                        continue
+                    }
+                }
+            }
+            let result = data.map { parser.parse($0, relativePath: file.relativePath) }
+                ?? parser.parseFile(at: file.url, relativePath: file.relativePath)
+            summary.bytesParsed += result.byteCount
+            var fileErrors = result.errors
+            for document in result.documents {
+                if let owner = idOwners[document.id] {
+                    fileErrors.append(InputError(
+                        SourceLocation(path: file.relativePath, line: document.blocks.first?.lineStart ?? 1), field: "id",
+                        problem: "duplicate document id \"\(document.id)\", already used by \(owner)",
+                        remedy: "give one of the documents a different `id`"))
+                    continue
+                }
+                idOwners[document.id] = file.relativePath
+                prepared.append(PreparedDocument(document: document, docHash: document.contentHash, chunks: chunker.chunks(of: document)))
+            }
+            if fileErrors.isEmpty, let fileHash {
+                cleanFiles.append(IngestManifest.FileStamp(sourcePath: file.relativePath, size: size, modified: modified, hash: fileHash))
+            } else {
+                failedPaths.insert(file.relativePath)
+                summary.errors.append(contentsOf: fileErrors)
+                summary.documents.failed += max(1, fileErrors.count)
+            }
+        }
+        progress?("parse", walker.files.count, walker.files.count)
+
+        // Plan.
+        var toWrite: [(PreparedDocument, upserts: [Chunk], stale: Set<UUID>)] = []
+        for item in prepared {
+            let newChunks = Dictionary(item.chunks.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
+            guard let old = previous[item.document.id] else {
+                summary.documents.added += 1
+                summary.chunks.added += item.chunks.count
+                summary.plan["added", default: []].append(item.document.id)
+                toWrite.append((item, item.chunks, []))
+                continue
+            }
+            if old.docHash == item.docHash, old.chunks == newChunks {
+                summary.documents.unchanged += 1
+                summary.chunks.unchanged += item.chunks.count
+                continue
+            }
+            summary.documents.changed += 1
+            summary.plan["changed", default: []].append(item.document.id)
+            var upserts: [Chunk] = []
+            for chunk in item.chunks {
+                switch old.chunks[chunk.id] {
+                case nil: summary.chunks.added += 1; upserts.append(chunk)
+                case chunk.contentHash: summary.chunks.unchanged += 1
+                default: summary.chunks.changed += 1; upserts.append(chunk)
+                }
+            }
+            let stale = Set(old.chunks.keys).subtracting(newChunks.keys)
+            summary.chunks.deleted += stale.count
+            toWrite.append((item, upserts, stale))
+        }
+        summary.documents.unchanged += unchangedFromStamp.count
+        summary.chunks.unchanged += unchangedFromStamp.reduce(0) { $0 + (previous[$1]?.chunks.count ?? 0) }
+        // Deleted: documents whose file is gone, or whose file was read cleanly and no longer has them.
+        let presentIDs = Set(idOwners.keys)
+        let deleted = previous.values.filter { entry in
+            !presentIDs.contains(entry.docId) && !failedPaths.contains(entry.sourcePath)
+        }.map(\.docId).sorted()
+        summary.documents.deleted = deleted.count
+        summary.chunks.deleted += deleted.reduce(0) { $0 + (previous[$1]?.chunks.count ?? 0) }
+        summary.plan["deleted"] = deleted.isEmpty ? nil : deleted
+
+        if configuration.strict, !summary.errors.isEmpty {
+            summary.seconds = (clock.now - started).seconds
+            throw IngestError.strictFailure(summary)
+        }
+        if configuration.dryRun {
+            summary.seconds = (clock.now - started).seconds
+            return summary
+        }
+
+        // Apply: write first, delete after, record last.
+        if !toWrite.isEmpty || existing == nil {
+            try await store.prepareCollection(collectionSpec)
+        }
+        let totalChunks = toWrite.reduce(0) { $0 + $1.upserts.count }
+        var writtenChunks = 0
+        var batch: [(PreparedDocument, upserts: [Chunk], stale: Set<UUID>)] = []
+        var batchSize = 0
+        for item in toWrite {
+            batch.append(item)
+            batchSize += item.upserts.count
+            if batchSize >= configuration.batchSize {
+                try await apply(batch, summary: &summary)
+                writtenChunks += batchSize
+                progress?("embed+write", writtenChunks, totalChunks)
+                batch.removeAll()
+                batchSize = 0
+            }
+        }
+        if !batch.isEmpty {
+            try await apply(batch, summary: &summary)
+            writtenChunks += batchSize
+            progress?("embed+write", writtenChunks, totalChunks)
+        }
+        if !deleted.isEmpty {
+            for start in stride(from: 0, to: deleted.count, by: 500) {
+                let ids = Array(deleted[start..<min(start + 500, deleted.count)])
+                let count = try await store.count(in: configuration.collection, filter: Filter(must: [FieldMatch(key: ChunkKey.docId, anyOf: ids)]))
+                try await store.delete(in: configuration.collection, matching: Filter(must: [FieldMatch(key: ChunkKey.docId, anyOf: ids)]))
+                summary.removed += count
+                try await manifest.record([], removing: ids)
+            }
+        }
+        let removedPaths = stamps.keys.filter { !seenPaths.contains($0) || failedPaths.contains($0) }
+        try await manifest.recordFiles(cleanFiles.filter { stamps[$0.sourcePath] != $0 }, removing: removedPaths)
+        summary.seconds = (clock.now - started).seconds
+        return summary
+    }
+
+    private func apply(_ batch: [(PreparedDocument, upserts: [Chunk], stale: Set<UUID>)], summary: inout IngestSummary) async throws {
+        let chunks = batch.flatMap(\.upserts)
+        let counter = embedder as? CachingEmbedder
+        let before = await counter?.embeddedCount ?? 0
+        let vectors = try await embedder.embedAll(chunks.map(\.embeddingText))
+        let after = await counter?.embeddedCount ?? chunks.count
+        summary.embedded += after - before
+        let points = zip(chunks, vectors).map { Point(id: $0.id, vector: $1, payload: $0.payload) }
+        for start in stride(from: 0, to: points.count, by: max(1, configuration.batchSize)) {
+            try await store.upsert(Array(points[start..<min(start + configuration.batchSize, points.count)]), into: configuration.collection)
+        }
+        summary.written += points.count
+        // Stale chunks: what the manifest remembers, plus whatever an interrupted run left behind.
+        for (item, _, stale) in batch {
+            let keep = Set(item.chunks.map(\.id))
+            var leftovers = stale
+            var offset: UUID?
+            repeat {
+                let page = try await store.scroll(
+                    configuration.collection, filter: Filter(must: [FieldMatch(ChunkKey.docId, item.document.id)]),
+                    offset: offset, limit: 512, withVectors: false)
+                for point in page.points where !keep.contains(point.id) { leftovers.insert(point.id) }
+                offset = page.next
+            } while offset != nil
+            if !leftovers.isEmpty {
+                try await store.delete(in: configuration.collection, matching: Filter(ids: leftovers))
+                summary.removed += leftovers.count
+            }
+        }
+        try await manifest.record(batch.map { item, _, _ in
+            IngestManifest.Entry(
+                docId: item.document.id, sourcePath: item.document.sourcePath, docHash: item.docHash,
+                chunks: Dictionary(item.chunks.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first }))
+        }, removing: [])
+    }
+
+    var collectionSpec: CollectionSpec {
+        CollectionSpec(name: configuration.collection, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint)
+    }
+
+    /// Everything besides a file's bytes that decides its documents and chunks.
+    var settingsHash: String {
+        var hasher = ContentHasher()
+        hasher.combine("ingest-v1")
+        hasher.combine(configuration.parser.categories.names.joined(separator: ","))
+        hasher.combine("\(configuration.parser.maxFileBytes)")
+        hasher.combine("\(configuration.chunker.maxTokens)/\(configuration.chunker.overlapTokens)")
+        hasher.combine(embedder.fingerprint.description)
+        return hasher.finalize()
+    }
+}
+
+/// Ingest failures that carry the summary so far.
+public enum IngestError: Error, Sendable {
+    /// `--strict` and at least one bad document: nothing was written.
+    case strictFailure(IngestSummary)
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import SupportKit
+
+/// A source file's bytes, checked to be readable text, with fast offset-to-line lookup.
+struct SourceText {
+    let path: String
+    /// UTF-8 bytes without a byte-order mark.
+    let bytes: [UInt8]
+    /// Byte offset at which each line starts; `lineStarts[0] == 0`.
+    let lineStarts: [Int]
+
+    /// Validates `data` as UTF-8 text.
+    ///
+    /// - Throws: `InputError` for a binary file (a NUL byte) or invalid UTF-8, at the first bad byte.
+    init(path: String, data: Data) throws {
+        self.path = path
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 40 + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index] == 0x0A { starts.append(index + 1) }
+        }
+        self.lineStarts = starts
+        if let nul = bytes.firstIndex(of: 0) {
+            throw InputError(
+                location(of: nul), field: "file", problem: "binary content (a NUL byte), not a text document",
+                remedy: "remove the file from the corpus or export it as Markdown, HTML or JSON")
+        }
+        if let bad = Self.firstInvalidUTF8(bytes) {
+            throw InputError(
+                location(of: bad), field: "encoding", problem: "invalid UTF-8 byte 0x\(String(bytes[bad], radix: 16, uppercase: true))",
+                remedy: "re-save the file as UTF-8")
+        }
+    }
+
+    /// The 1-based line and column (in bytes) of a byte offset.
+    func location(of offset: Int) -> SourceLocation {
+        let line = lineIndex(of: offset)
+        return SourceLocation(path: path, line: line + 1, column: offset - lineStarts[line] + 1)
+    }
+
+    /// The 0-based line containing `offset`.
+    func lineIndex(of offset: Int) -> Int {
+        var low = 0, high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The offset of the first byte that breaks UTF-8 well-formedness, or nil.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                let byte = buffer[index]
+                if byte < 0x80 { index += 1; continue }
+                let length: Int
+                var minimum: UInt32
+                var scalar: UInt32
+                switch byte {
+                case 0xC2...0xDF: length = 2; scalar = UInt32(byte & 0x1F); minimum = 0x80
+                case 0xE0...0xEF: length = 3; scalar = UInt32(byte & 0x0F); minimum = 0x800
+                case 0xF0...0xF4: length = 4; scalar = UInt32(byte & 0x07); minimum = 0x10000
+                default: return index
+                }
+                guard index + length <= count else { return index }
+                for offset in 1..<length {
+                    let continuation = buffer[index + offset]
+                    guard continuation & 0xC0 == 0x80 else { return index }
+                    scalar = scalar << 6 | UInt32(continuation & 0x3F)
+                }
+                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index }
+                index += length
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import SupportKit
+
+/// Options every command that touches the store or the embedder shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Settings file (default: supportkit.yaml in the working directory, when present).")
+    var config: String = "supportkit.yaml"
+
+    @Option(name: .long, help: "Store URL: sqlite:PATH (default sqlite:.supportkit/store.sqlite) or vectorai://HOST:PORT.")
+    var store: String?
+
+    @Option(name: .long, help: "Embedder: minilm (default), lexical, or openai:MODEL.")
+    var embedder: String?
+
+    @Option(name: .long, help: "Folder of the local embedding model (default: found by `supportkit models path`).")
+    var modelDir: String?
+
+    @Flag(name: .long, help: "Print one JSON object on stdout instead of human output.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Log more detail on stderr.")
+    var verbose = false
+}
+
+/// Where the store lives, from `--store`, `supportkit.yaml` or the default.
+enum StoreLocation: Equatable {
+    case sqlite(path: String)
+    case vectorAI(host: String, port: Int)
+
+    static let defaultSQLitePath = ".supportkit/store.sqlite"
+
+    /// Parses `sqlite:PATH`, a bare path, or `vectorai://HOST[:PORT]`.
+    init(_ url: String?) throws {
+        guard let url, !url.isEmpty else {
+            self = .sqlite(path: Self.defaultSQLitePath)
+            return
+        }
+        if url.hasPrefix("vectorai://") {
+            let rest = url.dropFirst("vectorai://".count).split(separator: "/").first.map(String.init) ?? ""
+            let parts = rest.split(separator: ":")
+            guard let host = parts.first, !host.isEmpty else {
+                throw ValidationError("store URL \(url) names no host; write vectorai://HOST:PORT")
+            }
+            guard parts.count <= 2, let port = parts.count == 2 ? Int(parts[1]) : 50051, (1...65535).contains(port) else {
+                throw ValidationError("store URL \(url) has an invalid port; write vectorai://HOST:PORT")
+            }
+            self = .vectorAI(host: String(host), port: port)
+        } else if url.hasPrefix("sqlite:") {
+            let path = String(url.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw ValidationError("store URL \(url) names no file; write sqlite:PATH") }
+            self = .sqlite(path: path)
+        } else if url.contains("://") {
+            throw ValidationError("unknown store URL \(url); use sqlite:PATH or vectorai://HOST:PORT")
+        } else {
+            self = .sqlite(path: url)
+        }
+    }
+
+    /// The local SQLite file for state that stays on this machine (manifest, embedding cache).
+    var localStatePath: String {
+        switch self {
+        case .sqlite(let path): path
+        case .vectorAI: ".supportkit/state.sqlite"
+        }
+    }
+
+    /// The folder that holds local files beside the store (classifier, tickets).
+    var stateFolder: String {
+        let folder = (localStatePath as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SupportKit
+import SupportKitEmbedding
+import SupportKitStore
+
+/// Builds the live dependencies from options and settings. The only place that chooses implementations.
+struct Wiring {
+    let options: GlobalOptions
+    let settings: ProjectSettings
+    let location: StoreLocation
+    let logger: Logger
+
+    init(options: GlobalOptions) throws {
+        self.options = options
+        self.settings = try ProjectSettings.load(path: options.config)
+        self.location = try StoreLocation(options.store ?? ProcessInfo.processInfo.environment["SUPPORTKIT_STORE"] ?? settings.store)
+        var logger = Logger(label: "supportkit")
+        logger.logLevel = options.verbose ? .debug : .warning
+        self.logger = logger
+    }
+
+    var embedderName: String { options.embedder ?? settings.embedder ?? "minilm" }
+    var modelDir: String? { options.modelDir ?? settings.modelDir }
+
+    /// The local SQLite database (the store itself for sqlite:, the state file otherwise).
+    func localDatabase() throws -> StoreDatabase {
+        try StoreDatabase(path: location.localStatePath)
+    }
+
+    func makeStore(database: StoreDatabase) throws -> any VectorStore & LexicalSearching {
+        switch location {
+        case .sqlite:
+            return SQLiteVectorStore(database: database)
+        case .vectorAI(let host, let port):
+            throw SupportKitError(.unavailable, "vectorai://\(host):\(port): the VectorAI DB store is not part of this build yet; use sqlite:PATH")
+        }
+    }
+
+    /// The configured embedder without the cache.
+    func makeBaseEmbedder() throws -> any Embedder {
+        // TODO(wiring): switch to EmbedderFactory once the MiniLM work lands.
+        switch embedderName {
+        case "lexical": return LexicalEmbedder()
+        default: throw SupportKitError(.invalidInput, "embedder \(embedderName) is not available yet; use --embedder lexical")
+        }
+    }
+
+    /// The configured embedder behind the SQLite embedding cache.
+    func makeEmbedder(database: StoreDatabase) throws -> CachingEmbedder {
+        CachingEmbedder(base: try makeBaseEmbedder(), cache: SQLiteEmbeddingCache(database: database))
+    }
+}
+
+/// Runs a command body, turning errors into messages and exit codes (2 input, 3 infrastructure).
+func runReportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as SupportKitError {
+        Terminal.message("error: \(error.description)")
+        throw ExitCode(error.exitCode)
+    } catch let error as InputError {
+        Terminal.message("error: \(error.description)")
+        throw ExitCode(2)
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        Terminal.message("error: \(error)")
+        throw ExitCode(3)
+    }
+}
