@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitStoreTests",
-            dependencies: ["SupportKitStore", "SupportKitEmbedding", "SupportKitTesting"]
+            dependencies: ["SupportKitStore", "SupportKitTesting"]
         ),
         .testTarget(
             name: "SupportKitIngestTests",

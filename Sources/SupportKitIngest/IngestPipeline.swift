@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import SupportKit
 import SupportKitParsing
@@ -260,6 +261,7 @@ public struct IngestPipeline: Sendable {
             try await store.upsert(Array(points[start..<min(start + configuration.batchSize, points.count)]), into: configuration.collection)
         }
         summary.written += points.count
+        FaultInjection.afterUpsert()
         // Stale chunks: what the manifest remembers, plus whatever an interrupted run left behind.
         for (item, _, stale) in batch {
             let keep = Set(item.chunks.map(\.id))
@@ -310,5 +312,24 @@ extension Duration {
     var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
+
+/// Crash testing: `SUPPORTKIT_FAULT=kill-after-upserts:N` makes the process SIGKILL itself right after its
+/// N-th batch upsert, before stale chunks are pruned and the manifest is updated: the worst moment to die.
+enum FaultInjection {
+    private static let limit: Int? = {
+        guard let value = ProcessInfo.processInfo.environment["SUPPORTKIT_FAULT"], value.hasPrefix("kill-after-upserts:") else { return nil }
+        return Int(value.dropFirst("kill-after-upserts:".count))
+    }()
+    private static let counter = Mutex(0)
+
+    static func afterUpsert() {
+        guard let limit else { return }
+        let count = counter.withLock { value in
+            value += 1
+            return value
+        }
+        if count >= limit { kill(getpid(), SIGKILL) }
     }
 }

@@ -1,0 +1,186 @@
+import Foundation
+import Logging
+import SupportKit
+import SupportKitEmbedding
+import SupportKitParsing
+import SupportKitStore
+import SupportKitTesting
+import Testing
+@testable import SupportKitIngest
+
+/// A corpus folder, a store file and a pipeline over them, with the lexical embedder.
+struct IngestHarness {
+    let corpus: TemporaryDirectory
+    let storePath: String
+
+    init() throws {
+        corpus = try TemporaryDirectory(prefix: "supportkit-corpus")
+        storePath = corpus.url.deletingLastPathComponent().appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+    }
+
+    func run(strict: Bool = false, dryRun: Bool = false) async throws -> IngestSummary {
+        let database = try StoreDatabase(path: storePath)
+        let pipeline = IngestPipeline(
+            store: SQLiteVectorStore(database: database),
+            manifest: IngestManifest(database: database, collection: Collections.knowledge),
+            embedder: CachingEmbedder(base: LexicalEmbedder(dimension: 64), cache: SQLiteEmbeddingCache(database: database)),
+            configuration: .init(chunker: .init(maxTokens: 80, overlapTokens: 10), strict: strict, dryRun: dryRun, batchSize: 8),
+            logger: Logger(label: "test"))
+        return try await pipeline.run(paths: [corpus.url])
+    }
+
+    /// Every stored point as (id, payload hash, vector) for whole-store comparisons.
+    func snapshot() async throws -> [String: String] {
+        let store = try SQLiteVectorStore(path: storePath)
+        var result: [String: String] = [:]
+        var offset: UUID?
+        repeat {
+            let page = try await store.scroll(Collections.knowledge, filter: nil, offset: offset, limit: 500, withVectors: true)
+            for point in page.points {
+                let payload = String(decoding: try JSONEncoder.sorted.encode(point.payload), as: UTF8.self)
+                result[point.id.uuidString] = ContentHasher.hash(payload + point.vector.map { String($0) }.joined(separator: ","))
+            }
+            offset = page.next
+        } while offset != nil
+        return result
+    }
+
+    func remove() {
+        corpus.remove()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+    }
+
+    static func article(_ title: String, sections: Int = 3, extra: String = "") -> String {
+        var text = "---\ntitle: \(title)\ntags: [test]\n---\nIntro for \(title).\n"
+        for section in 1...sections {
+            text += "\n## Section \(section)\n\(title) section \(section) explains step \(section) in detail.\n"
+        }
+        return text + extra
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+}
+
+@Suite struct IngestPipelineTests {
+    @Test func syncAddsChangesAndDeletesExactlyWhatChanged() async throws {
+        let harness = try IngestHarness()
+        defer { harness.remove() }
+        try harness.corpus.write(IngestHarness.article("Refunds"), to: "billing/refunds.md")
+        try harness.corpus.write(IngestHarness.article("Shipping"), to: "orders/shipping.md")
+        try harness.corpus.write(IngestHarness.article("Password"), to: "account/password.md")
+        let first = try await harness.run()
+        #expect(first.documents.added == 3)
+        #expect(first.chunks.added == 12)
+        #expect(first.embedded == 12)
+
+        // Edit one section, delete one document, add one.
+        let edited = IngestHarness.article("Refunds").replacingOccurrences(of: "Refunds section 2 explains step 2 in detail.", with: "Refunds now take longer at some banks.")
+        try harness.corpus.write(edited, to: "billing/refunds.md")
+        try FileManager.default.removeItem(at: harness.corpus.url.appendingPathComponent("orders/shipping.md"))
+        try harness.corpus.write(IngestHarness.article("Gift cards", sections: 1), to: "billing/gift-cards.md")
+        let plan = try await harness.run(dryRun: true)
+        #expect(plan.plan["changed"] == ["billing/refunds"])
+        #expect(plan.plan["deleted"] == ["orders/shipping"])
+        #expect(plan.plan["added"] == ["billing/gift-cards"])
+        #expect(plan.written == 0)
+        let second = try await harness.run()
+        #expect(second.documents.added == 1)
+        #expect(second.documents.changed == 1)
+        #expect(second.documents.unchanged == 1)
+        #expect(second.documents.deleted == 1)
+        #expect(second.chunks.changed == 1)
+        #expect(second.chunks.added == 2)
+        #expect(second.chunks.deleted == 4)
+        #expect(second.embedded == 3)
+        #expect(second.written == 3)
+        #expect(second.removed == 4)
+        let store = try SQLiteVectorStore(path: harness.storePath)
+        #expect(try await store.count(in: Collections.knowledge, filter: Filter(must: [FieldMatch(ChunkKey.docId, "orders/shipping")])) == 0)
+        #expect(try await store.count(in: Collections.knowledge, filter: nil) == 10)
+    }
+
+    @Test func unchangedCorpusEmbedsNothingAndWritesNothing() async throws {
+        let harness = try IngestHarness()
+        defer { harness.remove() }
+        for index in 0..<20 { try harness.corpus.write(IngestHarness.article("Article \(index)"), to: "orders/a\(index).md") }
+        _ = try await harness.run()
+        let before = try await harness.snapshot()
+        let again = try await harness.run()
+        #expect(again.isNoOp)
+        #expect(again.embedded == 0)
+        #expect(again.documents.unchanged == 20)
+        #expect(again.filesSkipped == 20)
+        #expect(try await harness.snapshot() == before)
+        // A touched file with the same bytes is still unchanged.
+        try harness.corpus.write(IngestHarness.article("Article 3"), to: "orders/a3.md")
+        #expect(try await harness.run().isNoOp)
+    }
+
+    @Test func brokenFilesAreReportedAndGoodOnesIngested() async throws {
+        let harness = try IngestHarness()
+        defer { harness.remove() }
+        try harness.corpus.write(IngestHarness.article("Good one"), to: "billing/good.md")
+        try harness.corpus.write("<html><head><title>Good page</title><meta name=category content=orders></head><body><main><p>Fine.</p></main></body></html>", to: "orders/good.html")
+        try harness.corpus.write("[{\"title\": \"Fine\", \"content\": \"ok\"}, {\"title\": \"Broken\" \"content\": 1}]", to: "orders/broken.json")
+        try harness.corpus.write("<html><head><meta name=category content=orders></head><body><nav>Only navigation</nav></body>", to: "orders/malformed.html")
+        try harness.corpus.write("---\ntitle: [oops\ncategory: billing\n---\nBody\n", to: "billing/bad-front-matter.md")
+        try harness.corpus.write("---\ntitle: Refund\ncategory: refunds\n---\nBody\n", to: "billing/unknown-category.md")
+        var latin1 = Data("---\ntitle: Caf".utf8); latin1.append(0xE9); latin1.append(Data("\n---\nBody\n".utf8))
+        try harness.corpus.write(latin1, to: "billing/latin1.md")
+        try harness.corpus.write(Data([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x08]), to: "account/archive.md")
+        let big = harness.corpus.url.appendingPathComponent("account/huge.md")
+        FileManager.default.createFile(atPath: big.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: big)
+        try handle.truncate(atOffset: 50 * 1_048_576)
+        try handle.close()
+
+        let summary = try await harness.run()
+        let failedPaths = Set(summary.errors.map(\.location.path))
+        #expect(failedPaths == ["orders/broken.json", "orders/malformed.html", "billing/bad-front-matter.md",
+                                "billing/unknown-category.md", "billing/latin1.md", "account/archive.md", "account/huge.md"])
+        #expect(summary.documents.added == 2)
+    }
+
+    @Test func strictModeWritesNothingWhenAnyDocumentIsBad() async throws {
+        let harness = try IngestHarness()
+        defer { harness.remove() }
+        try harness.corpus.write(IngestHarness.article("Good one"), to: "billing/good.md")
+        try harness.corpus.write("---\ntitle: Refund\ncategory: refunds\n---\nBody\n", to: "billing/unknown-category.md")
+        await #expect(throws: IngestError.self) { _ = try await harness.run(strict: true) }
+        let store = try SQLiteVectorStore(path: harness.storePath)
+        #expect(try await store.collection(named: Collections.knowledge) == nil)
+    }
+
+    @Test func aDocumentThatBreaksKeepsItsPreviousChunks() async throws {
+        let harness = try IngestHarness()
+        defer { harness.remove() }
+        try harness.corpus.write(IngestHarness.article("Refunds"), to: "billing/refunds.md")
+        _ = try await harness.run()
+        let before = try await harness.snapshot()
+        try harness.corpus.write("---\ntitle: Refunds\ncategory: nope\n---\nBroken now.\n", to: "billing/refunds.md")
+        let summary = try await harness.run()
+        #expect(summary.errors.count == 1)
+        #expect(summary.documents.deleted == 0)
+        #expect(try await harness.snapshot() == before)
+    }
+
+    @Test func symlinksOutOfTheRootAreNotFollowed() async throws {
+        let harness = try IngestHarness()
+        defer { harness.remove() }
+        let outside = try TemporaryDirectory(prefix: "outside")
+        defer { outside.remove() }
+        try outside.write(IngestHarness.article("Secret"), to: "secret.md")
+        try harness.corpus.write(IngestHarness.article("Inside"), to: "billing/inside.md")
+        try FileManager.default.createSymbolicLink(at: harness.corpus.url.appendingPathComponent("billing/secret.md"),
+                                                   withDestinationURL: outside.url.appendingPathComponent("secret.md"))
+        let summary = try await harness.run()
+        #expect(summary.documents.added == 1)
+        #expect(summary.errors.map(\.location.path) == ["billing/secret.md"])
+    }
+}
