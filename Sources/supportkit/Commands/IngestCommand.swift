@@ -87,6 +87,9 @@ struct IngestReport: Encodable {
     var removed: Int
     var dry_run: Bool
     var seconds: Double
+    var files: Int
+    var files_unchanged: Int
+    var bytes_parsed: Int
     var plan: [String: [String]]
     var errors: [ErrorItem]
 
@@ -99,6 +102,9 @@ struct IngestReport: Encodable {
         removed = summary.removed
         dry_run = summary.dryRun
         seconds = (summary.seconds * 1000).rounded() / 1000
+        files = summary.files
+        files_unchanged = summary.filesSkipped
+        bytes_parsed = summary.bytesParsed
         plan = summary.plan
         errors = summary.errors.map {
             ErrorItem(path: $0.location.path, line: $0.location.line, column: $0.location.column, message: "\($0.field): \($0.problem); \($0.remedy)")
