@@ -10,13 +10,13 @@ command -v cmark >/dev/null || { echo "installing cmark and libxml2-utils for th
 swift build -c release --product supportkit >/dev/null
 bin=.build/release/supportkit
 
-python3 scripts/bench/gen_corpus.py "$work/md" --format md --docs 12000 --seed 1
-python3 scripts/bench/gen_corpus.py "$work/html" --format html --docs 9000 --seed 2
+python3 scripts/bench/gen_corpus.py "$work/md" --format md --docs 7000 --seed 1
+python3 scripts/bench/gen_corpus.py "$work/html" --format html --docs 7000 --seed 2
 python3 scripts/bench/gen_corpus.py "$work/sync" --format both --docs 10000 --seed 3
 
 throughput() {  # folder -> MB/s of `ingest --dry-run` (walk, read, hash, parse, chunk, plan; no embedding)
   "$bin" ingest "$1" --dry-run --json --embedder lexical --store "sqlite:$work/$(basename "$1").sqlite" \
-    | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"bytes_parsed\"]/1048576/r[\"seconds\"]:.1f} {r[\"bytes_parsed\"]/1048576:.1f} {r[\"seconds\"]:.2f} {r[\"documents\"][\"added\"]}")'
+    | python3 -c 'import json,sys; r=json.load(sys.stdin); mb=r["bytes_parsed"]/1048576; print("%.1f %.1f %.2f %d" % (mb/r["seconds"], mb, r["seconds"], r["documents"]["added"]))'
 }
 reference() {  # command over every file -> MB/s
   local folder=$1; shift

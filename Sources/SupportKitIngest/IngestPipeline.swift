@@ -64,51 +64,99 @@ public struct IngestPipeline: Sendable {
         var document: Document
         var docHash: String
         var chunks: [Chunk]
+
+        var chunkHashes: [UUID: String] {
+            Dictionary(chunks.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// What the last ingest left: the collection (if any), its manifest and file stamps.
+    struct PreviousState {
+        var collectionExists: Bool
+        var entries: [String: IngestManifest.Entry]
+        var stamps: [String: IngestManifest.FileStamp]
+    }
+
+    /// The corpus as read now.
+    struct CorpusSnapshot {
+        /// Documents parsed in this run (their file changed, or had no stamp).
+        var prepared: [PreparedDocument] = []
+        /// Ids of documents whose file bytes matched the last ingest and were not parsed again.
+        var unchangedByStamp = Set<String>()
+        /// Stamps of files that parsed without any error.
+        var cleanFiles: [IngestManifest.FileStamp] = []
+        /// Files with at least one error: their documents keep what the store has.
+        var failedPaths = Set<String>()
+        var seenPaths = Set<String>()
+        /// Which file each document id came from, to catch duplicate ids.
+        var owners: [String: String] = [:]
+    }
+
+    /// One document's write: chunks to upsert and chunk ids known to be stale.
+    struct DocumentWrite {
+        var item: PreparedDocument
+        var upserts: [Chunk]
+        var stale: Set<UUID>
     }
 
     /// Ingests `paths` (folders or files).
     ///
     /// - Returns: the summary; `errors` lists every document that could not be read (their previous chunks
     ///   stay in the store).
-    /// - Throws: `SupportKitError` for store or embedder failures, and with `strict` when any document is bad.
+    /// - Throws: `SupportKitError` for store or embedder failures; `IngestError.strictFailure` with `strict`
+    ///   when any document is bad (nothing written).
     public func run(paths: [URL]) async throws -> IngestSummary {
         let clock = ContinuousClock()
         let started = clock.now
         var summary = IngestSummary()
         summary.dryRun = configuration.dryRun
 
-        // The collection must exist with this embedder; a manifest without its collection is stale.
+        let previous = try await loadPreviousState()
+        let corpus = read(paths, previous: previous, summary: &summary)
+        let (writes, deleted) = plan(corpus, previous: previous, summary: &summary)
+
+        if configuration.strict, !summary.errors.isEmpty {
+            summary.seconds = (clock.now - started).seconds
+            throw IngestError.strictFailure(summary)
+        }
+        if !configuration.dryRun {
+            try await apply(writes, deleted: deleted, corpus: corpus, previous: previous, summary: &summary)
+        }
+        summary.seconds = (clock.now - started).seconds
+        return summary
+    }
+
+    /// Checks the collection against this embedder and loads the manifest; a manifest whose collection is
+    /// gone is stale and ignored.
+    private func loadPreviousState() async throws -> PreviousState {
         let existing = try await store.collection(named: configuration.collection)
         if let existing {
             try existing.checkCompatible(with: collectionSpec)
         }
-        var previous = try await manifest.entries()
-        var stamps = try await manifest.fileStamps()
-        if existing == nil, !previous.isEmpty || !stamps.isEmpty {
+        var state = PreviousState(collectionExists: existing != nil, entries: try await manifest.entries(), stamps: try await manifest.fileStamps())
+        if existing == nil, !state.entries.isEmpty || !state.stamps.isEmpty {
             logger.notice("collection \(configuration.collection) is missing; re-ingesting everything")
             if !configuration.dryRun { try await manifest.reset() }
-            previous = [:]
-            stamps = [:]
+            state.entries = [:]
+            state.stamps = [:]
         }
+        return state
+    }
 
-        // Walk and parse.
+    /// Walks, reads and parses the corpus; files whose bytes (and settings) are unchanged are not parsed.
+    private func read(_ paths: [URL], previous: PreviousState, summary: inout IngestSummary) -> CorpusSnapshot {
         let walker = CorpusWalker(paths: paths)
         summary.errors = walker.errors
         summary.files = walker.files.count
         let parser = DocumentParser(configuration: configuration.parser)
         let chunker = Chunker(configuration: configuration.chunker, tokenCounter: embedder.tokenCounter)
         let settingsHash = self.settingsHash
-        let previousByPath = Dictionary(grouping: previous.values, by: \.sourcePath)
+        let previousByPath = Dictionary(grouping: previous.entries.values, by: \.sourcePath)
+        var corpus = CorpusSnapshot()
 
-        var prepared: [PreparedDocument] = []
-        var unchangedFromStamp = Set<String>()
-        var cleanFiles: [IngestManifest.FileStamp] = []
-        var failedPaths = Set<String>()
-        var seenPaths = Set<String>()
-        var idOwners: [String: String] = [:]
         for (index, file) in walker.files.enumerated() {
             progress?("parse", index, walker.files.count)
-            seenPaths.insert(file.relativePath)
+            corpus.seenPaths.insert(file.relativePath)
             let attributes = try? FileManager.default.attributesOfItem(atPath: file.url.path)
             let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
@@ -123,52 +171,55 @@ public struct IngestPipeline: Sendable {
                 data.withUnsafeBytes { hasher.combine(bytes: $0) }
                 fileHash = hasher.finalize()
                 // Unchanged bytes under unchanged settings: the manifest already holds this file's documents.
-                if let stamp = stamps[file.relativePath], stamp.hash == fileHash, let owned = previousByPath[file.relativePath] {
-                    let ownedIDs = owned.map(\.docId)
-                    if ownedIDs.allSatisfy({ idOwners[$0] == nil }) {
-                        for id in ownedIDs {
-                            idOwners[id] = file.relativePath
-                            unchangedFromStamp.insert(id)
-                        }
-                        summary.filesSkipped += 1
-                        continue
+                if let stamp = previous.stamps[file.relativePath], stamp.hash == fileHash,
+                   let owned = previousByPath[file.relativePath]?.map(\.docId),
+                   owned.allSatisfy({ corpus.owners[$0] == nil }) {
+                    for id in owned {
+                        corpus.owners[id] = file.relativePath
+                        corpus.unchangedByStamp.insert(id)
                     }
+                    summary.filesSkipped += 1
+                    continue
                 }
             }
+            // Oversized or unreadable files go through `parseFile`, which words the error.
             let result = data.map { parser.parse($0, relativePath: file.relativePath) }
                 ?? parser.parseFile(at: file.url, relativePath: file.relativePath)
             summary.bytesParsed += result.byteCount
             var fileErrors = result.errors
             for document in result.documents {
-                if let owner = idOwners[document.id] {
+                if let owner = corpus.owners[document.id] {
                     fileErrors.append(InputError(
                         SourceLocation(path: file.relativePath, line: document.blocks.first?.lineStart ?? 1), field: "id",
                         problem: "duplicate document id \"\(document.id)\", already used by \(owner)",
                         remedy: "give one of the documents a different `id`"))
                     continue
                 }
-                idOwners[document.id] = file.relativePath
-                prepared.append(PreparedDocument(document: document, docHash: document.contentHash, chunks: chunker.chunks(of: document)))
+                corpus.owners[document.id] = file.relativePath
+                corpus.prepared.append(PreparedDocument(document: document, docHash: document.contentHash, chunks: chunker.chunks(of: document)))
             }
             if fileErrors.isEmpty, let fileHash {
-                cleanFiles.append(IngestManifest.FileStamp(sourcePath: file.relativePath, size: size, modified: modified, hash: fileHash))
+                corpus.cleanFiles.append(IngestManifest.FileStamp(sourcePath: file.relativePath, size: size, modified: modified, hash: fileHash))
             } else {
-                failedPaths.insert(file.relativePath)
+                corpus.failedPaths.insert(file.relativePath)
                 summary.errors.append(contentsOf: fileErrors)
                 summary.documents.failed += max(1, fileErrors.count)
             }
         }
         progress?("parse", walker.files.count, walker.files.count)
+        return corpus
+    }
 
-        // Plan.
-        var toWrite: [(PreparedDocument, upserts: [Chunk], stale: Set<UUID>)] = []
-        for item in prepared {
-            let newChunks = Dictionary(item.chunks.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
-            guard let old = previous[item.document.id] else {
+    /// Compares the corpus with the manifest: what to write per document, and which documents to delete.
+    private func plan(_ corpus: CorpusSnapshot, previous: PreviousState, summary: inout IngestSummary) -> (writes: [DocumentWrite], deleted: [String]) {
+        var writes: [DocumentWrite] = []
+        for item in corpus.prepared {
+            let newChunks = item.chunkHashes
+            guard let old = previous.entries[item.document.id] else {
                 summary.documents.added += 1
                 summary.chunks.added += item.chunks.count
                 summary.plan["added", default: []].append(item.document.id)
-                toWrite.append((item, item.chunks, []))
+                writes.append(DocumentWrite(item: item, upserts: item.chunks, stale: []))
                 continue
             }
             if old.docHash == item.docHash, old.chunks == newChunks {
@@ -188,68 +239,54 @@ public struct IngestPipeline: Sendable {
             }
             let stale = Set(old.chunks.keys).subtracting(newChunks.keys)
             summary.chunks.deleted += stale.count
-            toWrite.append((item, upserts, stale))
+            writes.append(DocumentWrite(item: item, upserts: upserts, stale: stale))
         }
-        summary.documents.unchanged += unchangedFromStamp.count
-        summary.chunks.unchanged += unchangedFromStamp.reduce(0) { $0 + (previous[$1]?.chunks.count ?? 0) }
+        summary.documents.unchanged += corpus.unchangedByStamp.count
+        summary.chunks.unchanged += corpus.unchangedByStamp.reduce(0) { $0 + (previous.entries[$1]?.chunks.count ?? 0) }
         // Deleted: documents whose file is gone, or whose file was read cleanly and no longer has them.
-        let presentIDs = Set(idOwners.keys)
-        let deleted = previous.values.filter { entry in
-            !presentIDs.contains(entry.docId) && !failedPaths.contains(entry.sourcePath)
-        }.map(\.docId).sorted()
+        let deleted = previous.entries.values
+            .filter { corpus.owners[$0.docId] == nil && !corpus.failedPaths.contains($0.sourcePath) }
+            .map(\.docId).sorted()
         summary.documents.deleted = deleted.count
-        summary.chunks.deleted += deleted.reduce(0) { $0 + (previous[$1]?.chunks.count ?? 0) }
-        summary.plan["deleted"] = deleted.isEmpty ? nil : deleted
-
-        if configuration.strict, !summary.errors.isEmpty {
-            summary.seconds = (clock.now - started).seconds
-            throw IngestError.strictFailure(summary)
-        }
-        if configuration.dryRun {
-            summary.seconds = (clock.now - started).seconds
-            return summary
-        }
-
-        // Apply: write first, delete after, record last.
-        if !toWrite.isEmpty || existing == nil {
-            try await store.prepareCollection(collectionSpec)
-        }
-        let totalChunks = toWrite.reduce(0) { $0 + $1.upserts.count }
-        var writtenChunks = 0
-        var batch: [(PreparedDocument, upserts: [Chunk], stale: Set<UUID>)] = []
-        var batchSize = 0
-        for item in toWrite {
-            batch.append(item)
-            batchSize += item.upserts.count
-            if batchSize >= configuration.batchSize {
-                try await apply(batch, summary: &summary)
-                writtenChunks += batchSize
-                progress?("embed+write", writtenChunks, totalChunks)
-                batch.removeAll()
-                batchSize = 0
-            }
-        }
-        if !batch.isEmpty {
-            try await apply(batch, summary: &summary)
-            writtenChunks += batchSize
-            progress?("embed+write", writtenChunks, totalChunks)
-        }
-        if !deleted.isEmpty {
-            for start in stride(from: 0, to: deleted.count, by: 500) {
-                let ids = Array(deleted[start..<min(start + 500, deleted.count)])
-                let count = try await store.count(in: configuration.collection, filter: Filter(must: [FieldMatch(key: ChunkKey.docId, anyOf: ids)]))
-                try await store.delete(in: configuration.collection, matching: Filter(must: [FieldMatch(key: ChunkKey.docId, anyOf: ids)]))
-                summary.removed += count
-                try await manifest.record([], removing: ids)
-            }
-        }
-        let removedPaths = stamps.keys.filter { !seenPaths.contains($0) || failedPaths.contains($0) }
-        try await manifest.recordFiles(cleanFiles.filter { stamps[$0.sourcePath] != $0 }, removing: removedPaths)
-        summary.seconds = (clock.now - started).seconds
-        return summary
+        summary.chunks.deleted += deleted.reduce(0) { $0 + (previous.entries[$1]?.chunks.count ?? 0) }
+        if !deleted.isEmpty { summary.plan["deleted"] = deleted }
+        return (writes, deleted)
     }
 
-    private func apply(_ batch: [(PreparedDocument, upserts: [Chunk], stale: Set<UUID>)], summary: inout IngestSummary) async throws {
+    /// Writes first, deletes after, records last, batch by batch.
+    private func apply(
+        _ writes: [DocumentWrite], deleted: [String], corpus: CorpusSnapshot, previous: PreviousState, summary: inout IngestSummary
+    ) async throws {
+        if !writes.isEmpty || !previous.collectionExists {
+            try await store.prepareCollection(collectionSpec)
+        }
+        let totalChunks = writes.reduce(0) { $0 + $1.upserts.count }
+        var writtenChunks = 0
+        var batch: [DocumentWrite] = []
+        var batchChunks = 0
+        for write in writes {
+            batch.append(write)
+            batchChunks += write.upserts.count
+            if batchChunks >= configuration.batchSize || write.item.document.id == writes.last?.item.document.id {
+                try await apply(batch, summary: &summary)
+                writtenChunks += batchChunks
+                progress?("embed+write", writtenChunks, totalChunks)
+                batch.removeAll()
+                batchChunks = 0
+            }
+        }
+        for start in stride(from: 0, to: deleted.count, by: 500) {
+            let ids = Array(deleted[start..<min(start + 500, deleted.count)])
+            let filter = Filter(must: [FieldMatch(key: ChunkKey.docId, anyOf: ids)])
+            summary.removed += try await store.count(in: configuration.collection, filter: filter)
+            try await store.delete(in: configuration.collection, matching: filter)
+            try await manifest.record([], removing: ids)
+        }
+        let removedPaths = previous.stamps.keys.filter { !corpus.seenPaths.contains($0) || corpus.failedPaths.contains($0) }
+        try await manifest.recordFiles(corpus.cleanFiles.filter { previous.stamps[$0.sourcePath] != $0 }, removing: removedPaths)
+    }
+
+    private func apply(_ batch: [DocumentWrite], summary: inout IngestSummary) async throws {
         let chunks = batch.flatMap(\.upserts)
         let counter = embedder as? CachingEmbedder
         let before = await counter?.embeddedCount ?? 0
@@ -263,9 +300,10 @@ public struct IngestPipeline: Sendable {
         summary.written += points.count
         FaultInjection.afterUpsert()
         // Stale chunks: what the manifest remembers, plus whatever an interrupted run left behind.
-        for (item, _, stale) in batch {
+        for write in batch {
+            let item = write.item
             let keep = Set(item.chunks.map(\.id))
-            var leftovers = stale
+            var leftovers = write.stale
             var offset: UUID?
             repeat {
                 let page = try await store.scroll(
@@ -279,10 +317,10 @@ public struct IngestPipeline: Sendable {
                 summary.removed += leftovers.count
             }
         }
-        try await manifest.record(batch.map { item, _, _ in
+        try await manifest.record(batch.map { write in
             IngestManifest.Entry(
-                docId: item.document.id, sourcePath: item.document.sourcePath, docHash: item.docHash,
-                chunks: Dictionary(item.chunks.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first }))
+                docId: write.item.document.id, sourcePath: write.item.document.sourcePath, docHash: write.item.docHash,
+                chunks: write.item.chunkHashes)
         }, removing: [])
     }
 

@@ -77,8 +77,8 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
                 ON CONFLICT (collection, id) DO UPDATE SET doc_id = excluded.doc_id, category = excluded.category,
                     vector = excluded.vector, payload = excluded.payload
                 """)
-            let deleteText = try db.makeStatement(sql: "DELETE FROM points_fts WHERE collection = ? AND point_id = ?")
-            let insertText = try db.makeStatement(sql: "INSERT INTO points_fts (text, collection, point_id) VALUES (?, ?, ?)")
+            let deleteText = try db.makeStatement(sql: "DELETE FROM points_fts WHERE rowid = ?")
+            let insertText = try db.makeStatement(sql: "INSERT INTO points_fts (rowid, text, collection, point_id) VALUES (?, ?, ?, ?)")
             for (point, payload) in rows {
                 try spec.checkDimension(of: point.vector)
                 let id = point.id.uuidString
@@ -86,13 +86,28 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
                     collection, id, point.payload[ChunkKey.docId]?.stringValue, point.payload[ChunkKey.category]?.stringValue,
                     point.vector.blob, payload,
                 ])
-                try deleteText.execute(arguments: [collection, id])
+                let textRow = Self.textRowID(collection, id)
+                try deleteText.execute(arguments: [textRow])
                 if let text = Self.searchableText(point.payload) {
-                    try insertText.execute(arguments: [text, collection, id])
+                    try insertText.execute(arguments: [textRow, text, collection, id])
                 }
             }
             try self.bumpRevision(collection, db)
         }
+    }
+
+    /// The full-text row of a point: a 63-bit hash of (collection, id), so that replacing or deleting a
+    /// point's text is a rowid lookup rather than a scan of the FTS table.
+    static func textRowID(_ collection: String, _ id: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in collection.utf8 + [0x1F] + id.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        hash ^= hash >> 33
+        hash &*= 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        return Int64(bitPattern: hash & 0x7FFF_FFFF_FFFF_FFFF)
     }
 
     /// The text full-text search indexes: title, heading path and body.
@@ -108,10 +123,10 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             let ids = try self.matchingIDs(collection, filter, db)
             guard !ids.isEmpty else { return }
             let deletePoint = try db.makeStatement(sql: "DELETE FROM points WHERE collection = ? AND id = ?")
-            let deleteText = try db.makeStatement(sql: "DELETE FROM points_fts WHERE collection = ? AND point_id = ?")
+            let deleteText = try db.makeStatement(sql: "DELETE FROM points_fts WHERE rowid = ?")
             for id in ids {
                 try deletePoint.execute(arguments: [collection, id])
-                try deleteText.execute(arguments: [collection, id])
+                try deleteText.execute(arguments: [Self.textRowID(collection, id)])
             }
             try self.bumpRevision(collection, db)
         }
@@ -128,6 +143,11 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         for condition in filter.must where condition.key == ChunkKey.docId || condition.key == ChunkKey.category {
             sql += " AND \(condition.key) IN (\(databaseQuestionMarks(count: condition.anyOf.count)))"
             arguments += StatementArguments(condition.anyOf)
+        }
+        if let ids = filter.ids {
+            guard !ids.isEmpty else { return [] }
+            sql += " AND id IN (\(databaseQuestionMarks(count: ids.count)))"
+            arguments += StatementArguments(ids.map(\.uuidString))
         }
         let decoder = JSONDecoder()
         var ids: [String] = []
