@@ -102,12 +102,13 @@ public struct Chunker: Sendable {
             case .list:
                 // Top-level items with their nested lines.
                 var item = ""
-                for line in block.text.split(separator: "\n", omittingEmptySubsequences: false) {
-                    if !line.hasPrefix(" "), !item.isEmpty {
+                for line in block.text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                    if line.first != 0x20, !item.isEmpty {
                         units.append(contentsOf: splitIfNeeded(item, block, budget: budget))
                         item = ""
                     }
-                    item += item.isEmpty ? String(line) : "\n" + line
+                    if !item.isEmpty { item += "\n" }
+                    item += Substring(line)
                 }
                 if !item.isEmpty { units.append(contentsOf: splitIfNeeded(item, block, budget: budget)) }
             case .paragraph, .quote, .heading:
@@ -148,29 +149,38 @@ public struct Chunker: Sendable {
         return units
     }
 
-    /// Sentences: split after `.`, `?`, `!` (or their CJK forms) followed by a space, and at line breaks.
+    /// Sentences: split after `.`, `?`, `!` followed by a space, after the CJK full stop, question and
+    /// exclamation marks, and at line breaks. Works on UTF-8 bytes: this runs over every long paragraph.
     static func sentences(in text: String) -> [String] {
         var sentences: [String] = []
-        var current = ""
-        var previous: Character = " "
-        for character in text {
-            if character == "\n" {
-                if !current.trimmingCharacters(in: .whitespaces).isEmpty { sentences.append(current.trimmingCharacters(in: .whitespaces)) }
-                current = ""
-            } else if character == " ", previous == "." || previous == "?" || previous == "!" {
-                sentences.append(current)
-                current = ""
-            } else if character == "。" || character == "？" || character == "！" {
-                current.append(character)
-                sentences.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-            previous = character
+        let bytes = Array(text.utf8)
+        var start = 0
+        func emit(_ end: Int) {
+            var low = start, high = end
+            while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 { low += 1 }
+            while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 { high -= 1 }
+            if low < high { sentences.append(String(decoding: bytes[low..<high], as: UTF8.self)) }
         }
-        if !current.trimmingCharacters(in: .whitespaces).isEmpty { sentences.append(current.trimmingCharacters(in: .whitespaces)) }
-        return sentences.filter { !$0.isEmpty }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                emit(index)
+                start = index + 1
+            } else if byte == 0x20, index > start, bytes[index - 1] == 0x2E || bytes[index - 1] == 0x3F || bytes[index - 1] == 0x21 {
+                emit(index)
+                start = index + 1
+            } else if index + 2 < bytes.count,
+                      (byte == 0xE3 && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x82)
+                        || (byte == 0xEF && bytes[index + 1] == 0xBC && (bytes[index + 2] == 0x9F || bytes[index + 2] == 0x81)) {
+                emit(index + 3)
+                start = index + 3
+                index += 2
+            }
+            index += 1
+        }
+        emit(bytes.count)
+        return sentences
     }
 
     // MARK: - Packing

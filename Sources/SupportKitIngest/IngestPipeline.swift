@@ -61,12 +61,17 @@ public struct IngestPipeline: Sendable {
 
     /// A document with its chunks, ready to plan.
     struct PreparedDocument {
-        var document: Document
-        var docHash: String
-        var chunks: [Chunk]
+        let document: Document
+        let docHash: String
+        let chunks: [Chunk]
+        /// Content hash per chunk id, computed once.
+        let chunkHashes: [UUID: String]
 
-        var chunkHashes: [UUID: String] {
-            Dictionary(chunks.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
+        init(document: Document, chunks: [Chunk]) {
+            self.document = document
+            self.docHash = document.contentHash
+            self.chunks = chunks
+            self.chunkHashes = Dictionary(chunks.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -157,12 +162,18 @@ public struct IngestPipeline: Sendable {
         for (index, file) in walker.files.enumerated() {
             progress?("parse", index, walker.files.count)
             corpus.seenPaths.insert(file.relativePath)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: file.url.path)
-            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
-            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            var info = stat()
+            let hasInfo = stat(file.url.path, &info) == 0
+            let size = hasInfo ? Int(info.st_size) : -1
+            #if canImport(Darwin)
+            let stamp = info.st_mtimespec
+            #else
+            let stamp = info.st_mtim
+            #endif
+            let modified = hasInfo ? Double(stamp.tv_sec) + Double(stamp.tv_nsec) / 1e9 : 0
             var data: Data?
             if size >= 0, size <= configuration.parser.maxFileBytes {
-                data = try? Data(contentsOf: file.url, options: .mappedIfSafe)
+                data = try? Data(contentsOf: file.url)
             }
             var fileHash: String?
             if let data {
@@ -196,7 +207,7 @@ public struct IngestPipeline: Sendable {
                     continue
                 }
                 corpus.owners[document.id] = file.relativePath
-                corpus.prepared.append(PreparedDocument(document: document, docHash: document.contentHash, chunks: chunker.chunks(of: document)))
+                corpus.prepared.append(PreparedDocument(document: document, chunks: chunker.chunks(of: document)))
             }
             if fileErrors.isEmpty, let fileHash {
                 corpus.cleanFiles.append(IngestManifest.FileStamp(sourcePath: file.relativePath, size: size, modified: modified, hash: fileHash))
@@ -233,7 +244,7 @@ public struct IngestPipeline: Sendable {
             for chunk in item.chunks {
                 switch old.chunks[chunk.id] {
                 case nil: summary.chunks.added += 1; upserts.append(chunk)
-                case chunk.contentHash: summary.chunks.unchanged += 1
+                case newChunks[chunk.id]: summary.chunks.unchanged += 1
                 default: summary.chunks.changed += 1; upserts.append(chunk)
                 }
             }

@@ -68,10 +68,10 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     var isElement: Bool { pointee.type == XML_ELEMENT_NODE }
     var isText: Bool { pointee.type == XML_TEXT_NODE || pointee.type == XML_CDATA_SECTION_NODE }
 
-    /// Lower-case element name.
+    /// The element name; libxml2's HTML parser already lower-cases it.
     var elementName: String {
         guard let name = pointee.name else { return "" }
-        return String(cString: name).lowercased()
+        return String(cString: name)
     }
 
     func attribute(_ name: String) -> String? {

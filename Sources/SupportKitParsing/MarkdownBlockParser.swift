@@ -318,7 +318,10 @@ struct MarkdownBlockParser {
         var inCode = false
         while cursor <= end {
             if cursor == end || (bytes[cursor] == 0x7C && !inCode && (cursor == start || bytes[cursor - 1] != 0x5C)) {
-                cells.append(MarkdownInline.render(bytes, cellStart..<cursor).trimmingCharacters(in: .whitespaces))
+                var low = cellStart, high = cursor
+                while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 { low += 1 }
+                while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 { high -= 1 }
+                cells.append(MarkdownInline.render(bytes, low..<high))
                 cellStart = cursor + 1
             } else if bytes[cursor] == 0x60 {
                 inCode.toggle()

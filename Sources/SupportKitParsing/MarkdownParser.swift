@@ -78,7 +78,7 @@ struct FrontMatter {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            node = try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch let error as YamlError {
             let (mark, problem) = error.markAndProblem
             throw InputError(location(mark), field: "front matter", problem: "invalid YAML: \(problem)",

@@ -73,7 +73,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         try await database.pool.write { db in
             let spec = try self.requireSpec(collection, db)
             let insert = try db.makeStatement(sql: """
-                INSERT INTO points (collection, id, doc_id, category, vector, payload) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO points (collection, id, doc_id, category, payload, vector) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (collection, id) DO UPDATE SET doc_id = excluded.doc_id, category = excluded.category,
                     vector = excluded.vector, payload = excluded.payload
                 """)
@@ -84,7 +84,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
                 let id = point.id.uuidString
                 try insert.execute(arguments: [
                     collection, id, point.payload[ChunkKey.docId]?.stringValue, point.payload[ChunkKey.category]?.stringValue,
-                    point.vector.blob, payload,
+                    payload, point.vector.blob,
                 ])
                 let textRow = Self.textRowID(collection, id)
                 try deleteText.execute(arguments: [textRow])
@@ -179,7 +179,10 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             let decoder = JSONDecoder()
             var points: [Point] = []
             var next: UUID?
-            var sql = "SELECT id, payload\(withVectors ? ", vector" : "") FROM points WHERE collection = ?"
+            // With a document filter, say which index to use: ORDER BY id alone would tempt the planner into
+            // walking the whole collection in key order, once per document during an ingest.
+            let byDocument = filter?.must.contains { $0.key == ChunkKey.docId } ?? false
+            var sql = "SELECT id, payload\(withVectors ? ", vector" : "") FROM points \(byDocument ? "INDEXED BY points_doc " : "")WHERE collection = ?"
             var arguments: StatementArguments = [collection]
             if let offset {
                 sql += " AND id >= ?"

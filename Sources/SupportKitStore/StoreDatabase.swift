@@ -21,7 +21,11 @@ public final class StoreDatabase: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in
+                // WAL + NORMAL is crash-safe (a crash loses at most the last transactions, never consistency).
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // Reads through a memory map instead of a pread per page: vectors span several pages each.
+                try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+                try db.execute(sql: "PRAGMA cache_size = -65536")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
@@ -48,8 +52,9 @@ public final class StoreDatabase: Sendable {
                     id TEXT NOT NULL,
                     doc_id TEXT,
                     category TEXT,
-                    vector BLOB NOT NULL,
+                    -- payload before vector: reading a payload never walks the vector's overflow pages
                     payload TEXT NOT NULL,
+                    vector BLOB NOT NULL,
                     PRIMARY KEY (collection, id)
                 ) WITHOUT ROWID;
                 CREATE INDEX points_doc ON points(collection, doc_id);

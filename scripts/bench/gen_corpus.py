@@ -26,11 +26,14 @@ def paragraph(rng):
     return " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
 
 
+SECTIONS = (3, 6)
+
+
 def markdown(rng, index, category):
     lines = ["---", f"title: Synthetic article {index}", f"category: {category}",
              f"tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]", f"url: https://help.example/{category}/a{index}", "---", "",
              paragraph(rng), ""]
-    for section in range(rng.randint(3, 6)):
+    for section in range(rng.randint(*SECTIONS)):
         lines += [f"## Section {section} about {rng.choice(WORDS)}", "", paragraph(rng), ""]
         lines += [f"{step}. {sentence(rng)} See [details](https://help.example/x{step})." for step in range(1, rng.randint(3, 7))]
         lines += ["", "| Option | Time | Cost |", "| --- | --- | --- |"]
@@ -49,7 +52,7 @@ def html(rng, index, category):
              '<header><a href="/">Help</a><form action="/search"><input name="q"></form></header>',
              '<nav class="nav"><a href="/account">Account</a> &rsaquo; <a href="/orders">Orders</a></nav><main><article>',
              f"<h1>Synthetic page {index}</h1><p>{paragraph(rng)}</p>"]
-    for section in range(rng.randint(3, 6)):
+    for section in range(rng.randint(*SECTIONS)):
         parts.append(f"<h2>Section {section} &amp; {rng.choice(WORDS)}</h2><p>{paragraph(rng)}</p><ol>")
         parts += [f"<li>{sentence(rng)} <a href='/x'>more</a></li>" for _ in range(rng.randint(2, 6))]
         parts.append("</ol><table><thead><tr><th>Option</th><th>Time</th><th>Cost</th></tr></thead><tbody>")
@@ -66,8 +69,12 @@ def main():
     parser.add_argument("--format", choices=["md", "html", "both"], default="md")
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--small", action="store_true", help="short articles (about 1.5 KB) for sync benchmarks")
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    global SECTIONS
+    if args.small:
+        SECTIONS = (1, 1)
     total = 0
     for index in range(args.docs):
         category = CATEGORIES[index % 3]
