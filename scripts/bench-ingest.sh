@@ -12,7 +12,7 @@ bin=.build/release/supportkit
 
 python3 scripts/bench/gen_corpus.py "$work/md" --format md --docs 7000 --seed 1
 python3 scripts/bench/gen_corpus.py "$work/html" --format html --docs 7000 --seed 2
-python3 scripts/bench/gen_corpus.py "$work/sync" --format both --docs 10000 --seed 3
+python3 scripts/bench/gen_corpus.py "$work/sync" --format both --docs 10000 --seed 3 --small
 
 throughput() {  # folder -> MB/s of `ingest --dry-run` (walk, read, hash, parse, chunk, plan; no embedding)
   "$bin" ingest "$1" --dry-run --json --embedder lexical --store "sqlite:$work/$(basename "$1").sqlite" \
