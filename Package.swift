@@ -77,6 +77,12 @@ let package = Package(
             name: "SupportKitTesting",
             dependencies: ["SupportKit"]
         ),
+        // Evaluation benchmark (scripts/bench-eval.sh): the runner, metrics and report on a generated suite.
+        .executableTarget(
+            name: "EvalBenchmark",
+            dependencies: ["SupportKit", "SupportKitEval", "SupportKitReport"],
+            path: "Benchmarks/EvalBenchmark"
+        ),
         .executableTarget(
             name: "supportkit",
             dependencies: [

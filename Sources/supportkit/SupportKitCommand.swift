@@ -6,8 +6,15 @@ struct SupportKitCommand: AsyncParsableCommand {
         commandName: "supportkit",
         abstract: "Ingest support docs, run the support assistant, and evaluate it.",
         subcommands: [
+            DemoCommand.self,
             IngestCommand.self,
             SearchCommand.self,
+            EvalCommand.self,
+            RunsCommand.self,
+            TrainCommand.self,
+            AskCommand.self,
+            ChatCommand.self,
+            TicketsCommand.self,
         ]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SupportKit
+import SupportKitAssistant
 import SupportKitEmbedding
 import SupportKitStore
 
@@ -40,16 +41,26 @@ struct Wiring {
 
     /// The configured embedder without the cache.
     func makeBaseEmbedder() throws -> any Embedder {
-        // TODO(wiring): switch to EmbedderFactory once the MiniLM work lands.
-        switch embedderName {
-        case "lexical": return LexicalEmbedder()
-        default: throw SupportKitError(.invalidInput, "embedder \(embedderName) is not available yet; use --embedder lexical")
-        }
+        try EmbedderFactory.make(name: embedderName, modelDirectory: modelDir, logger: logger)
     }
 
     /// The configured embedder behind the SQLite embedding cache.
     func makeEmbedder(database: StoreDatabase) throws -> CachingEmbedder {
         CachingEmbedder(base: try makeBaseEmbedder(), cache: SQLiteEmbeddingCache(database: database))
+    }
+}
+
+extension Wiring {
+    /// The assistant as evaluation replays it: isolated sessions, with the classifier's labels and training
+    /// texts for suite validation.
+    func makeEvalAssistant(database: StoreDatabase, store: any VectorStore) async throws -> EvalAssistant {
+        let configuration = try assistantConfiguration()
+        let assistant = try await SupportAssistant.makeLive(
+            store: store, embedder: try makeEmbedder(database: database), configuration: configuration,
+            paths: assistantPaths(configuration), logger: logger)
+        return EvalAssistant(
+            factory: try SupportAssistantFactory(assistant: assistant),
+            intents: assistant.classifier.intentLabels, trainingExamples: assistant.classifier.trainingTexts)
     }
 }
 

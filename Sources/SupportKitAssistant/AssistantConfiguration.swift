@@ -1,0 +1,386 @@
+import Foundation
+import SupportKit
+
+/// Every setting of the support assistant: the `assistant:` section of `supportkit.yaml`.
+///
+/// Each field has a default chosen by measurement on `corpora/` (see `docs/assistant.md`), so an empty
+/// section, or none at all, gives a working assistant. Keys are snake_case in YAML; a key this type does not
+/// know is an error (a typo would otherwise silently keep the default).
+public struct AssistantConfiguration: Sendable, Hashable, Codable {
+    /// How messages are classified into intents and categories.
+    public var classifier: Classifier
+    /// How the knowledge base is searched.
+    public var retrieval: Retrieval
+    /// What customer memory keeps and recalls.
+    public var memory: Memory
+    /// When the assistant hands a conversation to a person.
+    public var escalation: Escalation
+    /// How answers are written.
+    public var responder: Responder
+    /// The OpenAI-compatible service used by the `llm` classifier and responder.
+    public var llm: LLM
+    /// Where tickets are kept.
+    public var tickets: Tickets
+
+    /// An assistant configuration; every part defaults.
+    public init(
+        classifier: Classifier = Classifier(), retrieval: Retrieval = Retrieval(), memory: Memory = Memory(),
+        escalation: Escalation = Escalation(), responder: Responder = Responder(), llm: LLM = LLM(),
+        tickets: Tickets = Tickets()
+    ) {
+        self.classifier = classifier
+        self.retrieval = retrieval
+        self.memory = memory
+        self.escalation = escalation
+        self.responder = responder
+        self.llm = llm
+        self.tickets = tickets
+    }
+
+    /// Classifier settings.
+    public struct Classifier: Sendable, Hashable, Codable {
+        /// `local` (logistic regression on embeddings, the default) or `llm` (chat model, local fallback).
+        public var kind: String
+        /// The trained local classifier, relative to the working directory.
+        public var path: String
+        /// The chat model for `kind: llm`.
+        public var model: String
+        /// L2 regularization strength of the logistic regression.
+        public var l2: Double
+        /// Folds of the stratified cross-validation run by `supportkit train`.
+        public var folds: Int
+        /// Classes with fewer training examples than this are reported by `train`.
+        public var minExamplesPerClass: Int
+        /// L-BFGS iteration cap per fit.
+        public var maxIterations: Int
+        /// Hashed word and word-pair buckets appended to the embedding (0 turns them off).
+        public var hashedWords: Int
+        /// Weight of the word block relative to the unit-length embedding.
+        public var wordWeight: Double
+        /// Word-block weight for the category head (0: embedding only).
+        public var categoryWordWeight: Double
+
+        /// Classifier settings; every value defaults.
+        public init(
+            kind: String = "local", path: String = ".supportkit/classifier.json", model: String = "gpt-4o-mini",
+            l2: Double = 1e-5, folds: Int = 5, minExamplesPerClass: Int = 8, maxIterations: Int = 200,
+            hashedWords: Int = 2048, wordWeight: Double = 1, categoryWordWeight: Double = 0
+        ) {
+            self.categoryWordWeight = categoryWordWeight
+            self.hashedWords = hashedWords
+            self.wordWeight = wordWeight
+            self.kind = kind
+            self.path = path
+            self.model = model
+            self.l2 = l2
+            self.folds = folds
+            self.minExamplesPerClass = minExamplesPerClass
+            self.maxIterations = maxIterations
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case kind, path, model, l2, folds
+            case minExamplesPerClass = "min_examples_per_class"
+            case maxIterations = "max_iterations"
+            case hashedWords = "hashed_words"
+            case wordWeight = "word_weight"
+            case categoryWordWeight = "category_word_weight"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Classifier()
+            kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? d.kind
+            path = try c.decodeIfPresent(String.self, forKey: .path) ?? d.path
+            model = try c.decodeIfPresent(String.self, forKey: .model) ?? d.model
+            l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
+            folds = try c.decodeIfPresent(Int.self, forKey: .folds) ?? d.folds
+            minExamplesPerClass = try c.decodeIfPresent(Int.self, forKey: .minExamplesPerClass) ?? d.minExamplesPerClass
+            maxIterations = try c.decodeIfPresent(Int.self, forKey: .maxIterations) ?? d.maxIterations
+            hashedWords = try c.decodeIfPresent(Int.self, forKey: .hashedWords) ?? d.hashedWords
+            wordWeight = try c.decodeIfPresent(Double.self, forKey: .wordWeight) ?? d.wordWeight
+            categoryWordWeight = try c.decodeIfPresent(Double.self, forKey: .categoryWordWeight) ?? d.categoryWordWeight
+        }
+    }
+
+    /// Retrieval settings.
+    public struct Retrieval: Sendable, Hashable, Codable {
+        /// Chunks returned per message.
+        public var k: Int
+        /// The category filter is applied only when the category's probability is at least this.
+        public var categoryFilterThreshold: Double
+        /// Fuse dense search with the store's BM25 ranking (when the store supports it).
+        public var hybrid: Bool
+        /// The reciprocal rank fusion constant.
+        public var rrfK: Int
+        /// How many candidates each ranking contributes to the fusion.
+        public var candidates: Int
+
+        /// Retrieval settings; every value defaults.
+        public init(k: Int = 10, categoryFilterThreshold: Double = 1.0, hybrid: Bool = true, rrfK: Int = 60, candidates: Int = 30) {
+            self.k = k
+            self.categoryFilterThreshold = categoryFilterThreshold
+            self.hybrid = hybrid
+            self.rrfK = rrfK
+            self.candidates = candidates
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case k, hybrid, candidates
+            case categoryFilterThreshold = "category_filter_threshold"
+            case rrfK = "rrf_k"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Retrieval()
+            k = try c.decodeIfPresent(Int.self, forKey: .k) ?? d.k
+            categoryFilterThreshold = try c.decodeIfPresent(Double.self, forKey: .categoryFilterThreshold) ?? d.categoryFilterThreshold
+            hybrid = try c.decodeIfPresent(Bool.self, forKey: .hybrid) ?? d.hybrid
+            rrfK = try c.decodeIfPresent(Int.self, forKey: .rrfK) ?? d.rrfK
+            candidates = try c.decodeIfPresent(Int.self, forKey: .candidates) ?? d.candidates
+        }
+    }
+
+    /// Customer memory settings.
+    public struct Memory: Sendable, Hashable, Codable {
+        /// Past interactions recalled per message (open issues are always recalled).
+        public var recallLimit: Int
+        /// A past interaction is recalled only when its similarity to the message is at least this.
+        public var minRecallScore: Double
+        /// Interactions kept per customer; beyond it the oldest resolved ones are pruned first.
+        public var maxInteractionsPerCustomer: Int
+
+        /// Memory settings; every value defaults.
+        public init(recallLimit: Int = 3, minRecallScore: Double = 0.2, maxInteractionsPerCustomer: Int = 200) {
+            self.recallLimit = recallLimit
+            self.minRecallScore = minRecallScore
+            self.maxInteractionsPerCustomer = maxInteractionsPerCustomer
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case recallLimit = "recall_limit"
+            case minRecallScore = "min_recall_score"
+            case maxInteractionsPerCustomer = "max_interactions_per_customer"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Memory()
+            recallLimit = try c.decodeIfPresent(Int.self, forKey: .recallLimit) ?? d.recallLimit
+            minRecallScore = try c.decodeIfPresent(Double.self, forKey: .minRecallScore) ?? d.minRecallScore
+            maxInteractionsPerCustomer = try c.decodeIfPresent(Int.self, forKey: .maxInteractionsPerCustomer) ?? d.maxInteractionsPerCustomer
+        }
+    }
+
+    /// Escalation policy settings; each rule can be switched off.
+    public struct Escalation: Sendable, Hashable, Codable {
+        /// Intents that hand off.
+        public var intents: [String]
+        /// ...but only when predicted with at least this probability (a misread "escalate" is the commonest
+        /// false alarm).
+        public var minEscalateConfidence: Double
+        /// Escalate messages that suggest an account takeover or fraud.
+        public var security: Bool
+        /// Escalate when the intent's probability is below this (0 disables the rule).
+        public var minIntentConfidence: Double
+        /// Escalate when this many unresolved problem reports on one topic pile up, counting the current
+        /// message, earlier ones in the conversation and open issues in memory (0 disables the rule).
+        public var repeatedProblems: Int
+        /// Escalate when the message shows at least this many frustration cues (0 disables the rule).
+        public var frustrationCues: Int
+        /// Escalate a question, problem or action when no knowledge chunk scores at least this (cosine);
+        /// nil picks a value for the embedder (see `defaultMinKnowledgeScore(for:)`).
+        public var minKnowledgeScore: Double?
+        /// Intents for which a missing knowledge-base match counts (feedback needs no article).
+        public var knowledgeIntents: [String]
+
+        /// Escalation settings; every value defaults.
+        public init(
+            intents: [String] = [DefaultIntent.escalate], minEscalateConfidence: Double = 0.7, security: Bool = true,
+            minIntentConfidence: Double = 0.3, repeatedProblems: Int = 3,
+            frustrationCues: Int = 2, minKnowledgeScore: Double? = nil,
+            knowledgeIntents: [String] = [DefaultIntent.question, DefaultIntent.problem, DefaultIntent.action]
+        ) {
+            self.intents = intents
+            self.minEscalateConfidence = minEscalateConfidence
+            self.security = security
+            self.minIntentConfidence = minIntentConfidence
+            self.repeatedProblems = repeatedProblems
+            self.frustrationCues = frustrationCues
+            self.minKnowledgeScore = minKnowledgeScore
+            self.knowledgeIntents = knowledgeIntents
+        }
+
+        /// The knowledge-score floor used when `minKnowledgeScore` is not set: cosine scales differ by
+        /// embedder (hashed word features score far lower than sentence embeddings for the same match).
+        public static func defaultMinKnowledgeScore(for embedder: EmbedderFingerprint) -> Double {
+            switch embedder.name {
+            case "lexical": 0.10
+            case "minilm": 0.30
+            default: 0.2
+            }
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case intents, security
+            case minEscalateConfidence = "min_escalate_confidence"
+            case minIntentConfidence = "min_intent_confidence"
+            case repeatedProblems = "repeated_problems"
+            case frustrationCues = "frustration_cues"
+            case minKnowledgeScore = "min_knowledge_score"
+            case knowledgeIntents = "knowledge_intents"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Escalation()
+            intents = try c.decodeIfPresent([String].self, forKey: .intents) ?? d.intents
+            minEscalateConfidence = try c.decodeIfPresent(Double.self, forKey: .minEscalateConfidence) ?? d.minEscalateConfidence
+            security = try c.decodeIfPresent(Bool.self, forKey: .security) ?? d.security
+            minIntentConfidence = try c.decodeIfPresent(Double.self, forKey: .minIntentConfidence) ?? d.minIntentConfidence
+            repeatedProblems = try c.decodeIfPresent(Int.self, forKey: .repeatedProblems) ?? d.repeatedProblems
+            frustrationCues = try c.decodeIfPresent(Int.self, forKey: .frustrationCues) ?? d.frustrationCues
+            minKnowledgeScore = try c.decodeIfPresent(Double.self, forKey: .minKnowledgeScore)
+            knowledgeIntents = try c.decodeIfPresent([String].self, forKey: .knowledgeIntents) ?? d.knowledgeIntents
+        }
+    }
+
+    /// Answer-writing settings.
+    public struct Responder: Sendable, Hashable, Codable {
+        /// `extractive` (sentences from the best chunks, the default) or `llm`.
+        public var kind: String
+        /// The chat model for `kind: llm`.
+        public var model: String
+        /// Sentences an extractive answer quotes at most.
+        public var maxSentences: Int
+        /// Documents cited at most.
+        public var maxSources: Int
+
+        /// Responder settings; every value defaults.
+        public init(kind: String = "extractive", model: String = "gpt-4o-mini", maxSentences: Int = 3, maxSources: Int = 2) {
+            self.kind = kind
+            self.model = model
+            self.maxSentences = maxSentences
+            self.maxSources = maxSources
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case kind, model
+            case maxSentences = "max_sentences"
+            case maxSources = "max_sources"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Responder()
+            kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? d.kind
+            model = try c.decodeIfPresent(String.self, forKey: .model) ?? d.model
+            maxSentences = try c.decodeIfPresent(Int.self, forKey: .maxSentences) ?? d.maxSentences
+            maxSources = try c.decodeIfPresent(Int.self, forKey: .maxSources) ?? d.maxSources
+        }
+    }
+
+    /// OpenAI-compatible service settings. The key only ever comes from `OPENAI_API_KEY`.
+    public struct LLM: Sendable, Hashable, Codable {
+        /// Overrides `OPENAI_BASE_URL` (default `https://api.openai.com/v1`).
+        public var baseURL: String?
+        /// Total deadline per request, in seconds (not an idle timeout).
+        public var timeoutSeconds: Double
+        /// The response cache; repeated requests are answered from it.
+        public var cachePath: String
+        /// Sampling temperature sent with every request.
+        public var temperature: Double
+
+        /// LLM settings; every value defaults.
+        public init(baseURL: String? = nil, timeoutSeconds: Double = 20, cachePath: String = ".supportkit/llm-cache.sqlite", temperature: Double = 0) {
+            self.baseURL = baseURL
+            self.timeoutSeconds = timeoutSeconds
+            self.cachePath = cachePath
+            self.temperature = temperature
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case baseURL = "base_url"
+            case timeoutSeconds = "timeout_seconds"
+            case cachePath = "cache_path"
+            case temperature
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = LLM()
+            baseURL = try c.decodeIfPresent(String.self, forKey: .baseURL)
+            timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? d.timeoutSeconds
+            cachePath = try c.decodeIfPresent(String.self, forKey: .cachePath) ?? d.cachePath
+            temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? d.temperature
+        }
+    }
+
+    /// Ticket settings.
+    public struct Tickets: Sendable, Hashable, Codable {
+        /// The SQLite database holding tickets.
+        public var path: String
+
+        /// Ticket settings; every value defaults.
+        public init(path: String = ".supportkit/assistant.sqlite") {
+            self.path = path
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case path }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            path = try c.decodeIfPresent(String.self, forKey: .path) ?? Tickets().path
+        }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case classifier, retrieval, memory, escalation, responder, llm, tickets
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        classifier = try c.decodeIfPresent(Classifier.self, forKey: .classifier) ?? Classifier()
+        retrieval = try c.decodeIfPresent(Retrieval.self, forKey: .retrieval) ?? Retrieval()
+        memory = try c.decodeIfPresent(Memory.self, forKey: .memory) ?? Memory()
+        escalation = try c.decodeIfPresent(Escalation.self, forKey: .escalation) ?? Escalation()
+        responder = try c.decodeIfPresent(Responder.self, forKey: .responder) ?? Responder()
+        llm = try c.decodeIfPresent(LLM.self, forKey: .llm) ?? LLM()
+        tickets = try c.decodeIfPresent(Tickets.self, forKey: .tickets) ?? Tickets()
+    }
+
+    /// The keys each section accepts, for the unknown-key check.
+    static let knownKeys: [String: Set<String>] = [
+        "": Set(CodingKeys.allCases.map(\.rawValue)),
+        "classifier": Set(Classifier.CodingKeys.allCases.map(\.rawValue)),
+        "retrieval": Set(Retrieval.CodingKeys.allCases.map(\.rawValue)),
+        "memory": Set(Memory.CodingKeys.allCases.map(\.rawValue)),
+        "escalation": Set(Escalation.CodingKeys.allCases.map(\.rawValue)),
+        "responder": Set(Responder.CodingKeys.allCases.map(\.rawValue)),
+        "llm": Set(LLM.CodingKeys.allCases.map(\.rawValue)),
+        "tickets": Set(Tickets.CodingKeys.allCases.map(\.rawValue)),
+    ]
+
+    /// Checks values that decode fine but cannot work.
+    /// - Throws: `SupportKitError.invalidInput` naming the setting.
+    public func validate() throws {
+        func fail(_ key: String, _ problem: String) throws -> Never {
+            throw SupportKitError(.invalidInput, "assistant.\(key): \(problem)")
+        }
+        if !["local", "llm"].contains(classifier.kind) { try fail("classifier.kind", "\"\(classifier.kind)\" is not one of local, llm") }
+        if !["extractive", "llm"].contains(responder.kind) { try fail("responder.kind", "\"\(responder.kind)\" is not one of extractive, llm") }
+        if classifier.folds < 2 { try fail("classifier.folds", "must be at least 2") }
+        if classifier.l2 < 0 { try fail("classifier.l2", "must not be negative") }
+        if classifier.hashedWords < 0 { try fail("classifier.hashed_words", "must not be negative") }
+        if classifier.wordWeight <= 0 { try fail("classifier.word_weight", "must be positive") }
+        if classifier.categoryWordWeight < 0 { try fail("classifier.category_word_weight", "must not be negative") }
+        if retrieval.k < 1 { try fail("retrieval.k", "must be at least 1") }
+        if retrieval.rrfK < 1 { try fail("retrieval.rrf_k", "must be at least 1") }
+        if !(0...1).contains(retrieval.categoryFilterThreshold) { try fail("retrieval.category_filter_threshold", "must be between 0 and 1") }
+        if !(0...1).contains(escalation.minEscalateConfidence) { try fail("escalation.min_escalate_confidence", "must be between 0 and 1") }
+        if !(0...1).contains(escalation.minIntentConfidence) { try fail("escalation.min_intent_confidence", "must be between 0 and 1") }
+        if memory.maxInteractionsPerCustomer < 1 { try fail("memory.max_interactions_per_customer", "must be at least 1") }
+        if llm.timeoutSeconds <= 0 { try fail("llm.timeout_seconds", "must be positive") }
+    }
+}

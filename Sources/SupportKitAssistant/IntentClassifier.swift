@@ -1,0 +1,43 @@
+import SupportKit
+
+/// What a classifier says about one message.
+public struct Classification: Sendable, Hashable, Codable {
+    /// The predicted intent.
+    public var intent: String
+    /// Calibrated probability of `intent`.
+    public var confidence: Double
+    /// The predicted category, when the classifier has a category head.
+    public var category: String?
+    /// Calibrated probability of `category` (0 when there is none).
+    public var categoryConfidence: Double
+    /// Which classifier decided, recorded in `Reply.classifier`: `logreg@1:9f2c…`, or
+    /// `llm:MODEL`, or `llm:MODEL (fallback: logreg@1:9f2c…; timeout)`.
+    public var classifier: String
+
+    /// A classification; `categoryConfidence` is 0 when there is no category.
+    public init(intent: String, confidence: Double, category: String?, categoryConfidence: Double, classifier: String) {
+        self.intent = intent
+        self.confidence = confidence
+        self.category = category
+        self.categoryConfidence = categoryConfidence
+        self.classifier = classifier
+    }
+}
+
+/// Decides a message's intent and category.
+///
+/// The assistant embeds each message once and passes the vector along, so a classifier working on
+/// embeddings never embeds twice.
+public protocol IntentClassifier: Sendable {
+    /// Identifies the trained model or service, for replies and eval runs.
+    var fingerprint: String { get }
+    /// The intents this classifier can return.
+    var intentLabels: [String] { get }
+    /// The categories this classifier can return (empty when it has no category head).
+    var categoryLabels: [String] { get }
+    /// The texts the classifier was trained on (empty when unknown); evaluation warns when its messages
+    /// repeat them, since that inflates intent accuracy.
+    var trainingTexts: [String] { get }
+    /// Classifies `message`, whose embedding is `embedding`.
+    func classify(_ message: String, embedding: [Float]) async throws -> Classification
+}

@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+import SupportKit
+
+/// Hand-off tickets in SQLite (`.supportkit/assistant.sqlite` by default), or in memory for evaluation
+/// runs and tests, which must not leave tickets behind.
+///
+/// Ids are sequential (`T-00042`) so that a person can read one out over the phone.
+public struct TicketStore: Sendable {
+    private let database: any DatabaseWriter
+    /// Where the tickets live (`:memory:` for an in-memory store).
+    public let location: String
+
+    /// Opens (creating when needed) the ticket database at `path`.
+    /// - Throws: `SupportKitError.unavailable` when the file cannot be opened or migrated.
+    public init(path: String) throws {
+        do {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            let queue = try DatabaseQueue(path: path)
+            try Self.migrator.migrate(queue)
+            database = queue
+            location = path
+        } catch {
+            throw SupportKitError(.unavailable, "cannot open the ticket database at \(path); check that the folder is writable", underlying: error)
+        }
+    }
+
+    /// A store that lives only as long as the process.
+    public static func inMemory() throws -> TicketStore {
+        try TicketStore(memory: ())
+    }
+
+    private init(memory: Void) throws {
+        let queue = try DatabaseQueue()
+        try Self.migrator.migrate(queue)
+        database = queue
+        location = ":memory:"
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tickets") { db in
+            try db.execute(sql: """
+                CREATE TABLE tickets (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL,
+                    opened_at REAL NOT NULL,
+                    priority TEXT NOT NULL,
+                    reasons TEXT NOT NULL,       -- JSON array of strings
+                    summary TEXT NOT NULL,
+                    transcript TEXT NOT NULL     -- JSON array of "customer: ..." / "assistant: ..." lines
+                );
+                CREATE INDEX tickets_customer ON tickets(customer_id, opened_at);
+                """)
+        }
+        return migrator
+    }
+
+    /// Opens a ticket and returns it with its new id.
+    public func open(customerId: String, priority: Ticket.Priority, reasons: [String], summary: String, transcript: [String], at time: Date = Date()) async throws -> Ticket {
+        let reasonsJSON = try Self.json(reasons)
+        let transcriptJSON = try Self.json(transcript)
+        return try await write { db in
+            let next = (try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets") ?? 1)
+            let id = String(format: "T-%05d", next)
+            try db.execute(
+                sql: "INSERT INTO tickets (seq, id, customer_id, opened_at, priority, reasons, summary, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [next, id, customerId, time.timeIntervalSince1970, priority.rawValue, reasonsJSON, summary, transcriptJSON])
+            return Ticket(id: id, customerId: customerId, openedAt: time, priority: priority, reasons: reasons, summary: summary, transcript: transcript)
+        }
+    }
+
+    /// Tickets, newest first, optionally only one customer's.
+    public func list(customerId: String? = nil, limit: Int = 100) async throws -> [Ticket] {
+        try await read { db in
+            let rows: [Row]
+            if let customerId {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM tickets WHERE customer_id = ? ORDER BY seq DESC LIMIT ?", arguments: [customerId, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM tickets ORDER BY seq DESC LIMIT ?", arguments: [limit])
+            }
+            return try rows.map(Self.ticket(from:))
+        }
+    }
+
+    /// The ticket with `id`, or nil.
+    public func ticket(id: String) async throws -> Ticket? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [id]).map(Self.ticket(from:))
+        }
+    }
+
+    private static func ticket(from row: Row) throws -> Ticket {
+        let id: String = row["id"]
+        func strings(_ column: String) throws -> [String] {
+            let text: String = row[column]
+            guard let decoded = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+                throw SupportKitError(.corrupt, "ticket \(id): column \(column) is not a JSON list of strings; the ticket database is damaged")
+            }
+            return decoded
+        }
+        let priorityName: String = row["priority"]
+        return Ticket(
+            id: id, customerId: row["customer_id"], openedAt: Date(timeIntervalSince1970: row["opened_at"]),
+            priority: Ticket.Priority(rawValue: priorityName) ?? .normal, reasons: try strings("reasons"),
+            summary: row["summary"], transcript: try strings("transcript"))
+    }
+
+    private static func json(_ strings: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
+    }
+
+    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.write(body)
+        } catch let error as SupportKitError {
+            throw error
+        } catch {
+            throw SupportKitError(.unavailable, "cannot write to the ticket database at \(location)", underlying: error)
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.read(body)
+        } catch let error as SupportKitError {
+            throw error
+        } catch {
+            throw SupportKitError(.unavailable, "cannot read the ticket database at \(location)", underlying: error)
+        }
+    }
+}

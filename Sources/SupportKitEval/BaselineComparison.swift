@@ -1,0 +1,83 @@
+import Foundation
+
+/// A metric's change from a baseline run, over the turns both runs measured.
+public struct MetricDelta: Sendable, Hashable, Codable {
+    /// The metric name (see `MetricName`).
+    public var name: String
+    /// The metric over the paired turns of this run.
+    public var current: Double?
+    /// The metric over the same turns of the baseline.
+    public var baseline: Double?
+    /// `current - baseline`; nil when either is undefined.
+    public var delta: Double?
+    /// 95% paired-bootstrap interval of the delta.
+    public var ciLow: Double?
+    /// Upper end of the interval.
+    public var ciHigh: Double?
+}
+
+/// How a run differs from a baseline run, turn for turn.
+///
+/// Turns are paired by (conversation id, turn index) and only pairs measured in both runs count, so a
+/// timeout in one run cannot masquerade as a change. The interval comes from resampling the shared
+/// conversations with the same draw for both runs, which cancels the variation the runs have in common.
+public struct BaselineComparison: Sendable, Hashable, Codable {
+    /// The baseline run id.
+    public var baselineRun: String
+    /// Conversations with at least one turn measured in both runs.
+    public var pairedConversations: Int
+    /// Turns measured in both runs, paired by (conversation id, turn index).
+    public var pairedTurns: Int
+    /// Keyed by metric name.
+    public var deltas: [String: MetricDelta]
+    /// Why the runs may not be comparable (a different suite); shown as warnings.
+    public var warnings: [String]
+    /// Fingerprint changes between the runs (embedder, classifier, commit), for context.
+    public var changes: [String]
+
+    /// Compares `current` with `baseline`.
+    public static func compare(
+        current: [TurnRecord], currentInfo: RunInfo, baseline: [TurnRecord], baselineInfo: RunInfo,
+        bootstrap: Bootstrap = Bootstrap()
+    ) -> BaselineComparison {
+        struct Key: Hashable { var conversation: String; var turn: Int }
+        let baselineMeasured = Dictionary(
+            baseline.filter(\.isMeasured).map { (Key(conversation: $0.conversationId, turn: $0.turnIndex), $0) },
+            uniquingKeysWith: { first, _ in first })
+        var pairedCurrent: [TurnRecord] = []
+        var pairedBaseline: [TurnRecord] = []
+        for record in current where record.isMeasured {
+            guard let old = baselineMeasured[Key(conversation: record.conversationId, turn: record.turnIndex)] else { continue }
+            pairedCurrent.append(record)
+            // Score the baseline's reply against the current labels, so a relabeled turn is judged alike.
+            var aligned = old
+            aligned.expected = record.expected
+            pairedBaseline.append(aligned)
+        }
+        let conversations = EvalMetrics.orderedConversationIds(pairedCurrent)
+        let labels = EvalMetrics.labelSets(pairedCurrent + pairedBaseline)
+        let now = ScoreTable(records: pairedCurrent, conversationIds: conversations,
+                             intentLabels: labels.intents, categoryLabels: labels.categories)
+        let before = ScoreTable(records: pairedBaseline, conversationIds: conversations,
+                                intentLabels: labels.intents, categoryLabels: labels.categories)
+        let nowMetrics = now.metrics(weights: nil), beforeMetrics = before.metrics(weights: nil)
+        let intervals = bootstrap.pairedIntervals(current: now, baseline: before)
+        var deltas: [String: MetricDelta] = [:]
+        for name in MetricName.all {
+            let value = nowMetrics[name]?.value, old = beforeMetrics[name]?.value
+            let delta = value.flatMap { value in old.map { value - $0 } }
+            deltas[name] = MetricDelta(
+                name: name, current: value, baseline: old, delta: delta,
+                ciLow: delta == nil ? nil : intervals[name]?.low, ciHigh: delta == nil ? nil : intervals[name]?.high)
+        }
+        var warnings = baselineInfo.incompatibilities(with: currentInfo).map {
+            "baseline \(baselineInfo.id) evaluated a different suite (\($0)); only turns with the same conversation id and turn index are compared"
+        }
+        if pairedCurrent.count < current.filter(\.isMeasured).count {
+            warnings.append("\(current.filter(\.isMeasured).count - pairedCurrent.count) measured turns have no measured counterpart in \(baselineInfo.id) and are left out of the comparison")
+        }
+        return BaselineComparison(
+            baselineRun: baselineInfo.id, pairedConversations: conversations.count, pairedTurns: pairedCurrent.count,
+            deltas: deltas, warnings: warnings, changes: baselineInfo.fingerprintChanges(to: currentInfo))
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Receives progress events from a run, e.g. to draw a progress bar.
+public protocol EvalProgress: Sendable {
+    /// The run starts: `total` turns in all, `alreadyDone` of them recorded by an earlier, resumed attempt.
+    func started(total: Int, alreadyDone: Int)
+    /// One more turn was recorded.
+    func turnCompleted(measured: Bool)
+    /// Every turn is recorded.
+    func finished()
+}
+
+/// A progress bar with rate and ETA on standard error.
+///
+/// On a terminal the bar redraws in place; when standard error is a file or a CI log it prints one line
+/// every `logStep` percent instead, so logs stay readable.
+public final class ConsoleProgress: EvalProgress, @unchecked Sendable {
+    // @unchecked: every mutable field is read and written only while holding `lock`.
+    private let lock = NSLock()
+    private var total = 0
+    private var done = 0
+    private var unmeasured = 0
+    private var resumed = 0
+    private var start = ContinuousClock.now
+    private var lastDraw = ContinuousClock.now
+    private var lastLoggedStep = -1
+    private let isTerminal: Bool
+    private let logStep: Int
+    private let write: @Sendable (String) -> Void
+
+    /// - Parameters:
+    ///   - isTerminal: whether to redraw in place; by default, whether standard error is a terminal.
+    ///   - logStep: percent between lines when not on a terminal.
+    ///   - write: where text goes; standard error by default.
+    public init(
+        isTerminal: Bool = isatty(STDERR_FILENO) == 1, logStep: Int = 10,
+        // The throwing write: the non-throwing one traps on an interrupted system call.
+        write: @escaping @Sendable (String) -> Void = { try? FileHandle.standardError.write(contentsOf: Data($0.utf8)) }
+    ) {
+        self.isTerminal = isTerminal
+        self.logStep = max(1, logStep)
+        self.write = write
+    }
+
+    /// Resets the counters and the clock.
+    public func started(total: Int, alreadyDone: Int) {
+        lock.withLock {
+            self.total = total
+            done = alreadyDone
+            resumed = alreadyDone
+            start = .now
+            if alreadyDone > 0 { write("resuming: \(alreadyDone) of \(total) turns already recorded\n") }
+        }
+    }
+
+    /// Counts a turn and redraws (at most ten times a second) or logs a step.
+    public func turnCompleted(measured: Bool) {
+        let text: String? = lock.withLock {
+            done += 1
+            if !measured { unmeasured += 1 }
+            return render(final: false)
+        }
+        if let text { write(text) }
+    }
+
+    /// Prints the final line with the total time.
+    public func finished() {
+        let text = lock.withLock { render(final: true) }
+        if let text { write(text) }
+    }
+
+    /// The text to print now, if any; called with the lock held.
+    private func render(final: Bool) -> String? {
+        let now = ContinuousClock.now
+        let percent = total > 0 ? done * 100 / total : 100
+        let elapsed = Self.seconds(now - start)
+        let fresh = done - resumed
+        let rate = elapsed > 0 ? Double(fresh) / elapsed : 0
+        let remaining = rate > 0 ? Double(total - done) / rate : nil
+        let stats = String(format: "%d/%d turns  %.1f turns/s", done, total, rate)
+            + (unmeasured > 0 ? "  \(unmeasured) unmeasured" : "")
+            + (final ? String(format: "  %.1fs", elapsed) : remaining.map { "  ETA " + Self.clock($0) } ?? "")
+        if isTerminal {
+            // Redrawing more than ~10 times a second only costs time.
+            guard final || Self.seconds(now - lastDraw) >= 0.1 else { return nil }
+            lastDraw = now
+            let width = 30
+            let filled = total > 0 ? width * done / total : width
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            return "\r\u{1B}[2K\(bar) \(String(format: "%3d", percent))%  \(stats)" + (final ? "\n" : "")
+        }
+        let step = percent / logStep
+        guard final || step > lastLoggedStep else { return nil }
+        lastLoggedStep = step
+        return final ? "done: \(stats)\n" : "\(percent)%  \(stats)\n"
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 3600
+            ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+            : String(format: "%d:%02d", total / 60, total % 60)
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import SupportKit
+
+/// Replays a suite through the assistant, records every turn, and scores the run.
+///
+/// Conversations run in parallel (at most `concurrency` at a time), the turns of one conversation in
+/// order in one fresh session with isolated memory. Each turn has a deadline; a turn that throws or misses
+/// it is recorded as unmeasured and the run goes on. Every turn is written to the results database as soon
+/// as it completes, so an interrupted run can be finished with `resume`.
+public enum EvalRunner {
+    /// How to run.
+    public struct Options: Sendable {
+        /// Conversations evaluated at the same time.
+        public var concurrency: Int
+        /// Seconds one turn may take; also the deadline for opening a session.
+        public var turnTimeout: Double
+        /// Interval settings (seed, resamples).
+        public var bootstrap: Bootstrap
+        /// Suite files or folders as given, recorded with the run.
+        public var suitePaths: [String]
+        /// Fingerprints beyond the factory's own (store, corpus hash, config, git commit, tool version).
+        public var fingerprints: [String: String]
+        /// Finish this earlier run instead of starting a new one.
+        public var resumeRunId: String?
+        /// A run id, a unique prefix, or `latest` (the newest complete run before this one).
+        public var baseline: String?
+        /// CI gates checked once the metrics are in.
+        public var gates: [GateRule]
+
+        /// Options with the CLI defaults: 2 conversations at a time, 30 s per turn, 1,000 resamples.
+        public init(
+            concurrency: Int = 2, turnTimeout: Double = 30, bootstrap: Bootstrap = Bootstrap(), suitePaths: [String] = [],
+            fingerprints: [String: String] = [:], resumeRunId: String? = nil, baseline: String? = nil, gates: [GateRule] = []
+        ) {
+            self.concurrency = concurrency
+            self.turnTimeout = turnTimeout
+            self.bootstrap = bootstrap
+            self.suitePaths = suitePaths
+            self.fingerprints = fingerprints
+            self.resumeRunId = resumeRunId
+            self.baseline = baseline
+            self.gates = gates
+        }
+    }
+
+    /// Runs `suite` and returns the scored run.
+    ///
+    /// - Parameters:
+    ///   - suite: validated conversations (see `SuiteLoader`).
+    ///   - factory: opens one assistant session per conversation.
+    ///   - results: the results database; the run and each of its turns are written there.
+    ///   - options: concurrency, timeout, resume, baseline and gates.
+    ///   - progress: progress events, e.g. `ConsoleProgress()`; nil for none.
+    /// - Returns: the run, its turns, metrics, baseline comparison and gate results.
+    /// - Throws: `SupportKitError.invalidInput` when the run to resume or the baseline does not exist or the
+    ///   suite changed since the run to resume; database errors; `CancellationError` when cancelled
+    ///   (the recorded turns stay, and `resume` continues).
+    public static func run(
+        suite: EvalSuite, factory: any AssistantSessionFactory, results: ResultsStore, options: Options,
+        progress: (any EvalProgress)? = nil
+    ) async throws -> EvalOutcome {
+        var run: RunInfo
+        var pending: [Conversation] = suite.conversations
+        var alreadyDone = 0
+        if let resumeId = options.resumeRunId {
+            run = try results.resolveRun(resumeId)
+            guard run.suiteHash == suite.hash else {
+                throw SupportKitError(.invalidInput, "run \(run.id) evaluated a different suite (hash \(run.suiteHash.prefix(12)), now \(suite.hash.prefix(12))); start a new run without --resume")
+            }
+            let recorded = Dictionary(grouping: try results.turns(runId: run.id), by: \.conversationId)
+            pending = []
+            for conversation in suite.conversations {
+                let done = Set((recorded[conversation.id] ?? []).map(\.turnIndex))
+                if done.isSuperset(of: 0..<conversation.turns.count) {
+                    alreadyDone += conversation.turns.count
+                } else {
+                    // Memory depends on earlier turns, so a half-done conversation is replayed from its start;
+                    // its old rows go first so the stored turns all come from one session.
+                    if !done.isEmpty { try await results.deleteTurns(runId: run.id, conversationId: conversation.id) }
+                    pending.append(conversation)
+                }
+            }
+        } else {
+            run = RunInfo(
+                id: RunInfo.makeID(), startedAt: Date(), suiteHash: suite.hash, suitePaths: options.suitePaths,
+                conversationCount: suite.conversations.count, turnCount: suite.turnCount,
+                fingerprints: factory.fingerprints.merging(options.fingerprints) { _, extra in extra },
+                seed: options.bootstrap.seed, concurrency: options.concurrency, turnTimeout: options.turnTimeout)
+            try await results.createRun(run, conversations: suite.conversations)
+        }
+        // Resolve the baseline before replaying anything, so a typo fails fast.
+        let baselineInfo = try options.baseline.map { try results.resolveRun($0, excluding: run.id) }
+
+        progress?.started(total: suite.turnCount, alreadyDone: alreadyDone)
+        let runId = run.id
+        let width = max(1, options.concurrency)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = pending.makeIterator()
+            for _ in 0..<width {
+                guard let conversation = next.next() else { break }
+                group.addTask {
+                    try await replay(conversation, runId: runId, factory: factory, results: results,
+                                     timeout: options.turnTimeout, progress: progress)
+                }
+            }
+            while try await group.next() != nil {
+                guard let conversation = next.next() else { continue }
+                group.addTask {
+                    try await replay(conversation, runId: runId, factory: factory, results: results,
+                                     timeout: options.turnTimeout, progress: progress)
+                }
+            }
+        }
+        progress?.finished()
+
+        let records = try results.turns(runId: run.id)
+        let metrics = EvalMetrics.compute(records: records, bootstrap: options.bootstrap)
+        var comparison: BaselineComparison?
+        if let baselineInfo {
+            comparison = BaselineComparison.compare(
+                current: records, currentInfo: run, baseline: try results.turns(runId: baselineInfo.id),
+                baselineInfo: baselineInfo, bootstrap: options.bootstrap)
+        }
+        let gates = options.gates.map { $0.evaluate(metrics: metrics.metrics, comparison: comparison) }
+        let finishedAt = Date()
+        try await results.finishRun(id: run.id, metrics: metrics.metrics, gates: gates, baselineRun: baselineInfo?.id, at: finishedAt)
+        run.status = .complete
+        run.finishedAt = finishedAt
+        run.baselineRun = baselineInfo?.id
+        return EvalOutcome(run: run, records: records, metrics: metrics, baseline: baselineInfo, comparison: comparison, gates: gates)
+    }
+
+    /// Plays one conversation from its first turn, recording each turn as it completes.
+    static func replay(
+        _ conversation: Conversation, runId: String, factory: any AssistantSessionFactory, results: ResultsStore,
+        timeout: Double, progress: (any EvalProgress)?
+    ) async throws {
+        let session: any AssistantSession
+        do {
+            session = try await withDeadline(seconds: timeout) {
+                try await factory.makeSession(conversationId: conversation.id, customer: conversation.customer, isolatedMemory: true)
+            }
+        } catch {
+            try Task.checkCancellation()
+            let status: TurnRecord.Status = error is TurnTimeout ? .timeout : .error
+            let message = status == .timeout
+                ? "opening the session took longer than \(timeout)s" : "could not open a session: \(error)"
+            for (index, turn) in conversation.turns.enumerated() {
+                try await results.record(TurnRecord(
+                    conversationId: conversation.id, turnIndex: index, user: turn.user, expected: turn.expect,
+                    status: status, error: message), runId: runId)
+                progress?.turnCompleted(measured: false)
+            }
+            return
+        }
+        for (index, turn) in conversation.turns.enumerated() {
+            let clock = ContinuousClock()
+            let started = clock.now
+            var record = TurnRecord(conversationId: conversation.id, turnIndex: index, user: turn.user,
+                                    expected: turn.expect, status: .ok)
+            do {
+                let reply = try await withDeadline(seconds: timeout) { try await session.respond(to: turn.user) }
+                record.prediction = Prediction(reply)
+            } catch is TurnTimeout {
+                record.status = .timeout
+                record.error = "no reply within \(timeout)s"
+            } catch {
+                // A cancelled run is not a failed turn: stop, and let --resume replay this conversation.
+                try Task.checkCancellation()
+                record.status = .error
+                record.error = String(describing: error)
+            }
+            let elapsed = started.duration(to: clock.now)
+            record.latencyMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            try await results.record(record, runId: runId)
+            progress?.turnCompleted(measured: record.isMeasured)
+        }
+    }
+
+    /// Runs `operation`, throwing `TurnTimeout` when it takes longer than `seconds`.
+    ///
+    /// The operation is cancelled at the deadline; one that ignores cancellation is still awaited
+    /// (structured concurrency), but its result is discarded.
+    static func withDeadline<T: Sendable>(
+        seconds: Double, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int64(max(0, seconds) * 1000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw TurnTimeout() }
+            return value
+        }
+    }
+}
+
+/// A turn (or session opening) missed its deadline.
+struct TurnTimeout: Error {}
+
+/// A finished run with everything needed to report on it.
+public struct EvalOutcome: Sendable {
+    /// The run as stored, now complete.
+    public var run: RunInfo
+    /// Every turn, in suite order.
+    public var records: [TurnRecord]
+    /// Every metric with its interval and the detail behind it.
+    public var metrics: EvalMetrics
+    /// The baseline run, when one was given.
+    public var baseline: RunInfo?
+    /// Deltas to the baseline, when one was given.
+    public var comparison: BaselineComparison?
+    /// One result per gate rule, in the order given.
+    public var gates: [GateResult]
+
+    /// A finished run.
+    public init(
+        run: RunInfo, records: [TurnRecord], metrics: EvalMetrics, baseline: RunInfo?, comparison: BaselineComparison?,
+        gates: [GateResult]
+    ) {
+        self.run = run
+        self.records = records
+        self.metrics = metrics
+        self.baseline = baseline
+        self.comparison = comparison
+        self.gates = gates
+    }
+
+    /// Whether every gate passed.
+    public var passedGates: Bool { gates.allSatisfy(\.passed) }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import SupportKit
+import Yams
+
+/// The `eval:` section of `supportkit.yaml`. Command-line flags win over these; these win over defaults.
+///
+/// ```yaml
+/// eval:
+///   concurrency: 2
+///   turn_timeout: 30          # seconds
+///   resamples: 1000
+///   seed: 42
+///   results: reports/results.sqlite
+///   report_dir: reports
+///   baseline: latest
+///   fail_under: {intent_accuracy: 0.8, recall@5: 0.7}
+///   max_regression: {intent_accuracy: 0.02}
+/// ```
+public struct EvalSettings: Sendable, Hashable {
+    /// Conversations evaluated at the same time.
+    public var concurrency: Int?
+    /// Seconds per turn.
+    public var turnTimeout: Double?
+    /// Bootstrap resamples.
+    public var resamples: Int?
+    /// Bootstrap seed.
+    public var seed: UInt64?
+    /// The results database.
+    public var results: String?
+    /// The HTML report folder.
+    public var reportDirectory: String?
+    /// A run id, prefix or `latest` to compare every run with.
+    public var baseline: String?
+    /// Gate rules, floors first, then tolerated regressions.
+    public var gates: [GateRule]
+
+    /// No settings: every value comes from flags or defaults.
+    public init() {
+        gates = []
+    }
+
+    static let keys = ["concurrency", "turn_timeout", "resamples", "seed", "results", "report_dir", "baseline", "fail_under", "max_regression"]
+
+    /// Reads the `eval:` section of the settings file at `path`; empty settings when the file or the section
+    /// is missing.
+    ///
+    /// - Throws: `InputError` at the offending key or value.
+    public static func load(path: String) throws(InputError) -> EvalSettings {
+        guard let data = FileManager.default.contents(atPath: path) else { return EvalSettings() }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self))
+        } catch let error as YamlError {
+            throw SuiteLoader.inputError(for: error, path: path)
+        } catch {
+            throw InputError(SourceLocation(path: path), field: "yaml", problem: "\(error)", remedy: "fix the YAML syntax")
+        }
+        guard let root else { return EvalSettings() }
+        guard let section = try SuiteNode.make(yaml: root, path: path)["eval"], !section.isNull else { return EvalSettings() }
+        return try parse(section)
+    }
+
+    static func parse(_ section: SuiteNode) throws(InputError) -> EvalSettings {
+        guard case .map(let pairs, _) = section else {
+            throw InputError(section.location, field: "eval", problem: "expected a mapping, found \(section.kindName)",
+                             remedy: "indent the eval settings under `eval:`")
+        }
+        var settings = EvalSettings()
+        for (key, value) in pairs {
+            let field = "eval." + key
+            switch key {
+            case "concurrency": settings.concurrency = Int(try number(value, field: field, range: 1...64, integer: true))
+            case "turn_timeout": settings.turnTimeout = try number(value, field: field, range: 0.001...86_400, integer: false)
+            case "resamples": settings.resamples = Int(try number(value, field: field, range: 0...100_000, integer: true))
+            case "seed": settings.seed = UInt64(try number(value, field: field, range: 0...9.0e15, integer: true))
+            case "results": settings.results = try text(value, field: field)
+            case "report_dir": settings.reportDirectory = try text(value, field: field)
+            case "baseline": settings.baseline = try text(value, field: field)
+            case "fail_under", "max_regression":
+                guard case .map(let rules, _) = value else {
+                    throw InputError(value.location, field: field, problem: "expected a mapping of metric: value",
+                                     remedy: "write e.g. `\(key): {intent_accuracy: 0.8}`")
+                }
+                for (metric, limit) in rules {
+                    guard MetricName.isKnown(metric) else {
+                        throw InputError(limit.location, field: "\(field).\(metric)", problem: "unknown metric",
+                                         remedy: "expected one of \(MetricName.all.joined(separator: ", "))")
+                    }
+                    let bound = try number(limit, field: "\(field).\(metric)", range: key == "max_regression" ? 0...1e12 : -1e12...1e12, integer: false)
+                    settings.gates.append(GateRule(metric: metric, kind: key == "fail_under" ? .failUnder(bound) : .maxRegression(bound)))
+                }
+            default:
+                throw InputError(value.location, field: field, problem: "unknown setting", remedy: "expected one of \(keys.joined(separator: ", "))")
+            }
+        }
+        return settings
+    }
+
+    private static func number(_ node: SuiteNode, field: String, range: ClosedRange<Double>, integer: Bool) throws(InputError) -> Double {
+        guard case .number(let value, _, _) = node, range.contains(value), !integer || value.rounded() == value else {
+            let kind = integer ? "a whole number" : "a number"
+            throw InputError(node.location, field: field, problem: "expected \(kind) from \(GateRule.format(range.lowerBound)) to \(GateRule.format(range.upperBound))",
+                             remedy: "write e.g. `\(field.split(separator: ".").last ?? ""): \(GateRule.format(range.lowerBound == 0 ? 1 : range.lowerBound))`")
+        }
+        return value
+    }
+
+    private static func text(_ node: SuiteNode, field: String) throws(InputError) -> String {
+        guard let value = node.scalarText, !value.isEmpty else {
+            throw InputError(node.location, field: field, problem: "expected a text value", remedy: "write `\(field.split(separator: ".").last ?? ""): value`")
+        }
+        return value
+    }
+
+    /// `file` rules, with a rule from `flags` replacing the file's rule of the same kind on the same metric.
+    public static func merge(file: [GateRule], flags: [GateRule]) -> [GateRule] {
+        func sameSlot(_ a: GateRule, _ b: GateRule) -> Bool {
+            guard a.metric == b.metric else { return false }
+            switch (a.kind, b.kind) {
+            case (.failUnder, .failUnder), (.maxRegression, .maxRegression): return true
+            default: return false
+            }
+        }
+        return file.filter { rule in !flags.contains { sameSlot($0, rule) } } + flags
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import SupportKit
+
+/// What the knowledge collection holds, as far as evaluation cares: which document ids exist (to check
+/// `docs` labels) and a hash of its chunks (to fingerprint the corpus a run was scored against).
+public struct KnowledgeCatalog: Sendable, Hashable {
+    /// Every `doc_id` in the collection.
+    public var docIds: Set<String>
+    /// SHA-256 over the sorted (chunk id, content hash) pairs: changes when any chunk changes.
+    public var corpusHash: String
+    /// Chunks in the collection.
+    public var chunkCount: Int
+
+    /// A catalog with the given contents.
+    public init(docIds: Set<String>, corpusHash: String, chunkCount: Int) {
+        self.docIds = docIds
+        self.corpusHash = corpusHash
+        self.chunkCount = chunkCount
+    }
+
+    /// Scrolls the knowledge collection of `store`; nil when the collection does not exist yet.
+    ///
+    /// - Throws: the store's errors (unreachable store: `SupportKitError.unavailable`).
+    public static func load(from store: any VectorStore, collection: String = Collections.knowledge) async throws -> KnowledgeCatalog? {
+        guard try await store.collection(named: collection) != nil else { return nil }
+        var docIds = Set<String>()
+        var chunks: [(id: String, hash: String)] = []
+        var offset: UUID?
+        repeat {
+            let page = try await store.scroll(collection, filter: nil, offset: offset, limit: 1_000, withVectors: false)
+            for point in page.points {
+                guard let docId = point.payload[ChunkKey.docId]?.stringValue else { continue }
+                docIds.insert(docId)
+                chunks.append((point.id.uuidString, point.payload[ChunkKey.contentHash]?.stringValue ?? ""))
+            }
+            offset = page.next
+        } while offset != nil
+        var hasher = ContentHasher()
+        for chunk in chunks.sorted(by: { $0.id < $1.id }) {
+            hasher.combine(chunk.id)
+            hasher.combine(chunk.hash)
+        }
+        return KnowledgeCatalog(docIds: docIds, corpusHash: hasher.finalize(), chunkCount: chunks.count)
+    }
+}

@@ -1,0 +1,314 @@
+import Foundation
+import GRDB
+import SupportKit
+
+/// Where conversation rows of a run point back to: the suite file and line of each conversation.
+public struct ConversationInfo: Sendable, Hashable, Codable {
+    /// The conversation id.
+    public var conversationId: String
+    /// Position in the suite.
+    public var ordinal: Int
+    /// The customer the conversation is with.
+    public var customerId: String
+    /// Where the conversation starts in its suite file.
+    public var location: SourceLocation?
+    /// Turns in the conversation.
+    public var turnCount: Int
+}
+
+/// The results database (`reports/results.sqlite` by default): runs, their turns, metrics and gates.
+///
+/// Turns are written one at a time as they complete, so an interrupted run loses at most the turns in
+/// flight and `--resume` can finish it. The file is a plain SQLite database in WAL mode; its schema is
+/// documented in docs/results-schema.md for people who want to query it with `sqlite3`.
+public final class ResultsStore: Sendable {
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating when missing) the database at `path` and brings its schema up to date.
+    ///
+    /// - Throws: `SupportKitError.unavailable` when the file cannot be opened or migrated.
+    public init(path: String) throws(SupportKitError) {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                // WAL without a sync per commit: one small transaction per turn stays cheap, and a crash
+                // loses at most the last turns, which --resume redoes.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            writer = pool
+        } catch {
+            throw SupportKitError(.unavailable, "cannot open the results database \(path); check that the folder is writable", underlying: error)
+        }
+    }
+
+    /// An in-memory database, for tests and previews.
+    public init() throws(SupportKitError) {
+        do {
+            let queue = try DatabaseQueue()
+            try Self.migrator.migrate(queue)
+            writer = queue
+        } catch {
+            throw SupportKitError(.unavailable, "cannot create an in-memory results database", underlying: error)
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Records a new run and the conversations it will evaluate.
+    public func createRun(_ run: RunInfo, conversations: [Conversation]) async throws {
+        try await writer.write { db in
+            try Self.insert(run, db: db)
+            for (ordinal, conversation) in conversations.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO conversations (run_id, conversation_id, ordinal, customer_id, source, line, turn_count)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [run.id, conversation.id, ordinal, conversation.customer.id, conversation.location?.path,
+                                conversation.location?.line, conversation.turns.count])
+            }
+        }
+    }
+
+    /// Writes (or replaces) one turn's result.
+    public func record(_ turn: TurnRecord, runId: String, completedAt: Date = Date()) async throws {
+        try await writer.write { db in try Self.insert(turn, runId: runId, completedAt: completedAt, db: db) }
+    }
+
+    /// Deletes the recorded turns of one conversation (before replaying it from its first turn).
+    public func deleteTurns(runId: String, conversationId: String) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM turns WHERE run_id = ? AND conversation_id = ?", arguments: [runId, conversationId])
+        }
+    }
+
+    /// Stores a finished run's metrics and gate results and marks it complete.
+    public func finishRun(
+        id: String, metrics: [String: MetricValue], gates: [GateResult], baselineRun: String?, at date: Date = Date()
+    ) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM gates WHERE run_id = ?", arguments: [id])
+            for name in metrics.keys.sorted() {
+                guard let metric = metrics[name] else { continue }
+                try db.execute(
+                    sql: "INSERT INTO metrics (run_id, name, value, ci_low, ci_high, n) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [id, name, metric.value, metric.ciLow, metric.ciHigh, metric.n])
+            }
+            for (position, gate) in gates.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO gates (run_id, position, rule, passed, detail) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [id, position, gate.rule, gate.passed, gate.detail])
+            }
+            try db.execute(
+                sql: "UPDATE runs SET status = 'complete', finished_at = ?, baseline_run = ? WHERE id = ?",
+                arguments: [Self.timestamp(date), baselineRun, id])
+        }
+    }
+
+    /// Inserts a whole run at once (imports, tests and benchmarks).
+    public func importRun(_ run: RunInfo, turns: [TurnRecord], metrics: [String: MetricValue], gates: [GateResult] = []) async throws {
+        try await writer.write { db in
+            try Self.insert(run, db: db)
+            // Conversation rows keep the turns' order, which is the order reports list them in.
+            var order: [String] = []
+            var counts: [String: Int] = [:]
+            for turn in turns {
+                if counts[turn.conversationId] == nil { order.append(turn.conversationId) }
+                counts[turn.conversationId, default: 0] += 1
+            }
+            for (ordinal, id) in order.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO conversations (run_id, conversation_id, ordinal, customer_id, turn_count) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [run.id, id, ordinal, "", counts[id] ?? 0])
+            }
+            for turn in turns { try Self.insert(turn, runId: run.id, completedAt: run.startedAt, db: db) }
+        }
+        if run.status == .complete {
+            try await finishRun(id: run.id, metrics: metrics, gates: gates, baselineRun: run.baselineRun,
+                                at: run.finishedAt ?? run.startedAt)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Every run, newest first.
+    public func runs() throws -> [RunInfo] {
+        try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started_at DESC, id DESC").compactMap(Self.run) }
+    }
+
+    /// The run with `id`, or nil.
+    public func run(id: String) throws -> RunInfo? {
+        try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).flatMap(Self.run) }
+    }
+
+    /// Resolves what a person typed: an exact id, `latest` (the newest complete run, skipping
+    /// `excluding`), or a unique prefix of an id.
+    ///
+    /// - Throws: `SupportKitError.invalidInput` saying which runs exist when nothing or several match.
+    public func resolveRun(_ reference: String, excluding: String? = nil) throws -> RunInfo {
+        let all = try runs().filter { $0.id != excluding }
+        if reference == "latest" {
+            guard let run = all.first(where: { $0.status == .complete }) else {
+                throw SupportKitError(.invalidInput, "no complete run to use as \"latest\" yet; run `supportkit eval` first")
+            }
+            return run
+        }
+        if let exact = all.first(where: { $0.id == reference }) { return exact }
+        let matches = all.filter { $0.id.hasPrefix(reference) }
+        if matches.count == 1, let match = matches.first { return match }
+        if matches.isEmpty {
+            throw SupportKitError(.invalidInput, "no run \"\(reference)\"; `supportkit runs list` shows the runs")
+        }
+        throw SupportKitError(.invalidInput, "\"\(reference)\" matches \(matches.count) runs (\(matches.prefix(5).map(\.id).joined(separator: ", "))); type more of the id")
+    }
+
+    /// The run's recorded turns, in suite order.
+    public func turns(runId: String) throws -> [TurnRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.* FROM turns t
+                LEFT JOIN conversations c ON c.run_id = t.run_id AND c.conversation_id = t.conversation_id
+                WHERE t.run_id = ?
+                ORDER BY COALESCE(c.ordinal, 2147483647), t.conversation_id, t.turn_index
+                """, arguments: [runId]).map(Self.turn)
+        }
+    }
+
+    /// The run's conversations, in suite order.
+    public func conversations(runId: String) throws -> [ConversationInfo] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM conversations WHERE run_id = ? ORDER BY ordinal", arguments: [runId]).map { row in
+                let source: String? = row["source"]
+                let line: Int? = row["line"]
+                return ConversationInfo(
+                    conversationId: row["conversation_id"], ordinal: row["ordinal"], customerId: row["customer_id"],
+                    location: source.map { SourceLocation(path: $0, line: line ?? 1) }, turnCount: row["turn_count"])
+            }
+        }
+    }
+
+    /// The run's stored metrics.
+    public func metrics(runId: String) throws -> [String: MetricValue] {
+        try writer.read { db in
+            var result: [String: MetricValue] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM metrics WHERE run_id = ?", arguments: [runId]) {
+                result[row["name"]] = MetricValue(value: row["value"], ciLow: row["ci_low"], ciHigh: row["ci_high"], n: row["n"])
+            }
+            return result
+        }
+    }
+
+    /// The run's gate results, in the order given.
+    public func gates(runId: String) throws -> [GateResult] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM gates WHERE run_id = ? ORDER BY position", arguments: [runId]).map {
+                GateResult(rule: $0["rule"], passed: $0["passed"], detail: $0["detail"])
+            }
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func insert(_ run: RunInfo, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO runs (id, started_at, finished_at, status, suite_hash, suite_paths, conversation_count,
+                    turn_count, fingerprints, embedder, classifier, corpus_hash, git_commit, tool_version, seed,
+                    concurrency, turn_timeout, baseline_run)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                run.id, timestamp(run.startedAt), run.finishedAt.map(timestamp), run.status.rawValue, run.suiteHash,
+                json(run.suitePaths), run.conversationCount, run.turnCount, json(run.fingerprints),
+                run.fingerprints[FingerprintKey.embedder], run.fingerprints[FingerprintKey.classifier],
+                run.fingerprints[FingerprintKey.corpusHash], run.fingerprints[FingerprintKey.gitCommit],
+                run.fingerprints[FingerprintKey.toolVersion], Int64(bitPattern: run.seed), run.concurrency,
+                run.turnTimeout, run.baselineRun,
+            ])
+    }
+
+    private static func insert(_ turn: TurnRecord, runId: String, completedAt: Date, db: Database) throws {
+        let p = turn.prediction
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO turns (run_id, conversation_id, turn_index, user_text, expected_intent,
+                    expected_category, expected_docs, expected_escalate, status, error, predicted_intent, confidence,
+                    predicted_category, category_confidence, ranked_docs, retrieved, escalated, escalation_reasons,
+                    ticket_id, memory_recalled, answer, classifier, latency_ms, classify_ms, memory_ms, retrieve_ms,
+                    respond_ms, completed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                runId, turn.conversationId, turn.turnIndex, turn.user, turn.expected.intent, turn.expected.category,
+                turn.expected.docs.map(json), turn.expected.escalate, turn.status.rawValue, turn.error, p?.intent,
+                p?.confidence, p?.category, p?.categoryConfidence, p.map { json($0.rankedDocIds) },
+                p.map { json($0.retrieved) }, p?.escalated, p.map { json($0.escalationReasons) }, p?.ticketId,
+                p.map { json($0.memoryRecalled) }, p?.answer, p?.classifier, turn.latencyMs, p?.timings.classify,
+                p?.timings.memory, p?.timings.retrieve, p?.timings.respond, timestamp(completedAt),
+            ])
+    }
+
+    private static func run(_ row: Row) -> RunInfo? {
+        guard let started = date(row["started_at"]) else { return nil }
+        let seed: Int64 = row["seed"]
+        return RunInfo(
+            id: row["id"], startedAt: started, finishedAt: date(row["finished_at"]),
+            status: RunInfo.Status(rawValue: row["status"]) ?? .running, suiteHash: row["suite_hash"],
+            suitePaths: decode([String].self, row["suite_paths"]) ?? [],
+            conversationCount: row["conversation_count"], turnCount: row["turn_count"],
+            fingerprints: decode([String: String].self, row["fingerprints"]) ?? [:], seed: UInt64(bitPattern: seed),
+            concurrency: row["concurrency"], turnTimeout: row["turn_timeout"], baselineRun: row["baseline_run"])
+    }
+
+    private static func turn(_ row: Row) -> TurnRecord {
+        let expected = Conversation.Expectation(
+            intent: row["expected_intent"], category: row["expected_category"],
+            docs: decode([String].self, row["expected_docs"]), escalate: row["expected_escalate"])
+        var prediction: Prediction?
+        if let intent: String = row["predicted_intent"] {
+            prediction = Prediction(
+                intent: intent, confidence: row["confidence"] ?? 0, category: row["predicted_category"],
+                categoryConfidence: row["category_confidence"] ?? 0,
+                rankedDocIds: decode([String].self, row["ranked_docs"]) ?? [],
+                retrieved: decode([RetrievedChunk].self, row["retrieved"]) ?? [], escalated: row["escalated"] ?? false,
+                escalationReasons: decode([String].self, row["escalation_reasons"]) ?? [], ticketId: row["ticket_id"],
+                memoryRecalled: decode([String].self, row["memory_recalled"]) ?? [], answer: row["answer"] ?? "",
+                classifier: row["classifier"] ?? "",
+                timings: StageTimings(classify: row["classify_ms"] ?? 0, memory: row["memory_ms"] ?? 0,
+                                      retrieve: row["retrieve_ms"] ?? 0, respond: row["respond_ms"] ?? 0))
+        }
+        return TurnRecord(
+            conversationId: row["conversation_id"], turnIndex: row["turn_index"], user: row["user_text"],
+            expected: expected, status: TurnRecord.Status(rawValue: row["status"]) ?? .error, error: row["error"],
+            prediction: prediction, latencyMs: row["latency_ms"])
+    }
+
+    // MARK: - Encoding
+
+    private static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    /// ISO 8601 with milliseconds in UTC: sorts as text and reads well in sqlite3.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    private static func date(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        return try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+    }
+}

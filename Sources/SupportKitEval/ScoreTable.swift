@@ -1,0 +1,198 @@
+import Foundation
+import SupportKit
+
+/// Additive per-conversation statistics from which every bootstrapped metric can be recomputed.
+///
+/// Each conversation becomes one row of counts and sums (a flat vector, laid out by `Layout`); a metric
+/// for any multiset of conversations is a function of the weighted sum of their rows. That makes each
+/// bootstrap resample one weighted vector sum instead of a rescoring of every turn. Latency percentiles
+/// are not additive, so they keep the raw values, sorted once, with the conversation each came from.
+struct ScoreTable: Sendable {
+    /// Where each statistic sits in a row.
+    struct Layout: Sendable {
+        let intentLabels: [String]
+        let categoryLabels: [String]
+        static let bins = 10
+
+        let intentLabeled = 0
+        let intentCorrect = 1
+        var intentConfusion: Int { 2 }
+        var categoryLabeled: Int { intentConfusion + intentLabels.count * intentLabels.count }
+        var categoryCorrect: Int { categoryLabeled + 1 }
+        var categoryConfusion: Int { categoryCorrect + 1 }
+        /// Per bin: count, summed confidence, summed correctness.
+        var calibration: Int { categoryConfusion + categoryLabels.count * categoryLabels.count }
+        var retrievalLabeled: Int { calibration + Layout.bins * 3 }
+        /// Per cut-off: summed recall, hit, reciprocal rank, nDCG.
+        var retrieval: Int { retrievalLabeled + 1 }
+        var escalation: Int { retrieval + MetricName.retrievalCutoffs.count * 4 }
+        var width: Int { escalation + 4 }   // tp, fp, fn, tn
+    }
+
+    let layout: Layout
+    /// Conversation ids, in row order.
+    let conversationIds: [String]
+    /// One row per conversation.
+    let rows: [[Double]]
+    /// End-to-end latencies of measured turns, ascending, with their conversation's row.
+    let latencies: [(value: Double, row: Int)]
+
+    /// Label sets are passed in so that a run and its baseline share one layout.
+    init(records: [TurnRecord], conversationIds: [String], intentLabels: [String], categoryLabels: [String]) {
+        let layout = Layout(intentLabels: intentLabels, categoryLabels: categoryLabels)
+        self.layout = layout
+        self.conversationIds = conversationIds
+        let rowOf = Dictionary(conversationIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let intentIndex = Dictionary(intentLabels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let categoryIndex = Dictionary(categoryLabels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var rows = [[Double]](repeating: [Double](repeating: 0, count: layout.width), count: conversationIds.count)
+        var latencies: [(value: Double, row: Int)] = []
+        for record in records {
+            guard let row = rowOf[record.conversationId], record.isMeasured, let prediction = record.prediction else { continue }
+            latencies.append((record.latencyMs, row))
+            if let expected = record.expected.intent, let e = intentIndex[expected], let p = intentIndex[prediction.intent] {
+                let correct = expected == prediction.intent
+                rows[row][layout.intentLabeled] += 1
+                if correct { rows[row][layout.intentCorrect] += 1 }
+                rows[row][layout.intentConfusion + e * intentLabels.count + p] += 1
+                let confidence = min(max(prediction.confidence, 0), 1)
+                let bin = ReliabilityBin.index(for: confidence)
+                rows[row][layout.calibration + bin * 3] += 1
+                rows[row][layout.calibration + bin * 3 + 1] += confidence
+                if correct { rows[row][layout.calibration + bin * 3 + 2] += 1 }
+            }
+            if let expected = record.expected.category, let e = categoryIndex[expected],
+               let p = categoryIndex[prediction.category ?? ScoreTable.noCategory] {
+                rows[row][layout.categoryLabeled] += 1
+                if expected == prediction.category { rows[row][layout.categoryCorrect] += 1 }
+                rows[row][layout.categoryConfusion + e * categoryLabels.count + p] += 1
+            }
+            if let docs = record.expected.docs, !docs.isEmpty {
+                rows[row][layout.retrievalLabeled] += 1
+                let relevant = Set(docs)
+                for (index, k) in MetricName.retrievalCutoffs.enumerated() {
+                    let scores = RetrievalScores.score(ranked: prediction.rankedDocIds, relevant: relevant, k: k)
+                    let base = layout.retrieval + index * 4
+                    rows[row][base] += scores.recall
+                    rows[row][base + 1] += scores.hit
+                    rows[row][base + 2] += scores.reciprocalRank
+                    rows[row][base + 3] += scores.ndcg
+                }
+            }
+            if let expected = record.expected.escalate {
+                let slot = switch (expected, prediction.escalated) {
+                case (true, true): 0
+                case (false, true): 1
+                case (true, false): 2
+                case (false, false): 3
+                }
+                rows[row][layout.escalation + slot] += 1
+            }
+        }
+        self.rows = rows
+        self.latencies = latencies.sorted { $0.value < $1.value || ($0.value == $1.value && $0.row < $1.row) }
+    }
+
+    /// The label a missing category prediction is counted under in the confusion matrix.
+    static let noCategory = "(none)"
+
+    /// Weighted sum of the rows; nil weights mean every conversation once.
+    func aggregate(weights: [Double]?) -> [Double] {
+        var total = [Double](repeating: 0, count: layout.width)
+        for (index, row) in rows.enumerated() {
+            let weight = weights?[index] ?? 1
+            if weight == 0 { continue }
+            for column in 0..<layout.width where row[column] != 0 { total[column] += weight * row[column] }
+        }
+        return total
+    }
+
+    /// Every bootstrapped metric for the conversations weighted by `weights` (nil: each once).
+    func metrics(weights: [Double]?) -> [String: MetricValue] {
+        let total = aggregate(weights: weights)
+        var result: [String: MetricValue] = [:]
+        let intentN = total[layout.intentLabeled]
+        result[MetricName.intentAccuracy] = Self.ratio(total[layout.intentCorrect], intentN)
+        result[MetricName.intentMacroF1] = Self.macroF1(total, offset: layout.intentConfusion, labels: layout.intentLabels.count)
+        result[MetricName.intentECE] = calibrationError(total)
+        result[MetricName.categoryAccuracy] = Self.ratio(total[layout.categoryCorrect], total[layout.categoryLabeled])
+        result[MetricName.categoryMacroF1] = Self.macroF1(total, offset: layout.categoryConfusion, labels: layout.categoryLabels.count)
+        let retrievalN = total[layout.retrievalLabeled]
+        for (index, k) in MetricName.retrievalCutoffs.enumerated() {
+            let base = layout.retrieval + index * 4
+            result[MetricName.recall(at: k)] = Self.ratio(total[base], retrievalN)
+            result[MetricName.hit(at: k)] = Self.ratio(total[base + 1], retrievalN)
+            result[MetricName.mrr(at: k)] = Self.ratio(total[base + 2], retrievalN)
+            result[MetricName.ndcg(at: k)] = Self.ratio(total[base + 3], retrievalN)
+        }
+        let tp = total[layout.escalation], fp = total[layout.escalation + 1], fn = total[layout.escalation + 2]
+        let tn = total[layout.escalation + 3]
+        result[MetricName.escalationPrecision] = Self.ratio(tp, tp + fp)
+        result[MetricName.escalationRecall] = Self.ratio(tp, tp + fn)
+        result[MetricName.escalationF1] = 2 * tp + fp + fn > 0
+            ? MetricValue(value: 2 * tp / (2 * tp + fp + fn), n: Int(tp + fp + fn + tn))
+            : MetricValue(value: nil, n: Int(tp + fp + fn + tn))
+        for (name, percent) in [(MetricName.latencyP50, 50.0), (MetricName.latencyP95, 95.0), (MetricName.latencyP99, 99.0)] {
+            result[name] = percentile(percent, weights: weights)
+        }
+        return result
+    }
+
+    /// `part / whole`, undefined (nil) when nothing was counted.
+    static func ratio(_ part: Double, _ whole: Double) -> MetricValue {
+        MetricValue(value: whole > 0 ? part / whole : nil, n: Int(whole.rounded()))
+    }
+
+    /// Mean F1 over the classes that occur as expected labels; F1 = 2tp / (2tp + fp + fn), so a class
+    /// that is expected but never predicted contributes 0, and a class never expected is left out.
+    static func macroF1(_ total: [Double], offset: Int, labels: Int) -> MetricValue {
+        var sum = 0.0
+        var classes = 0
+        var n = 0.0
+        for c in 0..<labels {
+            var tp = 0.0, fp = 0.0, fn = 0.0
+            for other in 0..<labels {
+                let expectedC = total[offset + c * labels + other]
+                let predictedC = total[offset + other * labels + c]
+                if other == c { tp = expectedC } else { fn += expectedC; fp += predictedC }
+            }
+            n += tp + fn
+            guard tp + fn > 0 else { continue }
+            sum += 2 * tp / (2 * tp + fp + fn)
+            classes += 1
+        }
+        return MetricValue(value: classes > 0 ? sum / Double(classes) : nil, n: Int(n.rounded()))
+    }
+
+    /// Expected calibration error over 10 equal-width confidence bins: sum of (bin count / total) times
+    /// |bin accuracy - bin mean confidence|.
+    func calibrationError(_ total: [Double]) -> MetricValue {
+        var count = 0.0, error = 0.0
+        for bin in 0..<Layout.bins {
+            let base = layout.calibration + bin * 3
+            count += total[base]
+        }
+        guard count > 0 else { return MetricValue(value: nil, n: 0) }
+        for bin in 0..<Layout.bins {
+            let base = layout.calibration + bin * 3
+            let n = total[base]
+            guard n > 0 else { continue }
+            error += n / count * abs(total[base + 2] / n - total[base + 1] / n)
+        }
+        return MetricValue(value: error, n: Int(count.rounded()))
+    }
+
+    /// Nearest-rank percentile of the end-to-end latencies, each value weighted by its conversation's
+    /// weight: the smallest value whose cumulative weight reaches `percent`% of the total.
+    func percentile(_ percent: Double, weights: [Double]?) -> MetricValue {
+        let totalWeight = weights.map { weights in latencies.reduce(0.0) { $0 + weights[$1.row] } } ?? Double(latencies.count)
+        guard totalWeight > 0 else { return MetricValue(value: nil, n: 0) }
+        let target = max(1, (percent / 100 * totalWeight - 1e-9).rounded(.up))
+        var cumulative = 0.0
+        for entry in latencies {
+            cumulative += weights?[entry.row] ?? 1
+            if cumulative >= target { return MetricValue(value: entry.value, n: Int(totalWeight.rounded())) }
+        }
+        return MetricValue(value: latencies.last?.value, n: Int(totalWeight.rounded()))
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import SupportKit
+
+extension SuiteLoader {
+    static let conversationFields = ["id", "customer", "turns"]
+    static let customerFields = ["id", "profile", "history"]
+    static let historyFields = ["text", "intent", "category", "resolved"]
+    static let turnFields = ["user", "expect"]
+    static let expectFields = ["intent", "category", "docs", "escalate"]
+
+    /// Builds a conversation from `node`, appending every problem found; nil when it cannot be used.
+    func validateConversation(_ node: SuiteNode, problems: inout [InputError]) -> Conversation? {
+        guard case .map = node else {
+            problems.append(InputError(node.location, field: "conversation", problem: "expected a mapping, found \(node.kindName)",
+                                       remedy: "write each conversation as a mapping with id, customer and turns"))
+            return nil
+        }
+        let before = problems.count
+        checkFields(node, allowed: Self.conversationFields, prefix: "", problems: &problems)
+        let id = requiredText(node, "id", field: "id", remedy: "give every conversation a unique id", problems: &problems)
+        let customer = validateCustomer(node["customer"], conversation: node, defaultId: id ?? "", problems: &problems)
+        var turns: [Conversation.Turn] = []
+        switch node["turns"] {
+        case nil, .null?:
+            problems.append(InputError(node.location, field: "turns", problem: "missing",
+                                       remedy: "add a list of turns, each with a user message"))
+        case .list(let items, let location)?:
+            if items.isEmpty {
+                problems.append(InputError(location, field: "turns", problem: "no turns",
+                                           remedy: "add at least one turn with a user message"))
+            }
+            for (index, item) in items.enumerated() {
+                if let turn = validateTurn(item, index: index, problems: &problems) { turns.append(turn) }
+            }
+        case let other?:
+            problems.append(InputError(other.location, field: "turns", problem: "expected a list, found \(other.kindName)",
+                                       remedy: "write turns as a list of items starting with \"- user:\""))
+        }
+        guard problems.count == before, let id, let customer else { return nil }
+        return Conversation(id: id, customer: customer, turns: turns, location: node.location)
+    }
+
+    private func validateCustomer(
+        _ node: SuiteNode?, conversation: SuiteNode, defaultId: String, problems: inout [InputError]
+    ) -> Conversation.Customer? {
+        // Without a customer block the conversation still runs, as an anonymous customer of its own.
+        guard let node, !node.isNull else { return Conversation.Customer(id: "eval-" + defaultId) }
+        guard case .map = node else {
+            problems.append(InputError(node.location, field: "customer", problem: "expected a mapping, found \(node.kindName)",
+                                       remedy: "write customer as a mapping with id, and optionally profile and history"))
+            return nil
+        }
+        checkFields(node, allowed: Self.customerFields, prefix: "customer.", problems: &problems)
+        guard let id = requiredText(node, "id", field: "customer.id", remedy: "name the customer (any stable id)", problems: &problems)
+        else { return nil }
+        var profile: [String: String] = [:]
+        switch node["profile"] {
+        case nil, .null?: break
+        case .map(let pairs, _)?:
+            for (key, value) in pairs {
+                if let text = value.scalarText {
+                    profile[key] = text
+                } else {
+                    problems.append(InputError(value.location, field: "customer.profile.\(key)",
+                                               problem: "expected a single value, found \(value.kindName)",
+                                               remedy: "profile values are free-form text such as \"premium\""))
+                }
+            }
+        case let other?:
+            problems.append(InputError(other.location, field: "customer.profile", problem: "expected a mapping, found \(other.kindName)",
+                                       remedy: "write the profile as key: value pairs"))
+        }
+        var history: [Conversation.HistoryItem] = []
+        switch node["history"] {
+        case nil, .null?: break
+        case .list(let items, _)?:
+            for (index, item) in items.enumerated() {
+                let field = "customer.history[\(index)]"
+                guard case .map = item else {
+                    problems.append(InputError(item.location, field: field, problem: "expected a mapping, found \(item.kindName)",
+                                               remedy: "write each history item as {text: ..., category: ..., resolved: ...}"))
+                    continue
+                }
+                checkFields(item, allowed: Self.historyFields, prefix: field + ".", problems: &problems)
+                guard let text = requiredText(item, "text", field: field + ".text",
+                                              remedy: "say what happened in the earlier interaction", problems: &problems)
+                else { continue }
+                let intent = optionalLabel(item, "intent", field: field + ".intent", allowed: configuration.intents,
+                                           noun: "intent", problems: &problems)
+                let category = optionalLabel(item, "category", field: field + ".category",
+                                             allowed: configuration.categories.names, noun: "category", problems: &problems)
+                let resolved = optionalBool(item, "resolved", field: field + ".resolved", problems: &problems) ?? true
+                history.append(Conversation.HistoryItem(text: text, intent: intent, category: category, resolved: resolved))
+            }
+        case let other?:
+            problems.append(InputError(other.location, field: "customer.history", problem: "expected a list, found \(other.kindName)",
+                                       remedy: "write history as a list of earlier interactions"))
+        }
+        return Conversation.Customer(id: id, profile: profile, history: history)
+    }
+
+    private func validateTurn(_ node: SuiteNode, index: Int, problems: inout [InputError]) -> Conversation.Turn? {
+        let prefix = "turns[\(index)]"
+        guard case .map = node else {
+            problems.append(InputError(node.location, field: prefix, problem: "expected a mapping, found \(node.kindName)",
+                                       remedy: "write each turn as a mapping with user and expect"))
+            return nil
+        }
+        checkFields(node, allowed: Self.turnFields, prefix: prefix + ".", problems: &problems)
+        let before = problems.count
+        let user = requiredText(node, "user", field: prefix + ".user", remedy: "write the customer's message", problems: &problems)
+        if let user, user.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems.append(InputError(node["user"]?.location ?? node.location, field: prefix + ".user", problem: "empty message",
+                                       remedy: "write the customer's message or remove the turn"))
+        }
+        var expectation = Conversation.Expectation()
+        switch node["expect"] {
+        case nil, .null?: break
+        case .map(_, _)?:
+            guard let expect = node["expect"] else { break }
+            let field = prefix + ".expect"
+            checkFields(expect, allowed: Self.expectFields, prefix: field + ".", problems: &problems)
+            expectation.intent = optionalLabel(expect, "intent", field: field + ".intent", allowed: configuration.intents,
+                                               noun: "intent", problems: &problems)
+            expectation.category = optionalLabel(expect, "category", field: field + ".category",
+                                                 allowed: configuration.categories.names, noun: "category", problems: &problems)
+            expectation.docs = validateDocs(expect["docs"], field: field + ".docs", problems: &problems)
+            expectation.escalate = optionalBool(expect, "escalate", field: field + ".escalate", problems: &problems)
+        case let other?:
+            problems.append(InputError(other.location, field: prefix + ".expect", problem: "expected a mapping, found \(other.kindName)",
+                                       remedy: "write expect as {intent: ..., category: ..., docs: [...], escalate: ...}"))
+        }
+        guard problems.count == before, let user else { return nil }
+        return Conversation.Turn(user: user, expect: expectation, location: node.location)
+    }
+
+    private func validateDocs(_ node: SuiteNode?, field: String, problems: inout [InputError]) -> [String]? {
+        guard let node, !node.isNull else { return nil }
+        let items: [SuiteNode]
+        switch node {
+        case .list(let list, _): items = list
+        case .string: items = [node]   // `docs: billing/refunds` is read as a one-element list
+        default:
+            problems.append(InputError(node.location, field: field, problem: "expected a list of document ids, found \(node.kindName)",
+                                       remedy: "write docs as [category/document-id, ...]"))
+            return nil
+        }
+        var ids: [String] = []
+        for item in items {
+            guard case .string(let id, let location) = item, !id.isEmpty else {
+                problems.append(InputError(item.location, field: field, problem: "expected a document id, found \(item.kindName)",
+                                           remedy: "write document ids as text, e.g. billing/duplicate-charges"))
+                continue
+            }
+            if let known = configuration.knownDocIds, !known.contains(id) {
+                let suggestion = Self.closest(to: id, among: known).map { "did you mean \"\($0)\"? " } ?? ""
+                problems.append(InputError(location, field: field, problem: "no ingested document has id \"\(id)\"",
+                                           remedy: "\(suggestion)use an id that `supportkit search` shows, or ingest the document first"))
+                continue
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return ids
+    }
+
+    // MARK: - Field helpers
+
+    private func checkFields(_ node: SuiteNode, allowed: [String], prefix: String, problems: inout [InputError]) {
+        guard case .map(let pairs, _) = node else { return }
+        for (key, value) in pairs where !allowed.contains(key) {
+            problems.append(InputError(value.location, field: prefix + key, problem: "unknown field",
+                                       remedy: "expected one of \(allowed.joined(separator: ", "))"))
+        }
+    }
+
+    private func requiredText(
+        _ node: SuiteNode, _ key: String, field: String, remedy: String, problems: inout [InputError]
+    ) -> String? {
+        guard let value = node[key], !value.isNull else {
+            problems.append(InputError(node.location, field: field, problem: "missing", remedy: remedy))
+            return nil
+        }
+        // Numbers and booleans read as text as written: `id: 42`, `user: no`.
+        guard let text = value.scalarText else {
+            problems.append(InputError(value.location, field: field, problem: "expected text, found \(value.kindName)",
+                                       remedy: remedy))
+            return nil
+        }
+        return text
+    }
+
+    private func optionalLabel(
+        _ node: SuiteNode, _ key: String, field: String, allowed: [String], noun: String, problems: inout [InputError]
+    ) -> String? {
+        guard let value = node[key], !value.isNull else { return nil }
+        guard case .string(let label, let location) = value else {
+            problems.append(InputError(value.location, field: field, problem: "expected a \(noun) name, found \(value.kindName)",
+                                       remedy: "expected one of \(allowed.joined(separator: ", "))"))
+            return nil
+        }
+        guard allowed.contains(label) else {
+            problems.append(InputError(location, field: field, problem: "unknown \(noun) \"\(label)\"",
+                                       remedy: "expected one of \(allowed.joined(separator: ", "))"))
+            return nil
+        }
+        return label
+    }
+
+    private func optionalBool(_ node: SuiteNode, _ key: String, field: String, problems: inout [InputError]) -> Bool? {
+        guard let value = node[key], !value.isNull else { return nil }
+        guard case .bool(let flag, _, _) = value else {
+            problems.append(InputError(value.location, field: field, problem: "expected true or false, found \(value.kindName)",
+                                       remedy: "write true or false without quotes"))
+            return nil
+        }
+        return flag
+    }
+
+    /// The known id nearest to `id` by edit distance, when it is close enough to be a likely typo.
+    static func closest(to id: String, among known: Set<String>) -> String? {
+        var best: (id: String, distance: Int)?
+        for candidate in known {
+            let distance = editDistance(id, candidate)
+            if distance < (best?.distance ?? Int.max) || (distance == best?.distance && candidate < (best?.id ?? "")) {
+                best = (candidate, distance)
+            }
+        }
+        guard let best, best.distance <= max(2, id.count / 4) else { return nil }
+        return best.id
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+extension SuiteNode {
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}

@@ -1,2 +1,0 @@
-// The SupportKitEval module. Its types live in the other files of this folder.
-import SupportKit

@@ -1,0 +1,27 @@
+extension String {
+    /// The text made safe for HTML element content and quoted attribute values: `& < > " '` become
+    /// entities, so nothing from a document or a conversation can open a tag or end an attribute.
+    public var htmlEscaped: String {
+        var out = ""
+        out.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// The text made safe for XML (JUnit): like `htmlEscaped`, and control characters that XML 1.0 forbids
+    /// are dropped, so a stray byte in a message cannot make the whole report unreadable.
+    public var xmlEscaped: String {
+        String(String.UnicodeScalarView(unicodeScalars.filter { scalar in
+            scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.value >= 0x20
+        })).htmlEscaped
+    }
+}

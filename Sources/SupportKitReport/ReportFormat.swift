@@ -1,0 +1,79 @@
+import Foundation
+import SupportKitEval
+
+/// Number formatting shared by the HTML, Markdown and terminal outputs, so every place prints a metric alike.
+public enum ReportFormat {
+    /// `84.2%` for rates, `123 ms` for latencies, `—` when undefined.
+    public static func value(_ value: Double?, metric: String) -> String {
+        guard let value else { return "—" }
+        return MetricName.isRate(metric) ? percent(value) : milliseconds(value)
+    }
+
+    /// `[80.1, 88.0]` (same unit as the value, without the sign), or empty when there is no interval.
+    public static func interval(_ metric: MetricValue, name: String) -> String {
+        guard let low = metric.ciLow, let high = metric.ciHigh else { return "" }
+        return MetricName.isRate(name)
+            ? String(format: "[%.1f, %.1f]", low * 100, high * 100)
+            : (high < 10 ? String(format: "[%.2f, %.2f]", low, high) : String(format: "[%.0f, %.0f]", low, high))
+    }
+
+    /// `+2.3 pts` or `-15 ms`.
+    public static func delta(_ delta: Double?, metric: String) -> String {
+        guard let delta else { return "—" }
+        if MetricName.isRate(metric) { return String(format: "%+.1f pts", delta * 100) }
+        return abs(delta) < 10 ? String(format: "%+.2f ms", delta) : String(format: "%+.0f ms", delta)
+    }
+
+    /// `01:30:00 3fa2` for a run id `20261125-013000-3fa2`; other ids unchanged.
+    public static func shortRunLabel(_ id: String) -> String {
+        let parts = id.split(separator: "-")
+        guard parts.count == 3, parts[1].count == 6 else { return id }
+        let time = Array(parts[1])
+        return "\(String(time[0..<2])):\(String(time[2..<4])):\(String(time[4..<6])) \(parts[2])"
+    }
+
+    /// `[-1.2, +3.4]` for a delta's interval.
+    public static func deltaInterval(_ low: Double?, _ high: Double?, metric: String) -> String {
+        guard let low, let high else { return "" }
+        return MetricName.isRate(metric)
+            ? String(format: "[%+.1f, %+.1f]", low * 100, high * 100)
+            : (max(abs(low), abs(high)) < 10 ? String(format: "[%+.2f, %+.2f]", low, high) : String(format: "[%+.0f, %+.0f]", low, high))
+    }
+
+    /// `84.2%`.
+    public static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+
+    /// `0.42 ms`, `4.2 ms`, `42 ms`: enough digits to tell small values apart.
+    public static func milliseconds(_ value: Double) -> String {
+        if value < 1 { return String(format: "%.2f ms", value) }
+        return value < 10 ? String(format: "%.1f ms", value) : String(format: "%.0f ms", value)
+    }
+
+    /// `0.84` for a ratio in a table, `—` when undefined.
+    public static func ratio(_ value: Double?) -> String {
+        value.map { String(format: "%.2f", $0) } ?? "—"
+    }
+
+    /// How a delta should be read: better, worse (its interval excludes zero) or unclear.
+    public enum Verdict: String, Sendable {
+        case better, worse, unclear
+    }
+
+    /// Better or worse when the interval excludes zero (taking the metric's direction into account), else unclear.
+    public static func verdict(_ delta: MetricDelta) -> Verdict {
+        guard let low = delta.ciLow, let high = delta.ciHigh else { return .unclear }
+        let lowerIsBetter = MetricName.isLowerBetter(delta.name)
+        if low > 0 { return lowerIsBetter ? .worse : .better }
+        if high < 0 { return lowerIsBetter ? .better : .worse }
+        return .unclear
+    }
+
+    /// `2026-11-25 01:30 UTC`.
+    public static func date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import SupportKit
+
+/// Writes a run's HTML report to a folder: `<run>.html`, and `latest.html` for the newest run.
+public enum ReportWriter {
+    /// Renders `input` and writes it.
+    ///
+    /// - Parameters:
+    ///   - input: the run to report.
+    ///   - directory: the reports folder (created when missing).
+    ///   - updateLatest: also write `latest.html` (false when re-rendering an older run).
+    /// - Returns: the run's report file.
+    /// - Throws: `SupportKitError.unavailable` when the folder or file cannot be written.
+    @discardableResult
+    public static func write(_ input: ReportInput, to directory: String, updateLatest: Bool = true) throws -> URL {
+        let folder = URL(fileURLWithPath: directory, isDirectory: true)
+        let html = Data(HTMLReport(input).render().utf8)
+        let file = folder.appendingPathComponent("\(input.run.id).html")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try html.write(to: file, options: .atomic)
+            if updateLatest { try html.write(to: folder.appendingPathComponent("latest.html"), options: .atomic) }
+        } catch {
+            throw SupportKitError(.unavailable, "cannot write the report to \(directory); check that the folder is writable", underlying: error)
+        }
+        return file
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import SupportKit
+import SupportKitStore
+import SupportKitTesting
+import Testing
+@testable import SupportKitAssistant
+
+@Suite struct EscalationPolicyTests {
+    let policy = EscalationPolicy(embedder: AssistantFixtures.embedder.fingerprint)
+
+    func codes(_ signals: EscalationPolicy.Signals) -> [String] {
+        policy.decide(signals).reasons.map(\.code)
+    }
+
+    @Test func calmAnsweredQuestionDoesNotEscalate() {
+        let decision = policy.decide(.init(intent: "question", confidence: 0.9, bestKnowledgeScore: 0.6))
+        #expect(!decision.escalate)
+        #expect(decision.reasons.isEmpty)
+    }
+
+    @Test func escalateIntentRule() {
+        let decision = policy.decide(.init(intent: "escalate", confidence: 0.9, bestKnowledgeScore: 0.6))
+        #expect(decision.reasons.map(\.code) == ["escalate_intent"])
+        #expect(decision.reasons[0].description.hasPrefix("escalate_intent: the customer asked for a person"))
+        #expect(decision.priority == .normal)
+    }
+
+    @Test func escalateIntentNeedsConfidence() {
+        // A hesitant "escalate" is the commonest false alarm; below the floor only the low-confidence rule
+        // can fire.
+        #expect(codes(.init(intent: "escalate", confidence: 0.69, bestKnowledgeScore: 0.6)).isEmpty)
+        #expect(codes(.init(intent: "escalate", confidence: 0.7, bestKnowledgeScore: 0.6)) == ["escalate_intent"])
+    }
+
+    @Test func securityRule() {
+        let decision = policy.decide(.init(intent: "problem", confidence: 0.9, bestKnowledgeScore: 0.6, securityConcerns: ["never placed"]))
+        #expect(decision.reasons.map(\.description) == ["security: possible account takeover or fraud: \"never placed\""])
+        #expect(decision.priority == .urgent)
+        #expect(SupportAssistant.securityConcerns("there's an order for a TV I never placed") == ["never placed"])
+        #expect(SupportAssistant.securityConcerns("I placed an order for a TV").isEmpty)
+    }
+
+    @Test func lowConfidenceRule() {
+        let decision = policy.decide(.init(intent: "question", confidence: 0.2, bestKnowledgeScore: 0.6))
+        #expect(decision.reasons.map(\.code) == ["low_confidence"])
+        #expect(decision.reasons[0].detail == "intent question at 0.20 is below 0.30")
+        #expect(decision.priority == .low)
+    }
+
+    @Test func repeatedProblemRule() {
+        #expect(codes(.init(intent: "problem", confidence: 0.9, unresolvedProblemReports: 2, bestKnowledgeScore: 0.6)).isEmpty)
+        let decision = policy.decide(.init(intent: "problem", confidence: 0.9, unresolvedProblemReports: 3, bestKnowledgeScore: 0.6))
+        #expect(decision.reasons.map(\.code) == ["repeated_problem"])
+        #expect(decision.reasons[0].detail == "3 unresolved reports of the same problem")
+        #expect(decision.priority == .high)
+    }
+
+    @Test func frustrationRule() {
+        #expect(codes(.init(intent: "problem", confidence: 0.9, frustrationCues: ["shouting"], bestKnowledgeScore: 0.6)).isEmpty)
+        let decision = policy.decide(.init(intent: "problem", confidence: 0.9, frustrationCues: ["word \"ridiculous\"", "shouting"], bestKnowledgeScore: 0.6))
+        #expect(decision.reasons.map(\.code) == ["frustration"])
+        #expect(decision.reasons[0].detail == "word \"ridiculous\", shouting")
+    }
+
+    @Test func noKnowledgeMatchRule() {
+        let decision = policy.decide(.init(intent: "question", confidence: 0.9, bestKnowledgeScore: 0.01))
+        #expect(decision.reasons.map(\.code) == ["no_knowledge_match"])
+        // Feedback needs no article.
+        #expect(codes(.init(intent: "feedback", confidence: 0.9, bestKnowledgeScore: 0.01)).isEmpty)
+    }
+
+    @Test func rulesCanBeSwitchedOff() {
+        var configuration = AssistantConfiguration.Escalation()
+        configuration.minIntentConfidence = 0
+        configuration.repeatedProblems = 0
+        configuration.frustrationCues = 0
+        configuration.intents = []
+        configuration.minKnowledgeScore = 0
+        let quiet = EscalationPolicy(configuration: configuration, embedder: AssistantFixtures.embedder.fingerprint)
+        let decision = quiet.decide(.init(intent: "escalate", confidence: 0.01, unresolvedProblemReports: 9, frustrationCues: ["a", "b", "c"], bestKnowledgeScore: 0))
+        #expect(!decision.escalate)
+    }
+
+    @Test func frustrationCues() {
+        let detector = FrustrationDetector()
+        #expect(detector.cues(in: "How do I reset my password?").isEmpty)
+        #expect(detector.cues(in: "This is ridiculous, still not working") == ["word \"ridiculous\"", "word \"still not\""])
+        #expect(detector.cues(in: "WHERE IS MY REFUND") == ["shouting"])
+        #expect(detector.cues(in: "where is my refund!!!") == ["\"!!\""])
+        #expect(detector.cues(in: "Where is my refund?", earlierMessages: ["where is my refund"]) == ["repeated message"])
+    }
+}
+
+@Suite struct AssistantEscalationTests {
+    let classifier = KeywordClassifier([
+        ("human", "escalate", 0.95, nil, 0),
+        ("still", "problem", 0.9, "account", 0.9),
+        ("reset link", "problem", 0.9, "account", 0.9),
+        ("thanks", "feedback", 0.9, nil, 0),
+    ], fallback: ("question", 0.9, nil, 0))
+
+    @Test func repeatedUnresolvedProblemOpensATicket() async throws {
+        let tickets = try TicketStore.inMemory()
+        let assistant = try await AssistantFixtures.assistant(classifier: classifier, tickets: tickets)
+        var state = ConversationState(conversationId: "c", customerId: "frank")
+        let first = try await assistant.respond(to: "The password reset link never arrives", state: &state)
+        #expect(!first.escalated)
+        #expect(first.ticket == nil)
+        let second = try await assistant.respond(to: "I tried again and the reset link is still missing", state: &state)
+        #expect(!second.escalated)
+        let third = try await assistant.respond(to: "Still no email with the reset link", state: &state)
+        #expect(third.escalated)
+        #expect(third.escalationReasons == ["repeated_problem: 3 unresolved reports of the same problem"])
+        let ticket = try #require(third.ticket)
+        #expect(ticket.id == "T-00001")
+        #expect(ticket.customerId == "frank")
+        #expect(ticket.priority == .high)
+        #expect(ticket.transcript.count == 5)
+        #expect(ticket.transcript.first == "customer: The password reset link never arrives")
+        #expect(ticket.transcript.last == "customer: Still no email with the reset link")
+        #expect(ticket.summary.hasPrefix("problem [account]: The password reset link never arrives"))
+        #expect(third.text.contains("A person will follow up"))
+        #expect(third.text.contains("T-00001"))
+
+        // A fourth report escalates again but reuses the conversation's ticket.
+        let fourth = try await assistant.respond(to: "still nothing, the reset link never comes", state: &state)
+        #expect(fourth.escalated)
+        #expect(fourth.ticket?.id == "T-00001")
+        #expect(try await tickets.list().count == 1)
+
+        let stored = try #require(try await tickets.ticket(id: "T-00001"))
+        #expect(stored == ticket)
+        #expect(try await tickets.list().map(\.id) == ["T-00001"])
+        #expect(try await tickets.list(customerId: "nobody").isEmpty)
+    }
+
+    @Test func resolutionClearsTheProblemCount() async throws {
+        let assistant = try await AssistantFixtures.assistant(classifier: classifier)
+        var state = ConversationState(customerId: "gina")
+        _ = try await assistant.respond(to: "The reset link never arrives", state: &state)
+        _ = try await assistant.respond(to: "still nothing", state: &state)
+        let thanks = try await assistant.respond(to: "thanks, that worked!", state: &state)
+        #expect(!thanks.escalated)
+        #expect(thanks.text.contains("Glad"))
+        #expect(try await assistant.memory.openIssues(for: "gina").isEmpty)
+        let again = try await assistant.respond(to: "still one more thing broke", state: &state)
+        #expect(!again.escalated)
+    }
+
+    @Test func askingForAHumanEscalatesAndRecordsReasons() async throws {
+        let assistant = try await AssistantFixtures.assistant(classifier: classifier)
+        var state = ConversationState(customerId: "hank")
+        let reply = try await assistant.respond(to: "Get me a human. This is RIDICULOUS!!!", state: &state)
+        #expect(reply.escalated)
+        #expect(reply.escalationReasons.map { String($0.prefix { $0 != ":" }) } == ["escalate_intent", "frustration"])
+        #expect(reply.ticket?.priority == .urgent)
+        #expect(reply.classifier == "keyword@test")
+        #expect(reply.timings.total >= 0)
+    }
+
+    @Test func noKnowledgeMatchEscalates() async throws {
+        let assistant = try await AssistantFixtures.assistant(classifier: classifier)
+        var state = ConversationState(customerId: "ivy")
+        let reply = try await assistant.respond(to: "zxqv plorb", state: &state)
+        #expect(reply.escalated)
+        #expect(reply.escalationReasons.first?.hasPrefix("no_knowledge_match") == true)
+    }
+
+    @Test func ticketsPersistInSQLite() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/assistant.sqlite"
+        let opened = try await TicketStore(path: path).open(customerId: "jo", priority: .urgent, reasons: ["frustration: shouting"], summary: "s", transcript: ["customer: HELP"], at: Date(timeIntervalSince1970: 1_790_000_000))
+        let reopened = try TicketStore(path: path)
+        #expect(try await reopened.ticket(id: opened.id) == opened)
+        let next = try await reopened.open(customerId: "jo", priority: .low, reasons: [], summary: "t", transcript: [])
+        #expect(next.id == "T-00002")
+        #expect(try await reopened.list(customerId: "jo").map(\.id) == ["T-00002", "T-00001"])
+    }
+}
+
+@Suite struct FollowUpTests {
+    @Test func stillBrokenFollowUpsCountEvenWhenClassifiedAsFeedback() async throws {
+        // The classifier calls the follow-ups feedback; they still report the open problem again.
+        let classifier = KeywordClassifier([("arrive", "problem", 0.9, "orders", 0.9)], fallback: ("feedback", 0.8, "orders", 0.5))
+        let assistant = try await AssistantFixtures.assistant(classifier: classifier)
+        var state = ConversationState(customerId: "kim")
+        #expect(try await !assistant.respond(to: "My package did not arrive", state: &state).escalated)
+        #expect(try await !assistant.respond(to: "Checked again, the package tracking is still empty", state: &state).escalated)
+        let third = try await assistant.respond(to: "Still no package at the door", state: &state)
+        #expect(third.escalationReasons == ["repeated_problem: 3 unresolved reports of the same problem"])
+
+        var calm = ConversationState(customerId: "lee")
+        _ = try await assistant.respond(to: "Great service, thank you", state: &calm)
+        #expect(try await !assistant.respond(to: "Another compliment for the team", state: &calm).escalated)
+    }
+
+    @Test func shortFollowUpsSearchWithThePreviousMessage() async throws {
+        let assistant = try await AssistantFixtures.assistant(classifier: KeywordClassifier([]))
+        var state = ConversationState(customerId: "max")
+        _ = try await assistant.respond(to: "How do I cancel an order before it ships?", state: &state)
+        #expect(assistant.retrievalQuery("still stuck", state: state) == "How do I cancel an order before it ships?\nstill stuck")
+        #expect(assistant.retrievalQuery("How do I change the email on my account?", state: state) == "How do I change the email on my account?")
+    }
+
+    @Test func abbreviationsDoNotSplitSentences() {
+        #expect(ExtractiveResponder.sentences("Orders placed by 1 p.m. ET ship the same day. Others ship next day.") == [
+            "Orders placed by 1 p.m. ET ship the same day.", "Others ship next day.",
+        ])
+    }
+}
+
+@Suite struct CarriedOverIssueTests {
+    @Test func anIssueStillOpenFromAnEarlierSessionEscalatesWhenReportedAgain() async throws {
+        let classifier = KeywordClassifier([("lid", "problem", 0.9, "orders", 0.9), ("email", "question", 0.9, "account", 0.9)])
+        let assistant = try await AssistantFixtures.assistant(classifier: classifier)
+        let factory = try SupportAssistantFactory(assistant: assistant)
+        let customer = Conversation.Customer(id: "nina", history: [.init(text: "Replacement lid for order 5521 never arrived", intent: "problem", category: "orders", resolved: false)])
+
+        let again = try await factory.makeSession(conversationId: "a", customer: customer, isolatedMemory: true)
+        let reply = try await again.respond(to: "the replacement lid still hasn't come")
+        #expect(reply.escalationReasons == ["repeated_problem: 3 unresolved reports of the same problem"])
+        #expect(reply.text.contains("(ticket T-"))
+
+        // The same customer asking about something else is answered, not escalated.
+        let other = try await factory.makeSession(conversationId: "b", customer: customer, isolatedMemory: true)
+        let unrelated = try await other.respond(to: "how do I change my email address")
+        #expect(!unrelated.escalated)
+        #expect(unrelated.text.contains("earlier report is still open"))
+    }
+}
+
+@Suite struct RepeatClaimTests {
+    @Test func sayingItIsTheThirdTimeEscalatesAtOnce() async throws {
+        let classifier = KeywordClassifier([("charge", "problem", 0.9, "billing", 0.9)])
+        let assistant = try await AssistantFixtures.assistant(classifier: classifier)
+        var state = ConversationState(customerId: "omar")
+        let reply = try await assistant.respond(to: "This is the third time I'm writing about the same double charge", state: &state)
+        #expect(reply.escalationReasons.first?.hasPrefix("repeated_problem") == true)
+    }
+
+    @Test func resolutionIsHeardEvenWhenTheIntentIsMisread() async throws {
+        let classifier = KeywordClassifier([("charge", "problem", 0.9, "billing", 0.9), ("went through", "problem", 0.6, "billing", 0.9)])
+        let assistant = try await AssistantFixtures.assistant(classifier: classifier)
+        var state = ConversationState(customerId: "pia")
+        _ = try await assistant.respond(to: "the charge on my card failed", state: &state)
+        _ = try await assistant.respond(to: "the charge failed again", state: &state)
+        let thanks = try await assistant.respond(to: "approved it in my banking app and it went through, merci!", state: &state)
+        #expect(!thanks.escalated)
+        #expect(try await assistant.memory.openIssues(for: "pia").isEmpty)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import SupportKit
+import SupportKitTesting
+@testable import SupportKitEval
+
+@Suite struct EvalSettingsTests {
+    @Test func readsTheEvalSection() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let file = try folder.write("""
+            categories: [account, orders, billing]
+            eval:
+              concurrency: 4
+              turn_timeout: 12.5
+              seed: 7
+              results: out/results.sqlite
+              baseline: latest
+              fail_under: {intent_accuracy: 0.8}
+              max_regression: {recall@5: 0.02}
+            """, to: "supportkit.yaml")
+        let settings = try EvalSettings.load(path: file.path)
+        #expect(settings.concurrency == 4 && settings.turnTimeout == 12.5 && settings.seed == 7 && settings.resamples == nil)
+        #expect(settings.results == "out/results.sqlite" && settings.baseline == "latest")
+        #expect(settings.gates == [GateRule(metric: "intent_accuracy", kind: .failUnder(0.8)), GateRule(metric: "recall@5", kind: .maxRegression(0.02))])
+        #expect(try EvalSettings.load(path: folder.path + "/missing.yaml") == EvalSettings())
+    }
+
+    @Test func reportsBadSettingsAtTheirLine() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let unknown = try folder.write("eval:\n  concurency: 4\n", to: "a.yaml")
+        #expect(throws: InputError.self) { try EvalSettings.load(path: unknown.path) }
+        do {
+            _ = try EvalSettings.load(path: unknown.path)
+        } catch {
+            #expect(error.description == "\(unknown.path):2:15: eval.concurency: unknown setting; expected one of concurrency, turn_timeout, resamples, seed, results, report_dir, baseline, fail_under, max_regression")
+        }
+        let wrong = try folder.write("eval:\n  concurrency: two\n", to: "b.yaml")
+        do {
+            _ = try EvalSettings.load(path: wrong.path)
+            Issue.record("a word is not a concurrency")
+        } catch {
+            #expect(error.description == "\(wrong.path):2:16: eval.concurrency: expected a whole number from 1 to 64; write e.g. `concurrency: 1`")
+        }
+    }
+
+    @Test func flagsReplaceTheFilesRuleForTheSameMetric() {
+        let file = [GateRule(metric: "intent_accuracy", kind: .failUnder(0.8)), GateRule(metric: "recall@5", kind: .failUnder(0.7))]
+        let flags = [GateRule(metric: "intent_accuracy", kind: .failUnder(0.9)), GateRule(metric: "intent_accuracy", kind: .maxRegression(0.01))]
+        #expect(EvalSettings.merge(file: file, flags: flags) == [
+            GateRule(metric: "recall@5", kind: .failUnder(0.7)),
+            GateRule(metric: "intent_accuracy", kind: .failUnder(0.9)),
+            GateRule(metric: "intent_accuracy", kind: .maxRegression(0.01)),
+        ])
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+import SupportKit
+import SupportKitTesting
+@testable import SupportKitEval
+
+@Suite struct RunnerTests {
+    static func suite() -> EvalSuite {
+        let loader = SuiteLoader()
+        let yaml = """
+        - id: ok-conversation
+          customer: {id: c1}
+          turns:
+            - user: "charged twice"
+              expect: {intent: problem, category: billing, docs: [billing/duplicate-charges], escalate: false}
+            - user: "get me a human"
+              expect: {intent: escalate, escalate: true}
+        - id: failing-turn
+          turns:
+            - user: "explode"
+              expect: {intent: question}
+            - user: "after the error"
+              expect: {intent: question}
+        - id: slow-turn
+          turns:
+            - user: "hang"
+              expect: {intent: question}
+        - id: no-session
+          turns:
+            - user: "never asked"
+              expect: {intent: question}
+        """
+        return loader.load(sources: [("evals/runner.yaml", yaml)]).suite
+    }
+
+    static func factory() -> FakeFactory {
+        FakeFactory(script: [
+            "charged twice": .reply(makeReply(intent: "problem", category: "billing", docs: ["billing/duplicate-charges", "billing/refunds"])),
+            "get me a human": .reply(makeReply(intent: "escalate", escalated: true)),
+            "explode": .fail("model crashed"),
+            "after the error": .reply(makeReply(intent: "question")),
+            "hang": .hang(seconds: 30),
+        ], failingConversations: ["no-session"])
+    }
+
+    @Test func recordsRepliesErrorsAndTimeoutsAsTheyHappen() async throws {
+        let store = try ResultsStore()
+        let factory = Self.factory()
+        let suite = Self.suite()
+        let started = ContinuousClock.now
+        let outcome = try await EvalRunner.run(
+            suite: suite, factory: factory, results: store,
+            options: .init(concurrency: 3, turnTimeout: 0.3, bootstrap: Bootstrap(resamples: 50), suitePaths: ["evals"],
+                           fingerprints: ["git_commit": "abc"]))
+        #expect(ContinuousClock.now - started < .seconds(10))   // the hanging turn was cut off
+        let records = outcome.records
+        #expect(records.map { "\($0.conversationId)#\($0.turnIndex)" } == [
+            "ok-conversation#0", "ok-conversation#1", "failing-turn#0", "failing-turn#1", "slow-turn#0", "no-session#0",
+        ])
+        #expect(records.map(\.status) == [.ok, .ok, .error, .ok, .timeout, .error])
+        #expect(records[2].error == "model crashed")
+        #expect(records[4].error == "no reply within 0.3s")
+        #expect(records[5].error == "could not open a session: session refused")
+        #expect(records[0].prediction?.rankedDocIds == ["billing/duplicate-charges", "billing/refunds"])
+        // Every session was isolated, one per conversation.
+        #expect(factory.openedSessions.allSatisfy { $0.isolated })
+        #expect(Set(factory.openedSessions.map(\.conversation)) == Set(suite.conversations.map(\.id)))
+        // Unmeasured turns count nowhere: 3 measured intent turns, all right.
+        #expect(outcome.metrics.metrics[MetricName.intentAccuracy] == MetricValue(value: 1, ciLow: 1, ciHigh: 1, n: 3))
+        #expect(outcome.metrics.erroredTurns == 2 && outcome.metrics.timedOutTurns == 1)
+        #expect(outcome.run.status == .complete)
+        #expect(outcome.run.fingerprints == ["embedder": "fake@1/8", "classifier": "fake", "git_commit": "abc"])
+        // The database holds the same run.
+        let stored = try #require(try store.run(id: outcome.run.id))
+        #expect(stored.status == .complete && stored.suiteHash == suite.hash)
+        #expect(try store.turns(runId: outcome.run.id) == records)
+        #expect(try store.metrics(runId: outcome.run.id)[MetricName.intentAccuracy]?.value == 1)
+    }
+
+    @Test func resumeSkipsCompletedConversationsAndReplaysPartialOnes() async throws {
+        let store = try ResultsStore()
+        let suite = Self.suite()
+        // An interrupted run: the first conversation finished, the second recorded only its first turn.
+        let run = RunInfo(id: "20260101-000000-0001", startedAt: Date(timeIntervalSince1970: 1_767_225_600), suiteHash: suite.hash,
+                          suitePaths: ["evals"], conversationCount: 4, turnCount: 6, fingerprints: [:], seed: 42,
+                          concurrency: 2, turnTimeout: 1)
+        try await store.createRun(run, conversations: suite.conversations)
+        let done = [
+            makeRecord("ok-conversation", 0, intent: "problem", predicted: "problem", user: "charged twice"),
+            makeRecord("ok-conversation", 1, intent: "escalate", predicted: "escalate", user: "get me a human"),
+            makeRecord("failing-turn", 0, intent: "question", predicted: "feedback", user: "explode"),
+        ]
+        for record in done { try await store.record(record, runId: run.id) }
+        let factory = Self.factory()
+        let outcome = try await EvalRunner.run(
+            suite: suite, factory: factory, results: store,
+            options: .init(concurrency: 2, turnTimeout: 0.2, bootstrap: Bootstrap(resamples: 20), resumeRunId: run.id))
+        #expect(outcome.run.id == run.id && outcome.run.status == .complete)
+        // The finished conversation was not replayed; the partial one was, from its first turn.
+        #expect(!factory.messages.contains("charged twice") && !factory.messages.contains("get me a human"))
+        #expect(factory.messages.filter { $0 == "explode" }.count == 1)
+        #expect(outcome.records.count == 6)
+        #expect(outcome.records[0].prediction?.intent == "problem")   // kept from the first attempt
+        #expect(outcome.records[2].status == .error)                   // replaced by the replay
+        #expect(outcome.records[3].status == .ok)
+    }
+
+    @Test func resumeRefusesAChangedSuite() async throws {
+        let store = try ResultsStore()
+        let suite = Self.suite()
+        let run = RunInfo(id: "r-old", startedAt: Date(), suiteHash: "something-else", suitePaths: [], conversationCount: 1,
+                          turnCount: 1, fingerprints: [:], seed: 1, concurrency: 1, turnTimeout: 1)
+        try await store.createRun(run, conversations: [])
+        await #expect(throws: SupportKitError.self) {
+            try await EvalRunner.run(suite: suite, factory: Self.factory(), results: store,
+                                     options: .init(turnTimeout: 0.2, resumeRunId: "r-old"))
+        }
+    }
+
+    @Test func baselineAndGatesAreEvaluated() async throws {
+        let store = try ResultsStore()
+        let suite = Self.suite()
+        let options = EvalRunner.Options(turnTimeout: 0.2, bootstrap: Bootstrap(resamples: 50))
+        let first = try await EvalRunner.run(suite: suite, factory: Self.factory(), results: store, options: options)
+        var gated = options
+        gated.baseline = "latest"
+        gated.gates = [
+            try GateRule.parse("intent_accuracy=0.9", flag: "--fail-under"),
+            try GateRule.parse("escalation_recall=1.01", flag: "--fail-under"),
+            try GateRule.parse("intent_accuracy=0.05", flag: "--max-regression"),
+        ]
+        let second = try await EvalRunner.run(suite: suite, factory: Self.factory(), results: store, options: gated)
+        #expect(second.baseline?.id == first.run.id)
+        #expect(second.comparison?.deltas[MetricName.intentAccuracy]?.delta == 0)
+        #expect(second.gates.map(\.passed) == [true, false, true])
+        #expect(!second.passedGates)
+        #expect(EvalExitCode.forRun(gatesPassed: second.passedGates, hadInputErrors: false) == 1)
+        #expect(try store.gates(runId: second.run.id) == second.gates)
+        #expect(try store.run(id: second.run.id)?.baselineRun == first.run.id)
+    }
+
+    @Test func consoleProgressLogsStepsWhenNotATerminal() {
+        let lines = LockedLines()
+        let progress = ConsoleProgress(isTerminal: false, logStep: 25, write: { lines.append($0) })
+        progress.started(total: 8, alreadyDone: 2)
+        for _ in 0..<6 { progress.turnCompleted(measured: true) }
+        progress.finished()
+        let text = lines.all
+        #expect(text.first == "resuming: 2 of 8 turns already recorded\n")
+        #expect(text.contains { $0.hasPrefix("50%  4/8 turns") })
+        #expect(text.last?.hasPrefix("done: 8/8 turns") == true)
+        #expect(text.count <= 7)
+    }
+}
+
+final class LockedLines: @unchecked Sendable {
+    // @unchecked: `lines` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
+/// A factory whose sessions record how many replies are in flight at once.
+final class CountingFactory: AssistantSessionFactory, @unchecked Sendable {
+    // @unchecked: `inFlight` and `peak` are only touched while holding `lock`.
+    private let lock = NSLock()
+    private var inFlight = 0
+    private var peakValue = 0
+    var fingerprints: [String: String] { [:] }
+
+    func makeSession(conversationId: String, customer: Conversation.Customer, isolatedMemory: Bool) async throws -> any AssistantSession {
+        CountingSession(factory: self)
+    }
+
+    func enter() { lock.withLock { inFlight += 1; peakValue = max(peakValue, inFlight) } }
+    func leave() { lock.withLock { inFlight -= 1 } }
+    var peak: Int { lock.withLock { peakValue } }
+}
+
+struct CountingSession: AssistantSession {
+    let factory: CountingFactory
+
+    func respond(to message: String) async throws -> Reply {
+        factory.enter()
+        defer { factory.leave() }
+        try await Task.sleep(for: .milliseconds(5))
+        return makeReply(intent: "question")
+    }
+}
+
+@Suite struct RunnerConcurrencyTests {
+    @Test func neverRunsMoreConversationsThanTheConcurrency() async throws {
+        let yaml = (0..<12).map { "- id: c\($0)\n  turns: [{user: a}, {user: b}]\n" }.joined()
+        let suite = SuiteLoader().load(sources: [("s.yaml", yaml)]).suite
+        for width in [1, 3] {
+            let factory = CountingFactory()
+            let outcome = try await EvalRunner.run(suite: suite, factory: factory, results: try ResultsStore(),
+                                                   options: .init(concurrency: width, bootstrap: Bootstrap(resamples: 10)))
+            #expect(outcome.records.count == 24 && outcome.records.allSatisfy(\.isMeasured))
+            #expect(factory.peak <= width)
+            if width > 1 { #expect(factory.peak > 1, "conversations should overlap") }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Evaluation benchmark: a generated suite of 1,000 conversations / 5,000 turns.
+#
+#   scripts/bench-eval.sh           the runner, SQLite writes, metrics (1,000-resample bootstrap) and the HTML
+#                                   report, with a simulated assistant that answers instantly: the cost of the
+#                                   evaluation machinery itself (release build of the EvalBenchmark target).
+#   scripts/bench-eval.sh --real    end to end through the real CLI on the embedded defaults: ingest corpora/
+#                                   into a scratch store, generate the suite over its document ids, time
+#                                   `supportkit eval` (turns/s) and `supportkit runs report` (render time).
+#                                   Target: the whole eval under 60 s on a 2-core machine.
+#
+# Environment: BENCH_DIR (default /tmp/supportkit-bench-eval), CONVERSATIONS (1000), TURNS (5),
+# CONCURRENCY (2), SCRATCH (SwiftPM scratch path, default .build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${BENCH_DIR:-/tmp/supportkit-bench-eval}
+conversations=${CONVERSATIONS:-1000}
+turns=${TURNS:-5}
+concurrency=${CONCURRENCY:-2}
+scratch=${SCRATCH:-.build}
+
+if [[ "${1:-}" != "--real" ]]; then
+  swift build -c release --scratch-path "$scratch" --product EvalBenchmark >/dev/null
+  "$scratch/release/EvalBenchmark" --conversations "$conversations" --turns "$turns" --concurrency "$concurrency" --out "$work" 2>/dev/null
+  exit 0
+fi
+
+swift build -c release --scratch-path "$scratch" --product EvalBenchmark --product supportkit >/dev/null
+bin="$scratch/release/supportkit"
+rm -rf "$work" && mkdir -p "$work"
+store="sqlite:$work/store.sqlite"
+
+start=$(date +%s.%N)
+"$bin" ingest corpora/ --store "$store" --json >"$work/ingest.json"
+echo "ingest corpora/: $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s"
+"$bin" train --store "$store" >/dev/null 2>&1 || true   # a no-op when the classifier is already trained
+
+# Label the generated turns with real document ids, so retrieval metrics are computed against the store.
+"$bin" search "account orders billing help" -k 1000 --store "$store" --json \
+  | python3 -c 'import json,sys; print("\n".join(sorted({r["doc_id"] for r in json.load(sys.stdin)["results"]})))' >"$work/doc-ids.txt"
+"$scratch/release/EvalBenchmark" --conversations "$conversations" --turns "$turns" --out "$work/gen" \
+  --doc-ids "$work/doc-ids.txt" --write-suite-only
+
+start=$(date +%s.%N)
+set +e
+"$bin" eval "$work/gen/evals" --store "$store" --results "$work/results.sqlite" --report-dir "$work/reports" \
+  --concurrency "$concurrency" --json >"$work/eval.json"
+status=$?
+set -e
+seconds=$(python3 -c "print($(date +%s.%N) - $start)")
+[[ $status -le 1 ]] || { echo "eval failed with exit code $status"; exit "$status"; }
+
+start=$(date +%s.%N)
+"$bin" runs report latest --results "$work/results.sqlite" --report-dir "$work/reports" >/dev/null 2>&1
+render=$(python3 -c "print($(date +%s.%N) - $start)")
+
+python3 - "$work/eval.json" "$seconds" "$render" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))
+seconds, render = float(sys.argv[2]), float(sys.argv[3])
+turns = result["turns"]
+print(f"eval: {turns} turns in {seconds:.1f} s = {turns / seconds:.1f} turns/s end to end (target: under 60 s)")
+print(f"report render (runs report, incl. loading the run): {render:.2f} s")
+for name in ("intent_accuracy", "recall@5", "escalation_f1", "latency_p50_ms", "latency_p95_ms"):
+    m = result["metrics"].get(name) or {}
+    print(f"  {name:16} {m.get('value')}  [{m.get('ci_low')}, {m.get('ci_high')}]  n={m.get('n')}")
+print(f"report: {result['report']}")
+PY
