@@ -17,6 +17,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The server stack; only SupportKitServer (and its tests) import these. `traits: []` keeps no-op builds
+        // from recompiling HummingbirdCore (see BUILD-NOTES.md).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Domain types, configuration, hashing and the role protocols every other target speaks.
@@ -73,6 +79,19 @@ let package = Package(
             name: "SupportKitReport",
             dependencies: ["SupportKit", "SupportKitEval"]
         ),
+        // REST + WebSocket server for the avatar front end; speaks to the assistant only through SupportKit's protocols.
+        .target(
+            name: "SupportKitServer",
+            dependencies: [
+                "SupportKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "SupportKitTesting",
             dependencies: ["SupportKit"]
@@ -87,7 +106,7 @@ let package = Package(
             name: "supportkit",
             dependencies: [
                 "SupportKit", "SupportKitParsing", "SupportKitEmbedding", "SupportKitStore",
-                "SupportKitIngest", "SupportKitAssistant", "SupportKitEval", "SupportKitReport", "Yams",
+                "SupportKitIngest", "SupportKitAssistant", "SupportKitEval", "SupportKitReport", "SupportKitServer", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,6 +128,15 @@ let package = Package(
         .testTarget(
             name: "SupportKitIngestTests",
             dependencies: ["SupportKitIngest", "SupportKitTesting"]
+        ),
+        .testTarget(
+            name: "SupportKitServerTests",
+            dependencies: [
+                "SupportKitServer", "Yams",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "SupportKitAssistantTests",

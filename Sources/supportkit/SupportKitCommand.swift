@@ -7,6 +7,7 @@ struct SupportKitCommand: AsyncParsableCommand {
         abstract: "Ingest support docs, run the support assistant, and evaluate it.",
         subcommands: [
             DemoCommand.self,
+            ServeCommand.self,
             IngestCommand.self,
             SearchCommand.self,
             EvalCommand.self,

@@ -1,0 +1,103 @@
+import Foundation
+import SupportKit
+
+/// The API keys the server accepts, compared in constant time.
+///
+/// Keys come from a file (one per line, `#` starts a comment) and/or a comma-separated environment variable.
+/// A key is never logged or echoed; ``fingerprint(of:)`` gives a short hash prefix for logs and metrics.
+public struct APIKeySet: Sendable {
+    private let keys: [[UInt8]]
+
+    /// The smallest key length accepted, so that a typo like an empty line cannot become a key.
+    public static let minimumKeyLength = 16
+
+    /// Creates a key set.
+    ///
+    /// - Throws: ``ServerConfigurationError`` when a key is shorter than ``minimumKeyLength`` or has spaces.
+    public init(keys: [String], origin: String = "keys") throws {
+        var parsed: [[UInt8]] = []
+        for (index, key) in keys.enumerated() {
+            guard key.count >= Self.minimumKeyLength else {
+                throw ServerConfigurationError(
+                    "\(origin): key #\(index + 1) is \(key.count) characters long; use keys of at least \(Self.minimumKeyLength) characters (e.g. `openssl rand -hex 24`)")
+            }
+            guard !key.contains(where: { $0.isWhitespace }) else {
+                throw ServerConfigurationError("\(origin): key #\(index + 1) contains whitespace; write one key per line")
+            }
+            parsed.append(Array(key.utf8))
+        }
+        self.keys = parsed
+    }
+
+    /// Number of keys configured.
+    public var count: Int { keys.count }
+    /// Whether no key is configured (then every protected request is refused).
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// Parses a keys file: one key per line, blank lines and lines starting with `#` ignored, text after ` #` ignored.
+    ///
+    /// - Parameter origin: Named in errors (the file path).
+    public static func parseKeysFile(_ text: String, origin: String) throws -> APIKeySet {
+        var keys: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            var content = Substring(line)
+            if let hash = content.firstIndex(of: "#") { content = content[..<hash] }
+            let key = content.trimmingCharacters(in: .whitespaces)
+            if !key.isEmpty { keys.append(key) }
+        }
+        return try APIKeySet(keys: keys, origin: origin)
+    }
+
+    /// Parses `SUPPORTKIT_API_KEYS`: comma-separated keys, spaces around them ignored.
+    public static func parseEnvironmentValue(_ value: String) throws -> APIKeySet {
+        let keys = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return try APIKeySet(keys: keys, origin: "SUPPORTKIT_API_KEYS")
+    }
+
+    /// Both sets together.
+    public func union(_ other: APIKeySet) -> APIKeySet {
+        APIKeySet(raw: keys + other.keys)
+    }
+
+    private init(raw: [[UInt8]]) { self.keys = raw }
+
+    /// Whether `candidate` is one of the keys.
+    ///
+    /// Every configured key is compared in full, and each comparison touches every byte of the longer of the
+    /// two, so the time taken does not reveal how much of a key matched nor which key it was.
+    public func contains(_ candidate: some StringProtocol) -> Bool {
+        let bytes = Array(candidate.utf8)
+        var found: UInt8 = 0
+        for key in keys {
+            found |= Self.constantTimeEquals(key, bytes)
+        }
+        return found == 1
+    }
+
+    /// 1 when equal, 0 otherwise, in time that depends only on the lengths.
+    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> UInt8 {
+        let length = max(a.count, b.count)
+        var difference: UInt8 = a.count == b.count ? 0 : 1
+        for index in 0..<length {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            difference |= x ^ y
+        }
+        return difference == 0 ? 1 : 0
+    }
+
+    /// A short, non-reversible name for a key (first 8 hex digits of its SHA-256), safe for logs and metrics.
+    public static func fingerprint(of key: some StringProtocol) -> String {
+        String(ContentHasher.hash(String(key)).prefix(8))
+    }
+}
+
+/// A server setting that cannot be used (bad keys file, bad flag); the message says what to change.
+public struct ServerConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and what to change.
+    public var message: String
+    /// Creates the error with a message that says what to do.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import SupportKit
+
+/// One earlier interaction of a customer, as `GET /v1/customers/{id}/history` returns it.
+public struct CustomerHistoryEntry: Sendable, Hashable, Codable {
+    /// What was said or done, one line.
+    public var text: String
+    /// Who said it: `customer`, `assistant`, or `system` for imported history.
+    public var role: String
+    /// Classified intent of the entry, when known.
+    public var intent: String?
+    /// Support category of the entry, when known.
+    public var category: String?
+    /// Whether the issue this entry belongs to was resolved.
+    public var resolved: Bool
+    /// When it happened, when the memory knows.
+    public var recordedAt: Date?
+
+    /// Creates a history entry.
+    public init(
+        text: String, role: String = "customer", intent: String? = nil, category: String? = nil,
+        resolved: Bool = true, recordedAt: Date? = nil
+    ) {
+        self.text = text
+        self.role = role
+        self.intent = intent
+        self.category = category
+        self.resolved = resolved
+        self.recordedAt = recordedAt
+    }
+}
+
+/// Looks up what the assistant remembers about a customer (the server's view of customer memory).
+public protocol CustomerHistoryProvider: Sendable {
+    /// The customer's most recent interactions, newest first, at most `limit` of them.
+    ///
+    /// - Parameters:
+    ///   - customerId: The customer's id as the chat endpoints receive it.
+    ///   - limit: The largest number of entries to return.
+    /// - Returns: The entries, or `nil` when the customer is unknown (the server answers 404).
+    /// - Throws: When the memory store cannot be read (the server answers 503).
+    func history(forCustomer customerId: String, limit: Int) async throws -> [CustomerHistoryEntry]?
+}
+
+/// Finds tickets the assistant opened.
+public protocol TicketLookup: Sendable {
+    /// The ticket with `id`, or `nil` when there is none (the server answers 404).
+    ///
+    /// - Throws: When the ticket store cannot be read (the server answers 503).
+    func ticket(id: String) async throws -> Ticket?
+}
+
+/// One thing the server needs before it can answer chats (the store, the embedding model, the classifier).
+public struct ReadinessCheck: Sendable, Hashable, Codable {
+    /// Short name, e.g. `store` or `model`.
+    public var name: String
+    /// Whether this dependency is usable.
+    public var isReady: Bool
+    /// What is missing and what to do, when not ready; never contains secrets.
+    public var detail: String?
+
+    /// Creates a readiness check result.
+    public init(name: String, isReady: Bool, detail: String? = nil) {
+        self.name = name
+        self.isReady = isReady
+        self.detail = detail
+    }
+}
+
+/// Reports whether the assistant's dependencies are loaded (`GET /readyz`).
+public protocol ReadinessProbe: Sendable {
+    /// The state of each dependency; the server is ready when every check is.
+    func checkReadiness() async -> [ReadinessCheck]
+}
+
+/// Everything the server needs from the assistant, wired by the CLI.
+public struct ServerDependencies: Sendable {
+    /// Opens assistant sessions for chat turns.
+    public var sessions: any AssistantSessionFactory
+    /// Answers `GET /v1/customers/{id}/history`.
+    public var history: any CustomerHistoryProvider
+    /// Answers `GET /v1/tickets/{id}`.
+    public var tickets: any TicketLookup
+    /// Answers `GET /readyz`.
+    public var readiness: any ReadinessProbe
+
+    /// Bundles the assistant-side dependencies of ``SupportServer``.
+    public init(
+        sessions: any AssistantSessionFactory, history: any CustomerHistoryProvider, tickets: any TicketLookup,
+        readiness: any ReadinessProbe
+    ) {
+        self.sessions = sessions
+        self.history = history
+        self.tickets = tickets
+        self.readiness = readiness
+    }
+}

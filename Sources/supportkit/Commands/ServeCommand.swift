@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SupportKit
+import SupportKitServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the REST and WebSocket server for the avatar front end.",
+        discussion: """
+            Serves POST /v1/chat, GET /v1/chat/ws, GET /v1/customers/{id}/history, GET /v1/tickets/{id}, /healthz,
+            /readyz, /metrics and the chat page at /. Routes under /v1/ need `Authorization: Bearer KEY`; keys come
+            from --keys-file (one per line, # comments) and/or SUPPORTKIT_API_KEYS (comma-separated). SIGTERM or
+            SIGINT drains in-flight requests and closes WebSockets within --grace-period. See docs/server.md.
+            Exit codes: 0 stopped cleanly, 2 bad flags or keys, 3 the address or the assistant is unavailable.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Address to bind (0.0.0.0 for every interface).")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free one and prints it).")
+    var port = 8080
+
+    @Option(name: .long, help: "File of API keys: one per line, blank lines and # comments ignored.")
+    var keysFile: String?
+
+    @Option(name: .long, help: "Seconds SIGTERM waits for in-flight requests and open sockets.")
+    var gracePeriod: Double = 20
+
+    @Option(name: .long, help: "Seconds an assistant call may take before the client gets 504.")
+    var requestTimeout: Double = 30
+
+    @Option(name: .long, help: "Requests per second allowed per API key (token bucket refill rate).")
+    var rate: Double = 5
+
+    @Option(name: .long, help: "Requests an API key may burst before --rate applies (token bucket size).")
+    var burst: Double = 20
+
+    @Option(name: .long, help: "Largest request body or WebSocket message, in bytes (413 above it).")
+    var maxBodyBytes = 64 * 1024
+
+    @Flag(name: .long, help: "Serve /metrics without an API key (e.g. for a Prometheus on a private network).")
+    var openMetrics = false
+
+    @Flag(name: .long, help: .hidden)
+    var echoAssistant = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port; use 0...65535") }
+        guard gracePeriod >= 0, gracePeriod <= 3600 else { throw ValidationError("--grace-period must be 0...3600 seconds") }
+        guard requestTimeout > 0, requestTimeout <= 3600 else { throw ValidationError("--request-timeout must be more than 0 and at most 3600 seconds") }
+        guard rate > 0 else { throw ValidationError("--rate must be more than 0 requests per second") }
+        guard burst >= 1 else { throw ValidationError("--burst must be at least 1") }
+        guard maxBodyBytes >= 1024, maxBodyBytes <= 16 * 1024 * 1024 else { throw ValidationError("--max-body-bytes must be 1024...16777216") }
+    }
+
+    func run() async throws {
+        try await runReportingErrors {
+            let wiring = try Wiring(options: global)
+            let keys = try loadKeys()
+            var logger = Logger(label: "supportkit.server")
+            logger.logLevel = global.verbose ? .debug : .info
+            let dependencies = echoAssistant ? EchoAssistant.dependencies() : try await makeServerDependencies(wiring: wiring)
+            let configuration = ServerConfiguration(
+                host: host, port: port, gracePeriod: .milliseconds(Int(gracePeriod * 1000)),
+                requestTimeout: .milliseconds(Int(requestTimeout * 1000)), maxBodyBytes: maxBodyBytes,
+                rateLimit: rate, burst: burst, metricsRequireAuth: !openMetrics)
+            let server = SupportServer(configuration: configuration, dependencies: dependencies, keys: keys, logger: logger)
+            let host = self.host
+            let keyCount = keys.count
+            let echo = echoAssistant
+            try await server.run { port in
+                Terminal.message("supportkit serve: listening on http://\(host):\(port) (\(keyCount) API key(s)\(echo ? ", echo assistant" : ""))")
+            }
+        }
+    }
+
+    /// Keys from `--keys-file` and `SUPPORTKIT_API_KEYS`; at least one is required.
+    private func loadKeys() throws -> APIKeySet {
+        var keys = try APIKeySet(keys: [])
+        do {
+            if let keysFile {
+                let text: String
+                do {
+                    text = try String(contentsOfFile: keysFile, encoding: .utf8)
+                } catch {
+                    throw SupportKitError(.invalidInput, "--keys-file \(keysFile) cannot be read; check the path and its permissions", underlying: error)
+                }
+                keys = keys.union(try APIKeySet.parseKeysFile(text, origin: keysFile))
+            }
+            if let value = ProcessInfo.processInfo.environment["SUPPORTKIT_API_KEYS"] {
+                keys = keys.union(try APIKeySet.parseEnvironmentValue(value))
+            }
+        } catch let error as ServerConfigurationError {
+            throw SupportKitError(.invalidInput, error.message)
+        }
+        guard !keys.isEmpty else {
+            throw SupportKitError(.invalidInput, "no API keys configured; pass --keys-file FILE (one key per line) or set SUPPORTKIT_API_KEYS=key1,key2")
+        }
+        return keys
+    }
+}
