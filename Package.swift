@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
     ],
     targets: [
         // Domain types, configuration, hashing and the role protocols every other target speaks.
@@ -55,6 +59,29 @@ let package = Package(
             dependencies: [
                 "SupportKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Actian VectorAI DB over gRPC: the only target that links gRPC, so the others build without it.
+        .target(
+            name: "SupportKitVectorAI",
+            dependencies: [
+                "SupportKit", "SupportKitStore",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Generated/README.md"]
+        ),
+        // A VectorAI DB stand-in backed by a supportkit store: for tests and `supportkit vectorai-dev-server`.
+        .target(
+            name: "SupportKitVectorAITesting",
+            dependencies: [
+                "SupportKit", "SupportKitVectorAI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -107,6 +134,7 @@ let package = Package(
             dependencies: [
                 "SupportKit", "SupportKitParsing", "SupportKitEmbedding", "SupportKitStore",
                 "SupportKitIngest", "SupportKitAssistant", "SupportKitEval", "SupportKitReport", "SupportKitServer", "Yams",
+                "SupportKitVectorAI", "SupportKitVectorAITesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -124,6 +152,15 @@ let package = Package(
         .testTarget(
             name: "SupportKitStoreTests",
             dependencies: ["SupportKitStore", "SupportKitTesting"]
+        ),
+        .testTarget(
+            name: "SupportKitVectorAITests",
+            dependencies: [
+                "SupportKitVectorAI", "SupportKitVectorAITesting", "SupportKitStore", "SupportKitTesting",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
         ),
         .testTarget(
             name: "SupportKitIngestTests",

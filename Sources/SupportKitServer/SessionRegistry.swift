@@ -50,7 +50,9 @@ public actor SessionRegistry {
         if var entry = entries[key] {
             entry.lastUsed = now
             entries[key] = entry
-            return try await entry.session.value
+            let session = try await entry.session.value
+            touch(key)
+            return session
         }
         if entries.count >= capacity { evictLeastRecentlyUsed() }
         let factory = self.factory
@@ -62,11 +64,18 @@ public actor SessionRegistry {
         }
         entries[key] = Entry(session: task, lastUsed: now)
         do {
-            return try await task.value
+            let session = try await task.value
+            // Idle time counts from when the session was ready, not from when opening began.
+            touch(key)
+            return session
         } catch {
             if let current = entries[key], current.session == task { entries[key] = nil }
             throw error
         }
+    }
+
+    private func touch(_ key: Key) {
+        entries[key]?.lastUsed = clock.now
     }
 
     /// Forgets the session of `key` (e.g. after its conversation timed out).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct SupportKitCommand: AsyncParsableCommand {
@@ -16,6 +17,25 @@ struct SupportKitCommand: AsyncParsableCommand {
             AskCommand.self,
             ChatCommand.self,
             TicketsCommand.self,
+            VectorAIDevServerCommand.self,
         ]
     )
+
+    /// Runs the command; usage errors exit with 2 as ARCHITECTURE.md promises (the parser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -208,7 +208,8 @@ import Testing
             try await Self.quiet(configuration).embed(["x"])
         }
         let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed < 3, "took \(elapsed) s")
+        // The trickle would last 20 s; the 1.5 s total deadline must cut it well before (slack for a busy machine).
+        #expect(elapsed < 10, "took \(elapsed) s")
         #expect(error?.description.contains("no complete answer within") == true, "\(error?.description ?? "")")
     }
 

@@ -52,7 +52,7 @@ import SupportKitTesting
             suite: suite, factory: factory, results: store,
             options: .init(concurrency: 3, turnTimeout: 0.3, bootstrap: Bootstrap(resamples: 50), suitePaths: ["evals"],
                            fingerprints: ["git_commit": "abc"]))
-        #expect(ContinuousClock.now - started < .seconds(10))   // the hanging turn was cut off
+        #expect(ContinuousClock.now - started < .seconds(20))   // the 30 s hanging turn was cut off
         let records = outcome.records
         #expect(records.map { "\($0.conversationId)#\($0.turnIndex)" } == [
             "ok-conversation#0", "ok-conversation#1", "failing-turn#0", "failing-turn#1", "slow-turn#0", "no-session#0",

@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func abruptDisconnectIsCleanedUp() async throws {
-        let assistant = FakeAssistant(slowDelay: .milliseconds(300))
+        let assistant = FakeAssistant(slowDelay: .seconds(3))
         let server = try makeTestServer(assistant: assistant)
         let running = try await RunningServer.start(server)
         var sockets: [RawSocket] = []
@@ -124,6 +124,8 @@ import Testing
         try await Self.waitUntil { assistant.turnsStarted == 3 }
         for socket in sockets { socket.abort() }
         try await Self.waitUntil { server.metrics.openSockets == 0 }
+        // Wait past the turns' 3 s: had they not been cancelled, their replies would be counted by now.
+        try await Task.sleep(for: .seconds(4))
         // The turns in flight were cancelled with their sockets, not answered into the void.
         #expect(!server.metrics.render().contains(#"outcome="reply""#))
         // The server still serves new connections after the resets.

@@ -216,7 +216,7 @@ import Testing
             let start = ContinuousClock.now
             let response = try await client.execute(uri: "/v1/chat", method: .post, headers: Self.jsonAuth, body: Self.chatBody("slow please"))
             #expect(response.status == .gatewayTimeout)
-            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(ContinuousClock.now - start < .seconds(15))
             let error = try Self.error(response)
             #expect(error.code == "timeout")
             #expect(error.message.contains("0.2 s"))

@@ -4,123 +4,48 @@ import SupportKitTesting
 import Testing
 @testable import SupportKitStore
 
-/// Behaviour every `VectorStore` must share. Runs against each implementation; a remote store adds itself
-/// to `stores`.
+/// Behaviour every `VectorStore` must share (the checks live in `SupportKitTesting.VectorStoreConformance`);
+/// `SupportKitVectorAITests` runs the same checks against the VectorAI DB store.
 @Suite struct VectorStoreConformanceTests {
     enum Kind: String, CaseIterable, CustomTestStringConvertible {
         case inMemory, sqlite
         var testDescription: String { rawValue }
     }
 
-    static let fingerprint = EmbedderFingerprint(name: "test", version: "1", dimension: 4)
-    static let spec = CollectionSpec(name: "kb", dimension: 4, embedder: fingerprint)
-
-    private func makeStore(_ kind: Kind) throws -> (any VectorStore, TemporaryDirectory?) {
+    private func withStore(_ kind: Kind, _ check: (any VectorStore) async throws -> Void) async throws {
         switch kind {
-        case .inMemory: return (InMemoryVectorStore(), nil)
+        case .inMemory:
+            try await check(InMemoryVectorStore())
         case .sqlite:
             let folder = try TemporaryDirectory()
-            return (try SQLiteVectorStore(path: folder.url.appendingPathComponent("store.sqlite").path), folder)
+            defer { folder.remove() }
+            try await check(try SQLiteVectorStore(path: folder.url.appendingPathComponent("store.sqlite").path))
         }
-    }
-
-    private func point(_ index: Int, _ vector: [Float], category: String, doc: String, tags: [String] = []) -> Point {
-        Point(id: UUID.v5(namespace: .supportKitChunks, name: "p\(index)"), vector: vector, payload: [
-            ChunkKey.docId: .string(doc), ChunkKey.category: .string(category), ChunkKey.text: .string("text \(index)"),
-            ChunkKey.tags: .list(tags.map { .string($0) }), "n": .integer(Int64(index)),
-            "nested": .object(["ok": .bool(true), "ratio": .double(0.5), "none": .null]),
-        ])
-    }
-
-    private func seed(_ store: any VectorStore) async throws {
-        try await store.prepareCollection(Self.spec)
-        try await store.upsert([
-            point(1, [1, 0, 0, 0], category: "billing", doc: "billing/a", tags: ["refunds"]),
-            point(2, [0.9, 0.1, 0, 0], category: "orders", doc: "orders/b"),
-            point(3, [0, 1, 0, 0], category: "billing", doc: "billing/c", tags: ["cards", "refunds"]),
-            point(4, [0, 0, 1, 0], category: "account", doc: "account/d"),
-        ], into: "kb")
     }
 
     @Test(arguments: Kind.allCases)
     func searchRanksByCosineAndFilters(_ kind: Kind) async throws {
-        let (store, folder) = try makeStore(kind)
-        defer { folder?.remove() }
-        try await seed(store)
-        let all = try await store.search([2, 0, 0, 0], in: "kb", filter: nil, limit: 3)
-        #expect(all.map { $0.payload[ChunkKey.docId]?.stringValue } == ["billing/a", "orders/b", "billing/c"])
-        #expect(abs(all[0].score - 1) < 1e-5)
-        let billing = try await store.search([1, 0, 0, 0], in: "kb", filter: Filter(must: [FieldMatch(ChunkKey.category, "billing")]), limit: 10)
-        #expect(billing.map { $0.payload[ChunkKey.docId]?.stringValue } == ["billing/a", "billing/c"])
-        let tagged = try await store.search([0, 1, 0, 0], in: "kb", filter: Filter(must: [FieldMatch(ChunkKey.tags, "cards")]), limit: 10)
-        #expect(tagged.map { $0.payload[ChunkKey.docId]?.stringValue } == ["billing/c"])
-        let notBilling = try await store.search([1, 0, 0, 0], in: "kb", filter: Filter(mustNot: [FieldMatch(ChunkKey.category, "billing")]), limit: 10)
-        #expect(Set(notBilling.compactMap { $0.payload[ChunkKey.docId]?.stringValue }) == ["orders/b", "account/d"])
-        #expect(try await store.search([1, 0, 0, 0], in: "kb", filter: nil, limit: 100).count == 4)
+        try await withStore(kind, VectorStoreConformance.searchRanksByCosineAndFilters)
     }
 
     @Test(arguments: Kind.allCases)
     func payloadsRoundTripWithoutLoss(_ kind: Kind) async throws {
-        let (store, folder) = try makeStore(kind)
-        defer { folder?.remove() }
-        try await seed(store)
-        let page = try await store.scroll("kb", filter: Filter(must: [FieldMatch(ChunkKey.docId, "billing/c")]), offset: nil, limit: 10, withVectors: true)
-        let only = try #require(page.points.first)
-        #expect(only.payload == point(3, [0, 1, 0, 0], category: "billing", doc: "billing/c", tags: ["cards", "refunds"]).payload)
-        #expect(only.vector == [0, 1, 0, 0])
+        try await withStore(kind, VectorStoreConformance.payloadsRoundTripWithoutLoss)
     }
 
     @Test(arguments: Kind.allCases)
     func upsertReplacesByID(_ kind: Kind) async throws {
-        let (store, folder) = try makeStore(kind)
-        defer { folder?.remove() }
-        try await seed(store)
-        try await store.upsert([point(1, [0, 0, 0, 1], category: "account", doc: "account/moved")], into: "kb")
-        #expect(try await store.count(in: "kb", filter: nil) == 4)
-        let top = try await store.search([0, 0, 0, 1], in: "kb", filter: nil, limit: 1)
-        #expect(top.first?.payload[ChunkKey.docId]?.stringValue == "account/moved")
+        try await withStore(kind, VectorStoreConformance.upsertReplacesByID)
     }
 
     @Test(arguments: Kind.allCases)
     func deleteScrollAndCount(_ kind: Kind) async throws {
-        let (store, folder) = try makeStore(kind)
-        defer { folder?.remove() }
-        try await seed(store)
-        #expect(try await store.count(in: "kb", filter: Filter(must: [FieldMatch(ChunkKey.category, "billing")])) == 2)
-        try await store.delete(in: "kb", matching: Filter(must: [FieldMatch(key: ChunkKey.docId, anyOf: ["billing/a", "orders/b"])]))
-        #expect(try await store.count(in: "kb", filter: nil) == 2)
-        let ids = Set([UUID.v5(namespace: .supportKitChunks, name: "p3")])
-        try await store.delete(in: "kb", matching: Filter(ids: ids))
-        #expect(try await store.count(in: "kb", filter: nil) == 1)
-        // Scroll pages through everything in id order.
-        try await store.upsert((10..<25).map { point($0, [1, 1, 0, 0], category: "orders", doc: "orders/many") }, into: "kb")
-        var seen: [UUID] = []
-        var offset: UUID?
-        repeat {
-            let page = try await store.scroll("kb", filter: nil, offset: offset, limit: 4, withVectors: false)
-            seen += page.points.map(\.id)
-            offset = page.next
-        } while offset != nil
-        #expect(seen.count == 16)
-        #expect(seen == seen.sorted { $0.uuidString < $1.uuidString })
+        try await withStore(kind, VectorStoreConformance.deleteScrollAndCount)
     }
 
     @Test(arguments: Kind.allCases)
     func mismatchedEmbedderIsRefused(_ kind: Kind) async throws {
-        let (store, folder) = try makeStore(kind)
-        defer { folder?.remove() }
-        try await seed(store)
-        let other = CollectionSpec(name: "kb", dimension: 4, embedder: EmbedderFingerprint(name: "other", version: "2", dimension: 4))
-        await #expect(throws: SupportKitError.self) { try await store.prepareCollection(other) }
-        do {
-            try await store.prepareCollection(other)
-        } catch let error as SupportKitError {
-            #expect(error.code == .embedderMismatch)
-            #expect(error.message.contains("re-ingest"))
-        }
-        try await store.deleteCollection("kb")
-        #expect(try await store.collection(named: "kb") == nil)
-        try await store.prepareCollection(other)
+        try await withStore(kind, VectorStoreConformance.mismatchedEmbedderIsRefused)
     }
 }
 

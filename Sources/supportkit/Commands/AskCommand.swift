@@ -106,7 +106,7 @@ extension Wiring {
     func makeAssistant() async throws -> SupportAssistant {
         let configuration = try assistantConfiguration()
         let database = try localDatabase()
-        let store = try makeStore(database: database)
+        let store = try await makeStore(database: database)
         let embedder = try makeEmbedder(database: database)
         return try await SupportAssistant.makeLive(
             store: store, embedder: embedder, configuration: configuration, paths: assistantPaths(configuration), logger: logger)

@@ -92,7 +92,7 @@ struct EvalCommand: AsyncParsableCommand {
             let reportDirectory = reportDir ?? settings.reportDirectory ?? "reports"
             let bootstrap = Bootstrap(resamples: resamples ?? settings.resamples ?? 1_000, seed: seed ?? settings.seed ?? 42)
             let database = try wiring.localDatabase()
-            let store = try wiring.makeStore(database: database)
+            let store = try await wiring.makeStore(database: database)
             let catalog = try await KnowledgeCatalog.load(from: store)
             if catalog == nil {
                 Terminal.message("warning: the store has no \(Collections.knowledge) collection, so `docs` labels are not checked; run `supportkit ingest corpora/` first")

@@ -12,7 +12,10 @@ struct IngestCommand: AsyncParsableCommand {
         discussion: """
             Unchanged documents cost nothing; changed ones are re-chunked and only their changed chunks are
             re-embedded; deleted ones disappear from the store. A document that cannot be read is reported and
-            keeps its previous chunks. Exit codes: 0 ok, 2 some document could not be read, 3 store or model unavailable.
+            keeps its previous chunks. `--verify` compares the ingest manifest with the store and reports chunks
+            on one side only; `--verify --repair` deletes orphans and re-ingests documents with missing chunks.
+            Exit codes: 0 ok, 1 `--verify` found differences (without `--repair`), 2 some document could not be
+            read, 3 store or model unavailable.
             """)
 
     @Argument(help: "Folders or files to ingest (Markdown, HTML, JSON, JSONL).")
@@ -32,11 +35,26 @@ struct IngestCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Drop the collection first and ingest everything again (e.g. after switching embedders).")
     var rebuild = false
 
+    @Flag(name: .long, help: "Compare the ingest manifest with the store: chunks the manifest has and the store lacks, and the reverse.")
+    var verify = false
+
+    @Flag(name: .long, help: "With --verify: delete orphan points and re-ingest the documents whose chunks are missing.")
+    var repair = false
+
+    func validate() throws {
+        if repair, !verify { throw ValidationError("--repair goes with --verify") }
+        if verify, dryRun || rebuild || strict { throw ValidationError("--verify does not combine with --dry-run, --rebuild or --strict") }
+    }
+
     func run() async throws {
         try await runReportingErrors {
             let wiring = try Wiring(options: global)
             let database = try wiring.localDatabase()
-            let store = try wiring.makeStore(database: database)
+            let store = try await wiring.makeStore(database: database)
+            if verify {
+                try await runVerify(wiring: wiring, database: database, store: store)
+                return
+            }
             let embedder = try wiring.makeEmbedder(database: database)
             let manifest = IngestManifest(database: database, collection: collection)
             if rebuild, !dryRun {
@@ -71,6 +89,105 @@ struct IngestCommand: AsyncParsableCommand {
             }
             if !summary.errors.isEmpty { throw ExitCode(2) }
         }
+    }
+}
+
+extension IngestCommand {
+    /// `--verify [--repair]`: report, optionally repair (orphans deleted, documents with missing chunks
+    /// re-ingested from `paths`), then verify again.
+    func runVerify(wiring: Wiring, database: StoreDatabase, store: any VectorStore) async throws {
+        let manifest = IngestManifest(database: database, collection: collection)
+        let verifier = IngestVerifier(store: store, manifest: manifest, collection: collection)
+        let before = try await verifier.verify()
+        var after = before
+        var deleted = 0
+        var reingested: [String] = []
+        var summary: IngestSummary?
+        if repair, !before.isConsistent {
+            (deleted, reingested) = try await verifier.repair(before)
+            if !reingested.isEmpty {
+                let embedder = try wiring.makeEmbedder(database: database)
+                let settings = wiring.settings
+                let configuration = IngestPipeline.Configuration(
+                    parser: DocumentParser.Configuration(categories: settings.categories, maxFileBytes: Int(settings.ingest.maxFileMB * 1_048_576)),
+                    chunker: Chunker.Configuration(maxTokens: settings.ingest.maxTokens, overlapTokens: settings.ingest.overlapTokens),
+                    collection: collection, batchSize: settings.ingest.batchSize)
+                let pipeline = IngestPipeline(store: store, manifest: manifest, embedder: embedder, configuration: configuration, logger: wiring.logger)
+                summary = try await pipeline.run(paths: paths.map { URL(fileURLWithPath: $0) })
+            }
+            after = try await verifier.verify()
+        }
+        if global.json {
+            try Terminal.printJSON(VerifyReport(before: before, after: repair ? after : nil, deleted: deleted, reingested: reingested))
+        } else {
+            Terminal.message(VerifyReport.describe(before, collection: collection, repairing: repair))
+            if repair, !before.isConsistent {
+                Terminal.message("repair: deleted \(deleted) orphan point(s); re-ingested \(reingested.count) document(s)"
+                    + (summary.map { ", wrote \($0.written) point(s), embedded \($0.embedded) text(s)" } ?? ""))
+                Terminal.message("after repair: " + (after.isConsistent ? "store and manifest agree" : "\(after.missing.count) missing, \(after.orphans.count) orphan(s) remain; "
+                    + "check that the paths given are the ones ingested before"))
+            }
+        }
+        for error in summary?.errors ?? [] { Terminal.message("error: \(error)") }
+        if !after.isConsistent { throw ExitCode(1) }
+    }
+}
+
+/// The `ingest --verify --json` shape.
+struct VerifyReport: Encodable {
+    struct Side: Encodable {
+        var manifest_documents: Int
+        var manifest_chunks: Int
+        var store_points: Int
+        var missing: [Item]
+        var orphans: [Item]
+        var consistent: Bool
+
+        init(_ report: IngestVerifier.Report) {
+            manifest_documents = report.manifestDocuments
+            manifest_chunks = report.manifestChunks
+            store_points = report.storePoints
+            missing = report.missing.map(Item.init)
+            orphans = report.orphans.map(Item.init)
+            consistent = report.isConsistent
+        }
+    }
+
+    struct Item: Encodable {
+        var doc_id: String
+        var chunk_id: String
+        init(_ item: IngestVerifier.Discrepancy) {
+            doc_id = item.docId
+            chunk_id = item.chunkId.uuidString
+        }
+    }
+
+    var before: Side
+    var after: Side?
+    var deleted_orphans: Int
+    var reingested_documents: [String]
+
+    init(before: IngestVerifier.Report, after: IngestVerifier.Report?, deleted: Int, reingested: [String]) {
+        self.before = Side(before)
+        self.after = after.map(Side.init)
+        deleted_orphans = deleted
+        reingested_documents = reingested
+    }
+
+    static func describe(_ report: IngestVerifier.Report, collection: String, repairing: Bool) -> String {
+        var lines = ["verify \(collection): manifest \(report.manifestDocuments) document(s), \(report.manifestChunks) chunk(s); store \(report.storePoints) point(s)"]
+        if report.isConsistent {
+            lines.append("store and manifest agree")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("missing from the store: \(report.missing.count) chunk(s) in \(report.documentsWithMissingChunks.count) document(s)")
+        for item in report.missing.prefix(20) { lines.append("  missing  \(item.docId)  \(item.chunkId.uuidString)") }
+        if report.missing.count > 20 { lines.append("  ... and \(report.missing.count - 20) more") }
+        lines.append("orphans in the store (not in the manifest): \(report.orphans.count)")
+        for item in report.orphans.prefix(20) { lines.append("  orphan   \(item.docId.isEmpty ? "(no doc_id)" : item.docId)  \(item.chunkId.uuidString)") }
+        if report.orphans.count > 20 { lines.append("  ... and \(report.orphans.count - 20) more") }
+        if !repairing { lines.append("run `supportkit ingest PATH... --verify --repair` with the same paths and store to fix it") }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -36,7 +36,11 @@ struct SearchCommand: AsyncParsableCommand {
                 throw SupportKitError(.invalidInput, "unknown category \"\(category)\"; expected one of \(wiring.settings.categories.listed)")
             }
             let database = try wiring.localDatabase()
-            let store = try wiring.makeStore(database: database)
+            let store = try await wiring.makeStore(database: database)
+            let lexicalStore = store as? any LexicalSearching
+            if hybrid, lexicalStore == nil {
+                throw SupportKitError(.invalidInput, "--hybrid needs full-text search, which the VectorAI DB store does not offer; drop --hybrid or use --store sqlite:PATH")
+            }
             guard let spec = try await store.collection(named: collection) else {
                 throw SupportKitError(.invalidInput, "the store has no collection \"\(collection)\"; run `supportkit ingest corpora/` first")
             }
@@ -45,8 +49,8 @@ struct SearchCommand: AsyncParsableCommand {
             let filter = category.map { Filter(must: [FieldMatch(ChunkKey.category, $0)]) }
             let vector = try await embedder.embed(text)
             var hits = try await store.search(vector, in: collection, filter: filter, limit: hybrid ? max(k * 4, 20) : k)
-            if hybrid {
-                let lexical = try await store.lexicalSearch(text, in: collection, filter: filter, limit: max(k * 4, 20))
+            if hybrid, let lexicalStore {
+                let lexical = try await lexicalStore.lexicalSearch(text, in: collection, filter: filter, limit: max(k * 4, 20))
                 hits = Array(ReciprocalRankFusion.fuse([hits, lexical]).prefix(k))
             }
             let results = hits.compactMap { hit in Chunk(id: hit.id, payload: hit.payload).map { (hit.score, $0) } }

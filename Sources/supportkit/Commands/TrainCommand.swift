@@ -49,7 +49,7 @@ struct TrainCommand: AsyncParsableCommand {
             // The knowledge base is only needed when the file has no category examples; a missing store is fine.
             var knowledge: (any VectorStore)?
             if trainingSet.categories.isEmpty {
-                let store = try wiring.makeStore(database: database)
+                let store = try await wiring.makeStore(database: database)
                 if try await store.collection(named: Collections.knowledge) != nil { knowledge = store }
             }
             var logger = wiring.logger

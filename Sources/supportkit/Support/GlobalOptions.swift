@@ -57,6 +57,11 @@ enum StoreLocation: Equatable {
         }
     }
 
+    /// `VECTORAI_URL` as a store URL: `vectorai://HOST:PORT` as is, a bare `HOST:PORT` with the scheme added.
+    static func vectorAIURL(_ value: String) -> String {
+        value.contains("://") ? value : "vectorai://" + value
+    }
+
     /// The local SQLite file for state that stays on this machine (manifest, embedding cache).
     var localStatePath: String {
         switch self {

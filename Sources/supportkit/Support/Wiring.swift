@@ -5,6 +5,7 @@ import SupportKit
 import SupportKitAssistant
 import SupportKitEmbedding
 import SupportKitStore
+import SupportKitVectorAI
 
 /// Builds the live dependencies from options and settings. The only place that chooses implementations.
 struct Wiring {
@@ -16,7 +17,9 @@ struct Wiring {
     init(options: GlobalOptions) throws {
         self.options = options
         self.settings = try ProjectSettings.load(path: options.config)
-        self.location = try StoreLocation(options.store ?? ProcessInfo.processInfo.environment["SUPPORTKIT_STORE"] ?? settings.store)
+        let environment = ProcessInfo.processInfo.environment
+        self.location = try StoreLocation(
+            options.store ?? environment["SUPPORTKIT_STORE"] ?? settings.store ?? environment["VECTORAI_URL"].map(StoreLocation.vectorAIURL))
         var logger = Logger(label: "supportkit")
         logger.logLevel = options.verbose ? .debug : .warning
         self.logger = logger
@@ -30,12 +33,16 @@ struct Wiring {
         try StoreDatabase(path: location.localStatePath)
     }
 
-    func makeStore(database: StoreDatabase) throws -> any VectorStore & LexicalSearching {
+    /// The configured store; for VectorAI DB, connected and health-checked (`.unavailable`, exit 3, when
+    /// nothing answers). Full-text search is available when the store also conforms to `LexicalSearching`.
+    func makeStore(database: StoreDatabase) async throws -> any VectorStore {
         switch location {
         case .sqlite:
             return SQLiteVectorStore(database: database)
         case .vectorAI(let host, let port):
-            throw SupportKitError(.unavailable, "vectorai://\(host):\(port): the VectorAI DB store is not part of this build yet; use sqlite:PATH")
+            let configuration = try VectorAIVectorStore.Configuration(host: host, port: port)
+                .applyingEnvironment(ProcessInfo.processInfo.environment)
+            return try await VectorAIVectorStore.connect(configuration: configuration, logger: logger)
         }
     }
 
