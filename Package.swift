@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "SupportKitEmbedding",
-            dependencies: ["SupportKit", "CBLAS"]
+            dependencies: ["SupportKit", "CBLAS", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "SupportKitStore",

@@ -25,7 +25,9 @@ if [[ "${1:-}" != "--real" ]]; then
   exit 0
 fi
 
-swift build -c release --scratch-path "$scratch" --product EvalBenchmark --product supportkit >/dev/null
+# One product per invocation: `swift build` honours only the last --product.
+swift build -c release --scratch-path "$scratch" --product EvalBenchmark >/dev/null
+swift build -c release --scratch-path "$scratch" --product supportkit >/dev/null
 bin="$scratch/release/supportkit"
 rm -rf "$work" && mkdir -p "$work"
 store="sqlite:$work/store.sqlite"

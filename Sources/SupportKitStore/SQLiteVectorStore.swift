@@ -70,7 +70,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         let rows = try points.map { point -> (Point, String) in
             (point, String(decoding: try encoder.encode(point.payload), as: UTF8.self))
         }
-        try await database.pool.write { db in
+        let revision = try await database.pool.write { db -> Int in
             let spec = try self.requireSpec(collection, db)
             let insert = try db.makeStatement(sql: """
                 INSERT INTO points (collection, id, doc_id, category, payload, vector) VALUES (?, ?, ?, ?, ?, ?)
@@ -92,7 +92,16 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
                     try insertText.execute(arguments: [textRow, text, collection, id])
                 }
             }
-            try self.bumpRevision(collection, db)
+            return try self.bumpRevision(collection, db)
+        }
+        // Keep this process's cached matrix current instead of reloading the whole collection on the next
+        // search: memory writes a point every turn, and a reload per turn would grow with the collection.
+        indexes.withLock { cache in
+            guard let cached = cache[collection], cached.revision == revision - 1 else {
+                cache[collection] = nil
+                return
+            }
+            cache[collection] = cached.applying(points, revision: revision)
         }
     }
 
@@ -118,22 +127,33 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     }
 
     public func delete(in collection: String, matching filter: Filter) async throws {
-        try await database.pool.write { db in
-            guard try Self.spec(named: collection, db) != nil else { return }
+        let deleted = try await database.pool.write { db -> (ids: [String], revision: Int)? in
+            guard try Self.spec(named: collection, db) != nil else { return nil }
             let ids = try self.matchingIDs(collection, filter, db)
-            guard !ids.isEmpty else { return }
+            guard !ids.isEmpty else { return nil }
             let deletePoint = try db.makeStatement(sql: "DELETE FROM points WHERE collection = ? AND id = ?")
             let deleteText = try db.makeStatement(sql: "DELETE FROM points_fts WHERE rowid = ?")
             for id in ids {
                 try deletePoint.execute(arguments: [collection, id])
                 try deleteText.execute(arguments: [Self.textRowID(collection, id)])
             }
-            try self.bumpRevision(collection, db)
+            return (ids, try self.bumpRevision(collection, db))
+        }
+        guard let deleted else { return }
+        // As for upserts: follow the write in this process's cached matrix rather than reload it.
+        indexes.withLock { cache in
+            guard let cached = cache[collection], cached.revision == deleted.revision - 1 else {
+                cache[collection] = nil
+                return
+            }
+            cache[collection] = cached.removing(Set(deleted.ids.compactMap(UUID.init(uuidString:))), revision: deleted.revision)
         }
     }
 
-    private func bumpRevision(_ collection: String, _ db: Database) throws {
+    /// Increments the collection's revision (which invalidates cached matrices in every process) and returns it.
+    private func bumpRevision(_ collection: String, _ db: Database) throws -> Int {
         try db.execute(sql: "UPDATE collections SET revision = revision + 1 WHERE name = ?", arguments: [collection])
+        return try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection]) ?? 0
     }
 
     /// Ids of points passing `filter`; uses the indexed columns when the filter allows it.

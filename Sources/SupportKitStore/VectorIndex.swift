@@ -49,6 +49,48 @@ struct VectorIndex: Sendable {
         return VectorIndex(revision: revision, dimension: dimension, ids: ids, payloads: payloads, matrix: matrix, rowByID: rowByID)
     }
 
+    /// This index with `points` inserted or replaced, at `revision`. Rows keep their places; new ones go last.
+    func applying(_ points: [Point], revision: Int) -> VectorIndex {
+        var ids = self.ids
+        var payloads = self.payloads
+        var matrix = self.matrix
+        var rowByID = self.rowByID
+        for point in points where point.vector.count == dimension {
+            var squared: Float = 0
+            for value in point.vector { squared += value * value }
+            let scale: Float = squared > 0 ? 1 / squared.squareRoot() : 0
+            if let row = rowByID[point.id] {
+                payloads[row] = point.payload
+                for index in 0..<dimension { matrix[row * dimension + index] = point.vector[index] * scale }
+            } else {
+                rowByID[point.id] = ids.count
+                ids.append(point.id)
+                payloads.append(point.payload)
+                matrix.append(contentsOf: point.vector.map { $0 * scale })
+            }
+        }
+        return VectorIndex(revision: revision, dimension: dimension, ids: ids, payloads: payloads, matrix: matrix, rowByID: rowByID)
+    }
+
+    /// This index without the rows of `removed`, at `revision`; the other rows keep their order.
+    func removing(_ removed: Set<UUID>, revision: Int) -> VectorIndex {
+        var ids: [UUID] = []
+        var payloads: [Payload] = []
+        var matrix: [Float] = []
+        ids.reserveCapacity(self.ids.count)
+        payloads.reserveCapacity(self.ids.count)
+        matrix.reserveCapacity(self.matrix.count)
+        for (row, id) in self.ids.enumerated() where !removed.contains(id) {
+            ids.append(id)
+            payloads.append(self.payloads[row])
+            matrix.append(contentsOf: self.matrix[(row * dimension)..<((row + 1) * dimension)])
+        }
+        var rowByID: [UUID: Int] = [:]
+        rowByID.reserveCapacity(ids.count)
+        for (row, id) in ids.enumerated() { rowByID[id] = row }
+        return VectorIndex(revision: revision, dimension: dimension, ids: ids, payloads: payloads, matrix: matrix, rowByID: rowByID)
+    }
+
     func payload(of id: UUID) -> Payload? {
         rowByID[id].map { payloads[$0] }
     }
@@ -68,7 +110,7 @@ struct VectorIndex: Sendable {
                 }
             }
         }
-        // Rows are ordered by id, so the row number is the id tie-break.
+        // Loaded rows are ordered by id, so the row number is the id tie-break (rows added later go last).
         return top.sorted().map { row in
             let base = row * dimension
             let score = matrix.withUnsafeBufferPointer { matrixBuffer in

@@ -11,6 +11,8 @@ struct SupportKitCommand: AsyncParsableCommand {
             ServeCommand.self,
             IngestCommand.self,
             SearchCommand.self,
+            EmbedCommand.self,
+            ModelsCommand.self,
             EvalCommand.self,
             RunsCommand.self,
             TrainCommand.self,

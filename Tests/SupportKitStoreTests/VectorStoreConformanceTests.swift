@@ -75,6 +75,30 @@ import Testing
         #expect(try await other.lexicalSearch("refund", in: "kb", filter: nil, limit: 5).isEmpty)
     }
 
+    @Test func cachedMatrixFollowsThisProcessWrites() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.url.appendingPathComponent("store.sqlite").path
+        let store = try SQLiteVectorStore(path: path)
+        try await store.prepareCollection(CollectionSpec(name: "m", dimension: 2, embedder: EmbedderFingerprint(name: "t", version: "1", dimension: 2)))
+        func point(_ name: String, _ vector: [Float]) -> Point {
+            Point(id: UUID.v5(namespace: .supportKitChunks, name: name), vector: vector, payload: ["customer_id": .string(name)])
+        }
+        try await store.upsert([point("a", [1, 0])], into: "m")
+        #expect(try await store.search([1, 0], in: "m", filter: nil, limit: 5).count == 1)   // loads the matrix
+        try await store.upsert([point("b", [0, 1]), point("a", [0, -1])], into: "m")      // applied incrementally
+        let hits = try await store.search([0, 1], in: "m", filter: nil, limit: 5)
+        #expect(hits.map { $0.payload["customer_id"]?.stringValue } == ["b", "a"])
+        #expect(abs(hits[1].score + 1) < 1e-5)
+        // A fresh load from disk agrees with the incrementally updated matrix.
+        let fresh = try SQLiteVectorStore(path: path)
+        let reloaded = try await fresh.search([0, 1], in: "m", filter: nil, limit: 5)
+        #expect(reloaded.map(\.id) == hits.map(\.id))
+        #expect(zip(reloaded, hits).allSatisfy { abs($0.score - $1.score) < 1e-6 })
+        try await store.delete(in: "m", matching: Filter(must: [FieldMatch("customer_id", "b")]))
+        #expect(try await store.search([0, 1], in: "m", filter: nil, limit: 5).map { $0.payload["customer_id"]?.stringValue } == ["a"])
+    }
+
     @Test func embeddingCacheAnswersRepeatedTexts() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
