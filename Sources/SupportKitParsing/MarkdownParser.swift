@@ -138,7 +138,7 @@ extension Node {
 
 extension YamlError {
     /// Where the YAML parser stopped and why.
-    var markAndProblem: (Mark?, String) {
+    public var markAndProblem: (Mark?, String) {
         switch self {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):

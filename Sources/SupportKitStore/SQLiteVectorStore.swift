@@ -160,10 +160,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     private func matchingIDs(_ collection: String, _ filter: Filter, _ db: Database) throws -> [String] {
         var sql = "SELECT id, payload FROM points WHERE collection = ?"
         var arguments: StatementArguments = [collection]
-        for condition in filter.must where condition.key == ChunkKey.docId || condition.key == ChunkKey.category {
-            sql += " AND \(condition.key) IN (\(databaseQuestionMarks(count: condition.anyOf.count)))"
-            arguments += StatementArguments(condition.anyOf)
-        }
+        Self.pushDownIndexedConditions(filter, into: &sql, &arguments)
         if let ids = filter.ids {
             guard !ids.isEmpty else { return [] }
             sql += " AND id IN (\(databaseQuestionMarks(count: ids.count)))"
@@ -179,6 +176,15 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             if filter.matches(id: id, payload: payload) { ids.append(idString) }
         }
         return ids
+    }
+
+    /// Adds the filter's `must` conditions on indexed columns (doc_id, category) to a query; the rest of the
+    /// filter is checked on the decoded payload.
+    private static func pushDownIndexedConditions(_ filter: Filter, into sql: inout String, _ arguments: inout StatementArguments) {
+        for condition in filter.must where condition.key == ChunkKey.docId || condition.key == ChunkKey.category {
+            sql += " AND \(condition.key) IN (\(databaseQuestionMarks(count: condition.anyOf.count)))"
+            arguments += StatementArguments(condition.anyOf)
+        }
     }
 
     // MARK: Reads
@@ -208,12 +214,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
                 sql += " AND id >= ?"
                 arguments += [offset.uuidString]
             }
-            if let filter {
-                for condition in filter.must where condition.key == ChunkKey.docId || condition.key == ChunkKey.category {
-                    sql += " AND \(condition.key) IN (\(databaseQuestionMarks(count: condition.anyOf.count)))"
-                    arguments += StatementArguments(condition.anyOf)
-                }
-            }
+            if let filter { Self.pushDownIndexedConditions(filter, into: &sql, &arguments) }
             sql += " ORDER BY id"
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try rows.next() {

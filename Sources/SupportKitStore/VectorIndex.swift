@@ -97,7 +97,7 @@ struct VectorIndex: Sendable {
 
     /// Exact top-`limit` by cosine; `query` must be unit length. Ties go to the smaller id.
     func search(_ query: [Float], filter: Filter?, limit: Int) -> [ScoredPoint] {
-        var top = TopK<Int, Int>(limit: limit)
+        var top = TopK<(row: Int, score: Float), Int>(limit: limit)
         query.withUnsafeBufferPointer { queryBuffer in
             matrix.withUnsafeBufferPointer { matrixBuffer in
                 for row in 0..<ids.count {
@@ -105,18 +105,12 @@ struct VectorIndex: Sendable {
                     let rowBuffer = UnsafeBufferPointer(rebasing: matrixBuffer[(row * dimension)..<((row + 1) * dimension)])
                     let score = VectorMath.dot(queryBuffer, rowBuffer)
                     if score > top.threshold || top.threshold == -.infinity {
-                        top.insert(row, score: score, key: row)
+                        top.insert((row, score), score: score, key: row)
                     }
                 }
             }
         }
         // Loaded rows are ordered by id, so the row number is the id tie-break (rows added later go last).
-        return top.sorted().map { row in
-            let base = row * dimension
-            let score = matrix.withUnsafeBufferPointer { matrixBuffer in
-                query.withUnsafeBufferPointer { VectorMath.dot($0, UnsafeBufferPointer(rebasing: matrixBuffer[base..<(base + dimension)])) }
-            }
-            return ScoredPoint(id: ids[row], score: score, payload: payloads[row])
-        }
+        return top.sorted().map { ScoredPoint(id: ids[$0.row], score: $0.score, payload: payloads[$0.row]) }
     }
 }

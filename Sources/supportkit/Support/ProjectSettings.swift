@@ -1,5 +1,6 @@
 import Foundation
 import SupportKit
+import SupportKitParsing
 import Yams
 
 /// The sections of `supportkit.yaml` that the CLI itself reads (the assistant and eval sections are read by
@@ -37,7 +38,7 @@ struct ProjectSettings: Sendable {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            let (mark, problem) = Self.describe(error)
+            let (mark, problem) = error.markAndProblem
             throw InputError(SourceLocation(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1), field: "yaml",
                              problem: "invalid YAML: \(problem)", remedy: "fix the syntax at this place")
         }
@@ -104,14 +105,5 @@ struct ProjectSettings: Sendable {
                              remedy: "fix the value")
         }
         return value
-    }
-
-    private static func describe(_ error: YamlError) -> (Mark?, String) {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return (mark, problem)
-        default:
-            return (nil, "\(error)")
-        }
     }
 }
