@@ -2,7 +2,10 @@ import Foundation
 
 /// Vectorized element-wise kernels of the forward pass (8 lanes at a time; the compiler maps `SIMD8<Float>` to SSE or
 /// AVX registers). Matrix products go to OpenBLAS; everything else that touches every activation is here.
-/// `@_optimize(speed)` keeps them fast in debug builds too, where the tests run.
+///
+/// Unoptimized builds (`swift test`) run this SIMD code about a hundred times slower than plain scalar loops
+/// over libm, so debug builds call the scalar versions in `ScalarKernels.swift` instead; release builds call
+/// these. Tests compare the two on the same data in every build.
 enum Kernels {
     typealias V = SIMD8<Float>
 
@@ -26,7 +29,7 @@ enum Kernels {
 
     /// `rows[r] += bias` for `count` rows of `width` floats (`width` a multiple of 8), rows `stride` apart.
     @_optimize(speed)
-    static func addBias(_ rows: UnsafeMutablePointer<Float>, count: Int, width: Int, stride: Int,
+    static func vectorAddBias(_ rows: UnsafeMutablePointer<Float>, count: Int, width: Int, stride: Int,
                         bias: UnsafePointer<Float>)
     {
         for row in 0..<count {
@@ -42,7 +45,7 @@ enum Kernels {
     /// `x[r] = LayerNorm(y[r] + bias + x[r])` over `count` rows of `width` floats (a multiple of 8): the residual
     /// connection, the projection's bias and the normalization in one pass.
     @_optimize(speed)
-    static func addLayerNorm(x: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+    static func vectorAddLayerNorm(x: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
                              count: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                              eps: Float)
     {
@@ -96,7 +99,7 @@ enum Kernels {
 
     /// `x[r] = GELU(x[r] + bias)` with GELU(v) = v/2 (1 + erf(v/sqrt 2)), over `count` rows of `width` floats.
     @_optimize(speed)
-    static func addBiasGELU(_ x: UnsafeMutablePointer<Float>, count: Int, width: Int, bias: UnsafePointer<Float>) {
+    static func vectorAddBiasGELU(_ x: UnsafeMutablePointer<Float>, count: Int, width: Int, bias: UnsafePointer<Float>) {
         let half = V(repeating: 0.5)
         let one = V(repeating: 1)
         let inverseSqrt2 = V(repeating: 0.70710678118654752)
@@ -156,7 +159,7 @@ enum Kernels {
 
     /// Softmax of each of `count` rows of `width` floats, rows `stride` apart, in place.
     @_optimize(speed)
-    static func softmaxRows(_ x: UnsafeMutablePointer<Float>, count: Int, width: Int, stride: Int) {
+    static func vectorSoftmaxRows(_ x: UnsafeMutablePointer<Float>, count: Int, width: Int, stride: Int) {
         let vectorWidth = width & ~7
         for row in 0..<count {
             let xr = x + row * stride

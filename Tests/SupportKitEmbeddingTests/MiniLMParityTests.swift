@@ -102,6 +102,49 @@ import Testing
         #expect(worstExp < 1e-6, "exp max rel error \(worstExp)")
     }
 
+    /// Release builds run the vector kernels, debug builds the scalar ones: both must compute the same thing.
+    @Test func vectorAndScalarKernelsAgree() {
+        var generator = SystemRandomNumberGenerator()
+        func random(_ count: Int, _ range: ClosedRange<Float>) -> [Float] { (0..<count).map { _ in Float.random(in: range, using: &generator) } }
+        func worst(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0 }
+        let rows = 5, width = 64
+        let x = random(rows * width, -4...4), y = random(rows * width, -2...2), bias = random(width, -1...1)
+        let gamma = random(width, 0.5...1.5), beta = random(width, -0.5...0.5)
+
+        func both(_ body: (UnsafeMutablePointer<Float>, Bool) -> Void, input: [Float]) -> (vector: [Float], scalar: [Float]) {
+            var vector = input, scalar = input
+            vector.withUnsafeMutableBufferPointer { body($0.baseAddress!, true) }
+            scalar.withUnsafeMutableBufferPointer { body($0.baseAddress!, false) }
+            return (vector, scalar)
+        }
+        let biased = both({ pointer, vector in
+            if vector { Kernels.vectorAddBias(pointer, count: rows, width: width, stride: width, bias: bias) }
+            else { Kernels.scalarAddBias(pointer, count: rows, width: width, stride: width, bias: bias) }
+        }, input: x)
+        let normalized = both({ pointer, vector in
+            if vector { Kernels.vectorAddLayerNorm(x: pointer, y: y, bias: bias, count: rows, width: width, gamma: gamma, beta: beta, eps: 1e-12) }
+            else { Kernels.scalarAddLayerNorm(x: pointer, y: y, bias: bias, count: rows, width: width, gamma: gamma, beta: beta, eps: 1e-12) }
+        }, input: x)
+        let gelu = both({ pointer, vector in
+            if vector { Kernels.vectorAddBiasGELU(pointer, count: rows, width: width, bias: bias) }
+            else { Kernels.scalarAddBiasGELU(pointer, count: rows, width: width, bias: bias) }
+        }, input: x)
+        // Softmax over rows of 13 (not a multiple of 8: the vector tail path) with stride 16.
+        let softmax = both({ pointer, vector in
+            if vector { Kernels.vectorSoftmaxRows(pointer, count: 20, width: 13, stride: 16) }
+            else { Kernels.scalarSoftmaxRows(pointer, count: 20, width: 13, stride: 16) }
+        }, input: random(20 * 16, -30...10))
+        #expect(biased.vector == biased.scalar)
+        #expect(worst(normalized.vector, normalized.scalar) < 1e-5)
+        #expect(worst(gelu.vector, gelu.scalar) < 1e-5)
+        #expect(worst(softmax.vector, softmax.scalar) < 1e-5)
+        // Softmax rows sum to one; the padding past each row is untouched.
+        for row in 0..<20 {
+            #expect(abs(softmax.vector[(row * 16)..<(row * 16 + 13)].reduce(0, +) - 1) < 1e-5)
+            #expect(softmax.vector[(row * 16 + 13)..<(row * 16 + 16)] == softmax.scalar[(row * 16 + 13)..<(row * 16 + 16)])
+        }
+    }
+
     @Test func chunkPlanCoversEveryTextOnceWithinTheBudget() {
         let lengths = (0..<300).map { 2 + ($0 * 37) % 255 }
         let chunks = MiniLMModel.plan(lengths: lengths, budget: 1024, workers: 2)

@@ -27,6 +27,11 @@ struct EmbedCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Benchmark: embed every line of FILE and report texts/s, tokens/s and peak memory.")
     var bench: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --bench: also write the vectors to FILE as raw little-endian float32, one row per text.",
+        visibility: .hidden))
+    var saveVectors: String?
+
     @Option(name: .long, help: ArgumentHelp("Texts per embed call (default: the embedder's preferred batch size).", visibility: .hidden))
     var batchSize: Int?
 
@@ -107,13 +112,18 @@ struct EmbedCommand: AsyncParsableCommand {
         _ = try await embedder.embed(Array(texts.prefix(32)))  // warm-up: page in weights, allocate buffers
         let started = DispatchTime.now().uptimeNanoseconds
         let cpuStarted = Self.cpuSeconds()
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(texts.count)
         var start = 0
         while start < texts.count {
             let end = min(start + batch, texts.count)
-            _ = try await embedder.embed(Array(texts[start..<end]))
+            vectors += try await embedder.embed(Array(texts[start..<end]))
             start = end
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        if let saveVectors {
+            try Self.writeRawFloat32(vectors, to: saveVectors)
+        }
         let report = BenchReport(
             engine: "supportkit", fingerprint: embedder.fingerprint.description, texts: texts.count, tokens: tokens,
             seconds: seconds, cpuSeconds: Self.cpuSeconds() - cpuStarted, textsPerSecond: Double(texts.count) / seconds, tokensPerSecond: Double(tokens) / seconds,
@@ -122,6 +132,19 @@ struct EmbedCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+    }
+
+    /// Rows of little-endian float32, no header (numpy: `np.fromfile(path, "<f4").reshape(len(texts), -1)`).
+    private static func writeRawFloat32(_ vectors: [[Float]], to path: String) throws {
+        var data = Data(capacity: vectors.reduce(0) { $0 + $1.count } * MemoryLayout<Float>.size)
+        for vector in vectors {
+            for value in vector {
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+            }
+        }
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw SupportKitError(.invalidInput, "\(path): cannot write the vectors; check that its folder exists and is writable", underlying: error)
+        }
     }
 
     static func cpuSeconds() -> Double {
