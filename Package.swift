@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitAssistantTests",
-            dependencies: ["SupportKitAssistant", "SupportKitTesting"]
+            dependencies: ["SupportKitAssistant", "SupportKitIngest", "SupportKitTesting"]
         ),
         .testTarget(
             name: "SupportKitEvalTests",

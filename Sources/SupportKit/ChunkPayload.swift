@@ -6,6 +6,9 @@ public enum Collections {
     public static let knowledge = "support_knowledge"
     /// Per-customer memory: interactions, open issues, preferences.
     public static let customerContext = "customer_context"
+
+    /// The document facets (titles and tags) of a knowledge collection: `support_knowledge_facets`.
+    public static func facets(of collection: String) -> String { collection + "_facets" }
 }
 
 /// Payload keys of a knowledge chunk point. Stable: VectorAI DB users filter on these.

@@ -115,20 +115,28 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         public var rrfK: Int
         /// How many candidates each ranking contributes to the fusion.
         public var candidates: Int
+        /// Weight of the document's best facet (title or tag) similarity in a chunk's ranking score:
+        /// `(1 - w) * chunk similarity + w * facet similarity`. 0 ranks by the chunk alone.
+        public var facetWeight: Double
 
         /// Retrieval settings; every value defaults.
-        public init(k: Int = 10, categoryFilterThreshold: Double = 1.0, hybrid: Bool = true, rrfK: Int = 60, candidates: Int = 30) {
+        public init(
+            k: Int = 10, categoryFilterThreshold: Double = 1.0, hybrid: Bool = true, rrfK: Int = 60, candidates: Int = 30,
+            facetWeight: Double = 0.5
+        ) {
             self.k = k
             self.categoryFilterThreshold = categoryFilterThreshold
             self.hybrid = hybrid
             self.rrfK = rrfK
             self.candidates = candidates
+            self.facetWeight = facetWeight
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case k, hybrid, candidates
             case categoryFilterThreshold = "category_filter_threshold"
             case rrfK = "rrf_k"
+            case facetWeight = "facet_weight"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -139,6 +147,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             hybrid = try c.decodeIfPresent(Bool.self, forKey: .hybrid) ?? d.hybrid
             rrfK = try c.decodeIfPresent(Int.self, forKey: .rrfK) ?? d.rrfK
             candidates = try c.decodeIfPresent(Int.self, forKey: .candidates) ?? d.candidates
+            facetWeight = try c.decodeIfPresent(Double.self, forKey: .facetWeight) ?? d.facetWeight
         }
     }
 
@@ -377,6 +386,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         if classifier.categoryWordWeight < 0 { try fail("classifier.category_word_weight", "must not be negative") }
         if retrieval.k < 1 { try fail("retrieval.k", "must be at least 1") }
         if retrieval.rrfK < 1 { try fail("retrieval.rrf_k", "must be at least 1") }
+        if !(0...1).contains(retrieval.facetWeight) { try fail("retrieval.facet_weight", "must be between 0 and 1") }
         if !(0...1).contains(retrieval.categoryFilterThreshold) { try fail("retrieval.category_filter_threshold", "must be between 0 and 1") }
         if !(0...1).contains(escalation.minEscalateConfidence) { try fail("escalation.min_escalate_confidence", "must be between 0 and 1") }
         if !(0...1).contains(escalation.minIntentConfidence) { try fail("escalation.min_intent_confidence", "must be between 0 and 1") }

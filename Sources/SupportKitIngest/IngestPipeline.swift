@@ -12,6 +12,11 @@ import SupportKitStore
 /// upserts them, and only then deletes stale chunks and updates the manifest, batch by batch. A crash at
 /// any point leaves the store holding, per document, either its old or its new chunks plus at most some
 /// not-yet-pruned stale ones, which the next run removes: no duplicate, no loss.
+///
+/// Each document's facets (title and tags, `DocumentFacet`) go to a second collection,
+/// `Collections.facets(of: collection)`, written and pruned together with the document's chunks. A store
+/// ingested before facets existed gets them on its next run (every document is re-read once; chunks that did
+/// not change are not rewritten).
 public struct IngestPipeline: Sendable {
     public struct Configuration: Sendable, Hashable {
         public var parser: DocumentParser.Configuration
@@ -23,10 +28,13 @@ public struct IngestPipeline: Sendable {
         public var dryRun: Bool
         /// Points per upsert call (one transaction each).
         public var batchSize: Int
+        /// Keep the documents' facets in `Collections.facets(of: collection)`.
+        public var facets: Bool
 
         public init(
             parser: DocumentParser.Configuration = .init(), chunker: Chunker.Configuration = .init(),
-            collection: String = Collections.knowledge, strict: Bool = false, dryRun: Bool = false, batchSize: Int = 256
+            collection: String = Collections.knowledge, strict: Bool = false, dryRun: Bool = false, batchSize: Int = 256,
+            facets: Bool = true
         ) {
             self.parser = parser
             self.chunker = chunker
@@ -34,7 +42,11 @@ public struct IngestPipeline: Sendable {
             self.strict = strict
             self.dryRun = dryRun
             self.batchSize = batchSize
+            self.facets = facets
         }
+
+        /// The facet collection, or nil when facets are off.
+        public var facetCollection: String? { facets ? Collections.facets(of: collection) : nil }
     }
 
     /// Progress callbacks: the phase name, items done, items in all.
@@ -78,6 +90,9 @@ public struct IngestPipeline: Sendable {
     /// What the last ingest left: the collection (if any), its manifest and file stamps.
     struct PreviousState {
         var collectionExists: Bool
+        /// The chunks are there but their documents' facets are not (a store from before facets): every
+        /// document is read again and gets its facets written, even when its chunks are unchanged.
+        var backfillFacets = false
         var entries: [String: IngestManifest.Entry]
         var stamps: [String: IngestManifest.FileStamp]
     }
@@ -139,6 +154,14 @@ public struct IngestPipeline: Sendable {
             try existing.checkCompatible(with: collectionSpec)
         }
         var state = PreviousState(collectionExists: existing != nil, entries: try await manifest.entries(), stamps: try await manifest.fileStamps())
+        if let facetSpec = facetCollectionSpec, existing != nil, !state.entries.isEmpty {
+            if let facets = try await store.collection(named: facetSpec.name) {
+                try facets.checkCompatible(with: facetSpec)
+            } else {
+                logger.notice("collection \(facetSpec.name) is missing; writing every document's facets")
+                state.backfillFacets = true
+            }
+        }
         if existing == nil, !state.entries.isEmpty || !state.stamps.isEmpty {
             logger.notice("collection \(configuration.collection) is missing; re-ingesting everything")
             if !configuration.dryRun { try await manifest.reset() }
@@ -182,7 +205,7 @@ public struct IngestPipeline: Sendable {
                 data.withUnsafeBytes { hasher.combine(bytes: $0) }
                 fileHash = hasher.finalize()
                 // Unchanged bytes under unchanged settings: the manifest already holds this file's documents.
-                if let stamp = previous.stamps[file.relativePath], stamp.hash == fileHash,
+                if !previous.backfillFacets, let stamp = previous.stamps[file.relativePath], stamp.hash == fileHash,
                    let owned = previousByPath[file.relativePath]?.map(\.docId),
                    owned.allSatisfy({ corpus.owners[$0] == nil }) {
                     for id in owned {
@@ -233,9 +256,10 @@ public struct IngestPipeline: Sendable {
                 writes.append(DocumentWrite(item: item, upserts: item.chunks, stale: []))
                 continue
             }
-            if old.docHash == item.docHash, old.chunks == newChunks {
+            if old.docHash == recordedHash(item), old.chunks == newChunks {
                 summary.documents.unchanged += 1
                 summary.chunks.unchanged += item.chunks.count
+                if previous.backfillFacets { writes.append(DocumentWrite(item: item, upserts: [], stale: [])) }
                 continue
             }
             summary.documents.changed += 1
@@ -270,14 +294,17 @@ public struct IngestPipeline: Sendable {
     ) async throws {
         if !writes.isEmpty || !previous.collectionExists {
             try await store.prepareCollection(collectionSpec)
+            if let facetCollectionSpec { try await store.prepareCollection(facetCollectionSpec) }
         }
-        let totalChunks = writes.reduce(0) { $0 + $1.upserts.count }
+        // Work per document: its chunks to write, and its facets (rewritten with every written document).
+        let facetCount: (DocumentWrite) -> Int = { configuration.facets ? $0.item.document.facets.count : 0 }
+        let totalChunks = writes.reduce(0) { $0 + $1.upserts.count + facetCount($1) }
         var writtenChunks = 0
         var batch: [DocumentWrite] = []
         var batchChunks = 0
         for write in writes {
             batch.append(write)
-            batchChunks += write.upserts.count
+            batchChunks += write.upserts.count + facetCount(write)
             if batchChunks >= configuration.batchSize || write.item.document.id == writes.last?.item.document.id {
                 try await apply(batch, summary: &summary)
                 writtenChunks += batchChunks
@@ -291,6 +318,10 @@ public struct IngestPipeline: Sendable {
             let filter = Filter(must: [FieldMatch(key: ChunkKey.docId, anyOf: ids)])
             summary.removed += try await store.count(in: configuration.collection, filter: filter)
             try await store.delete(in: configuration.collection, matching: filter)
+            if let facetCollection = configuration.facetCollection, try await store.collection(named: facetCollection) != nil {
+                summary.removed += try await store.count(in: facetCollection, filter: filter)
+                try await store.delete(in: facetCollection, matching: filter)
+            }
             try await manifest.record([], removing: ids)
         }
         let removedPaths = previous.stamps.keys.filter { !corpus.seenPaths.contains($0) || corpus.failedPaths.contains($0) }
@@ -310,29 +341,60 @@ public struct IngestPipeline: Sendable {
         }
         summary.written += points.count
         FaultInjection.afterUpsert()
+        let facets = configuration.facetCollection == nil ? [] : batch.flatMap(\.item.document.facets)
+        if let facetCollection = configuration.facetCollection, !facets.isEmpty {
+            let before = await counter?.embeddedCount ?? 0
+            let vectors = try await embedder.embedAll(facets.map(\.text))
+            summary.embedded += (await counter?.embeddedCount ?? facets.count) - before
+            let points = zip(facets, vectors).map { Point(id: $0.id, vector: $1, payload: $0.payload) }
+            for start in stride(from: 0, to: points.count, by: max(1, configuration.batchSize)) {
+                try await store.upsert(Array(points[start..<min(start + configuration.batchSize, points.count)]), into: facetCollection)
+            }
+            summary.written += points.count
+            summary.facetsWritten += points.count
+        }
         // Stale chunks: what the manifest remembers, plus whatever an interrupted run left behind.
         for write in batch {
             let item = write.item
-            let keep = Set(item.chunks.map(\.id))
-            var leftovers = write.stale
-            var offset: UUID?
-            repeat {
-                let page = try await store.scroll(
-                    configuration.collection, filter: Filter(must: [FieldMatch(ChunkKey.docId, item.document.id)]),
-                    offset: offset, limit: 512, withVectors: false)
-                for point in page.points where !keep.contains(point.id) { leftovers.insert(point.id) }
-                offset = page.next
-            } while offset != nil
-            if !leftovers.isEmpty {
-                try await store.delete(in: configuration.collection, matching: Filter(ids: leftovers))
-                summary.removed += leftovers.count
+            summary.removed += try await prune(
+                configuration.collection, docId: item.document.id, keeping: Set(item.chunks.map(\.id)), known: write.stale)
+            if let facetCollection = configuration.facetCollection {
+                summary.removed += try await prune(
+                    facetCollection, docId: item.document.id, keeping: Set(item.document.facets.map(\.id)), known: [])
             }
         }
         try await manifest.record(batch.map { write in
             IngestManifest.Entry(
-                docId: write.item.document.id, sourcePath: write.item.document.sourcePath, docHash: write.item.docHash,
+                docId: write.item.document.id, sourcePath: write.item.document.sourcePath, docHash: recordedHash(write.item),
                 chunks: write.item.chunkHashes)
         }, removing: [])
+    }
+
+    /// The document hash the manifest records: it also says whether the document's facets were written, so a
+    /// store ingested before facets existed (or without them) gets them, crash-safely, like any other change.
+    private func recordedHash(_ item: PreparedDocument) -> String {
+        configuration.facets ? item.docHash + "+facets-v1" : item.docHash
+    }
+
+    /// Deletes the points of `docId` in `collection` that are not in `keeping`, plus the `known` stale ids.
+    /// - Returns: how many points were deleted.
+    private func prune(_ collection: String, docId: String, keeping: Set<UUID>, known: Set<UUID>) async throws -> Int {
+        var leftovers = known
+        var offset: UUID?
+        repeat {
+            let page = try await store.scroll(
+                collection, filter: Filter(must: [FieldMatch(ChunkKey.docId, docId)]), offset: offset, limit: 512, withVectors: false)
+            for point in page.points where !keeping.contains(point.id) { leftovers.insert(point.id) }
+            offset = page.next
+        } while offset != nil
+        if !leftovers.isEmpty {
+            try await store.delete(in: collection, matching: Filter(ids: leftovers))
+        }
+        return leftovers.count
+    }
+
+    var facetCollectionSpec: CollectionSpec? {
+        configuration.facetCollection.map { CollectionSpec(name: $0, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint) }
     }
 
     var collectionSpec: CollectionSpec {
@@ -343,6 +405,7 @@ public struct IngestPipeline: Sendable {
     var settingsHash: String {
         var hasher = ContentHasher()
         hasher.combine("ingest-v1")
+        hasher.combine(configuration.facets ? "facets-v1" : "no-facets")
         hasher.combine(configuration.parser.categories.names.joined(separator: ","))
         hasher.combine("\(configuration.parser.maxFileBytes)")
         hasher.combine("\(configuration.chunker.maxTokens)/\(configuration.chunker.overlapTokens)")

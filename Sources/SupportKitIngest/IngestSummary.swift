@@ -14,10 +14,12 @@ public struct IngestSummary: Sendable, Codable {
 
     public var documents = Counts()
     public var chunks = Counts()
-    /// Chunk texts sent to the embedder (cache hits excluded).
+    /// Texts sent to the embedder: chunks and document facets (cache hits excluded).
     public var embedded = 0
-    /// Points written to the store.
+    /// Points written to the store: chunks and document facets.
     public var written = 0
+    /// Of `written`, the document facets (titles and tags) written to the facet collection.
+    public var facetsWritten = 0
     /// Points deleted from the store.
     public var removed = 0
     public var errors: [InputError] = []

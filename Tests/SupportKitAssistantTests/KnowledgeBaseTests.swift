@@ -59,6 +59,59 @@ import Testing
     }
 }
 
+extension KnowledgeBaseTests {
+    /// Writes `facets` into the facet collection of the fixture's knowledge collection.
+    static func addFacets(_ facets: [DocumentFacet], to store: any VectorStore) async throws {
+        let embedder = AssistantFixtures.embedder
+        let name = Collections.facets(of: Collections.knowledge)
+        try await store.prepareCollection(CollectionSpec(name: name, dimension: embedder.dimension, embedder: embedder.fingerprint))
+        let vectors = try await embedder.embed(facets.map(\.text))
+        try await store.upsert(zip(facets, vectors).map { Point(id: $0.id, vector: $1, payload: $0.payload) }, into: name)
+    }
+
+    @Test func aDocumentWhoseTagMatchesTheMessageRanksFirst() async throws {
+        let store = try await AssistantFixtures.knowledgeStore()
+        var configuration = AssistantConfiguration.Retrieval()
+        configuration.k = 6
+        configuration.hybrid = false
+        let message = "cancel my card payment"
+        let vector = AssistantFixtures.embedder.vector(for: message)
+
+        // Without facets the chunks rank by their own similarity, which favours the cancel-order article.
+        let plain = try await KnowledgeBase(store: store, configuration: configuration)
+            .search(message, vector: vector, category: nil, categoryConfidence: 0)
+        #expect(plain.hits.first?.chunk.docId == "orders/cancel-order")
+        #expect(plain.hits.allSatisfy { $0.score == $0.similarity })
+
+        // The refund article's tag says it in the customer's words: with facets it comes first.
+        try await Self.addFacets([
+            DocumentFacet(docId: "billing/refund-timeline", category: "billing", kind: .tag, text: "cancel my card payment"),
+            DocumentFacet(docId: "orders/cancel-order", category: "orders", kind: .title, text: "Cancel an order"),
+        ], to: store)
+        let weighed = try await KnowledgeBase(store: store, configuration: configuration)
+            .search(message, vector: vector, category: nil, categoryConfidence: 0)
+        #expect(weighed.hits.first?.chunk.docId == "billing/refund-timeline")
+        // score = (1 - w) * chunk similarity + w * best facet similarity (1 for the identical tag).
+        let first = try #require(weighed.hits.first)
+        #expect(abs(first.score - (0.5 * (first.similarity ?? 0) + 0.5 * 1.0)) < 1e-5)
+        // The escalation signal stays the plain similarity of the best chunk.
+        #expect(weighed.bestSimilarity == plain.bestSimilarity)
+        #expect(Set(weighed.hits.map(\.chunk.id)) == Set(plain.hits.map(\.chunk.id)))
+
+        // Weight 0 turns facets off.
+        configuration.facetWeight = 0
+        let off = try await KnowledgeBase(store: store, configuration: configuration)
+            .search(message, vector: vector, category: nil, categoryConfidence: 0)
+        #expect(off.hits.map(\.chunk.id) == plain.hits.map(\.chunk.id))
+    }
+
+    @Test func facetWeightIsValidated() throws {
+        var configuration = AssistantConfiguration()
+        configuration.retrieval.facetWeight = 1.5
+        #expect(throws: (any Error).self) { try configuration.validate() }
+    }
+}
+
 /// Wraps a store and adds a canned BM25 ranking.
 struct LexicalStub: VectorStore, LexicalSearching {
     let base: any VectorStore

@@ -18,31 +18,46 @@ struct IngestHarness {
         storePath = corpus.url.deletingLastPathComponent().appendingPathComponent("store-\(UUID().uuidString).sqlite").path
     }
 
-    func run(strict: Bool = false, dryRun: Bool = false) async throws -> IngestSummary {
+    /// Facets are off by default so that counts are chunks only; the facet tests turn them on.
+    func run(strict: Bool = false, dryRun: Bool = false, facets: Bool = false) async throws -> IngestSummary {
         let database = try StoreDatabase(path: storePath)
         let pipeline = IngestPipeline(
             store: SQLiteVectorStore(database: database),
             manifest: IngestManifest(database: database, collection: Collections.knowledge),
             embedder: CachingEmbedder(base: LexicalEmbedder(dimension: 64), cache: SQLiteEmbeddingCache(database: database)),
-            configuration: .init(chunker: .init(maxTokens: 80, overlapTokens: 10), strict: strict, dryRun: dryRun, batchSize: 8),
+            configuration: .init(
+                chunker: .init(maxTokens: 80, overlapTokens: 10), strict: strict, dryRun: dryRun, batchSize: 8, facets: facets),
             logger: Logger(label: "test"))
         return try await pipeline.run(paths: [corpus.url])
     }
 
-    /// Every stored point as (id, payload hash, vector) for whole-store comparisons.
+    /// Every stored point of the knowledge and facet collections as (collection/id, hash of payload and
+    /// vector), for whole-store comparisons.
     func snapshot() async throws -> [String: String] {
         let store = try SQLiteVectorStore(path: storePath)
         var result: [String: String] = [:]
-        var offset: UUID?
-        repeat {
-            let page = try await store.scroll(Collections.knowledge, filter: nil, offset: offset, limit: 500, withVectors: true)
-            for point in page.points {
-                let payload = String(decoding: try JSONEncoder.sorted.encode(point.payload), as: UTF8.self)
-                result[point.id.uuidString] = ContentHasher.hash(payload + point.vector.map { String($0) }.joined(separator: ","))
-            }
-            offset = page.next
-        } while offset != nil
+        for collection in [Collections.knowledge, Collections.facets(of: Collections.knowledge)] {
+            guard try await store.collection(named: collection) != nil else { continue }
+            var offset: UUID?
+            repeat {
+                let page = try await store.scroll(collection, filter: nil, offset: offset, limit: 500, withVectors: true)
+                for point in page.points {
+                    let payload = String(decoding: try JSONEncoder.sorted.encode(point.payload), as: UTF8.self)
+                    result[collection + "/" + point.id.uuidString] = ContentHasher.hash(payload + point.vector.map { String($0) }.joined(separator: ","))
+                }
+                offset = page.next
+            } while offset != nil
+        }
         return result
+    }
+
+    /// The facet texts stored for `docId`, sorted.
+    func facets(of docId: String) async throws -> [String] {
+        let store = try SQLiteVectorStore(path: storePath)
+        let page = try await store.scroll(
+            Collections.facets(of: Collections.knowledge), filter: Filter(must: [FieldMatch(ChunkKey.docId, docId)]),
+            offset: nil, limit: 100, withVectors: false)
+        return page.points.compactMap { $0.payload[FacetKey.text]?.stringValue }.sorted()
     }
 
     func remove() {
@@ -182,5 +197,54 @@ extension JSONEncoder {
         let summary = try await harness.run()
         #expect(summary.documents.added == 1)
         #expect(summary.errors.map(\.location.path) == ["billing/secret.md"])
+    }
+
+    @Test func facetsFollowTitlesAndTagsOfEachDocument() async throws {
+        let harness = try IngestHarness()
+        defer { harness.remove() }
+        let article = "---\ntitle: Reset your password\ntags: [can't log in, forgot password, Reset your password]\n---\nSteps.\n"
+        try harness.corpus.write(article, to: "account/reset.md")
+        try harness.corpus.write(IngestHarness.article("Shipping"), to: "orders/shipping.md")
+        let first = try await harness.run(facets: true)
+        // Title, then tags; the tag that repeats the title is one facet.
+        #expect(try await harness.facets(of: "account/reset") == ["Reset your password", "can't log in", "forgot password"])
+        #expect(try await harness.facets(of: "orders/shipping") == ["Shipping", "test"])
+        #expect(first.facetsWritten == 5)
+        #expect(first.written == first.chunks.added + 5)
+
+        // An unchanged corpus writes no facet either.
+        let again = try await harness.run(facets: true)
+        #expect(again.isNoOp)
+        #expect(again.facetsWritten == 0)
+
+        // A changed tag list replaces the document's facets; a deleted document loses them.
+        try harness.corpus.write(article.replacingOccurrences(of: "forgot password", with: "locked out"), to: "account/reset.md")
+        try FileManager.default.removeItem(at: harness.corpus.url.appendingPathComponent("orders/shipping.md"))
+        let edited = try await harness.run(facets: true)
+        #expect(try await harness.facets(of: "account/reset") == ["Reset your password", "can't log in", "locked out"])
+        #expect(try await harness.facets(of: "orders/shipping").isEmpty)
+        // Removed: the old tag of the edited document, and both facets and all chunks of the deleted one.
+        #expect(edited.removed == 1 + 2 + 4)
+        let store = try SQLiteVectorStore(path: harness.storePath)
+        #expect(try await store.count(in: Collections.facets(of: Collections.knowledge), filter: nil) == 3)
+    }
+
+    @Test func aStoreFromBeforeFacetsGetsThemWithoutRewritingChunks() async throws {
+        let harness = try IngestHarness()
+        defer { harness.remove() }
+        for index in 0..<5 { try harness.corpus.write(IngestHarness.article("Article \(index)"), to: "orders/a\(index).md") }
+        let old = try await harness.run(facets: false)
+        #expect(old.facetsWritten == 0)
+        let chunksBefore = try await harness.snapshot()
+
+        let upgraded = try await harness.run(facets: true)
+        #expect(upgraded.chunks.unchanged == old.chunks.added)
+        #expect(upgraded.chunks.added == 0 && upgraded.chunks.changed == 0)
+        #expect(upgraded.facetsWritten == 10)
+        #expect(upgraded.written == 10)
+        let after = try await harness.snapshot()
+        #expect(after.filter { $0.key.hasPrefix(Collections.knowledge + "/") } == chunksBefore)
+        #expect(after.count == chunksBefore.count + 10)
+        #expect(try await harness.run(facets: true).isNoOp)
     }
 }

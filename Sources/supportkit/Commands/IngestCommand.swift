@@ -201,6 +201,8 @@ struct IngestReport: Encodable {
     var chunks: Chunks
     var embedded: Int
     var written: Int
+    /// Of `written`, the article title/tag facets.
+    var facets_written: Int
     var removed: Int
     var dry_run: Bool
     var seconds: Double
@@ -216,6 +218,7 @@ struct IngestReport: Encodable {
         chunks = Chunks(added: summary.chunks.added, changed: summary.chunks.changed, unchanged: summary.chunks.unchanged, deleted: summary.chunks.deleted)
         embedded = summary.embedded
         written = summary.written
+        facets_written = summary.facetsWritten
         removed = summary.removed
         dry_run = summary.dryRun
         seconds = (summary.seconds * 1000).rounded() / 1000
@@ -244,7 +247,9 @@ struct IngestReport: Encodable {
         } else if summary.isNoOp {
             lines.append("store already in sync: nothing embedded, nothing written (\(summary.files) files, \(summary.filesSkipped) unchanged by content hash) in \(String(format: "%.2f", summary.seconds)) s")
         } else {
-            lines.append("embedded \(summary.embedded) text(s) with \(embedder), wrote \(summary.written) and removed \(summary.removed) point(s) in \(String(format: "%.2f", summary.seconds)) s")
+            let facets = summary.facetsWritten > 0
+                ? " (\(summary.written - summary.facetsWritten) chunks, \(summary.facetsWritten) title/tag facets)" : ""
+            lines.append("embedded \(summary.embedded) text(s) with \(embedder), wrote \(summary.written) point(s)\(facets) and removed \(summary.removed) in \(String(format: "%.2f", summary.seconds)) s")
         }
         return lines.joined(separator: "\n")
     }

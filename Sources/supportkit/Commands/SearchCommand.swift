@@ -1,12 +1,18 @@
 import ArgumentParser
 import Foundation
 import SupportKit
+import SupportKitAssistant
 import SupportKitStore
 
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Search the knowledge base: ranked chunks with score, title, heading path and source line.")
+        abstract: "Search the knowledge base: ranked chunks with score, title, heading path and source line.",
+        discussion: """
+            Ranks as the assistant does: each chunk by its similarity to the text, weighed with the best match \
+            among its article's title and tags (retrieval.facet_weight in supportkit.yaml, default 0.5; \
+            --facet-weight 0 ranks by the chunk alone). --hybrid also fuses the full-text (BM25) ranking.
+            """)
 
     @Argument(help: "What to search for.")
     var text: String
@@ -20,6 +26,9 @@ struct SearchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Fuse dense and full-text (BM25) rankings by reciprocal rank fusion.")
     var hybrid = false
 
+    @Option(name: .long, help: "Weight of the article's title/tag match in the score, 0-1 (default: retrieval.facet_weight, 0.5).")
+    var facetWeight: Double?
+
     @Option(name: .long, help: "Collection to search.")
     var collection: String = Collections.knowledge
 
@@ -27,6 +36,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard k > 0, k <= 1000 else { throw ValidationError("-k must be between 1 and 1000") }
+        if let facetWeight, !(0...1).contains(facetWeight) { throw ValidationError("--facet-weight must be between 0 and 1") }
     }
 
     func run() async throws {
@@ -46,14 +56,15 @@ struct SearchCommand: AsyncParsableCommand {
             }
             let embedder = try wiring.makeEmbedder(database: database)
             try spec.checkCompatible(with: CollectionSpec(name: collection, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint))
-            let filter = category.map { Filter(must: [FieldMatch(ChunkKey.category, $0)]) }
+            var retrieval = try wiring.assistantConfiguration().retrieval
+            retrieval.k = k
+            retrieval.hybrid = hybrid
+            retrieval.candidates = max(retrieval.candidates, k * 4)
+            if let facetWeight { retrieval.facetWeight = facetWeight }
+            let knowledge = KnowledgeBase(store: store, configuration: retrieval, collection: collection)
             let vector = try await embedder.embed(text)
-            var hits = try await store.search(vector, in: collection, filter: filter, limit: hybrid ? max(k * 4, 20) : k)
-            if hybrid, let lexicalStore {
-                let lexical = try await lexicalStore.lexicalSearch(text, in: collection, filter: filter, limit: max(k * 4, 20))
-                hits = Array(ReciprocalRankFusion.fuse([hits, lexical]).prefix(k))
-            }
-            let results = hits.compactMap { hit in Chunk(id: hit.id, payload: hit.payload).map { (hit.score, $0) } }
+            let found = try await knowledge.search(text, vector: vector, category: category, categoryConfidence: 1)
+            let results = found.hits.map { (Float($0.score), $0.chunk) }
             if global.json {
                 try Terminal.printJSON(["results": results.map { score, chunk in
                     SearchResult(chunk_id: chunk.id.uuidString, doc_id: chunk.docId, title: chunk.title, heading_path: chunk.headingPathText,
