@@ -109,7 +109,7 @@ for r in rows:
     ratio = f"{r['textsPerSecond'] / fastest['textsPerSecond']:.2f}x" if fastest and r is not fastest else ""
     core = f" [{r['blasCore']}]" if "blasCore" in r else ""
     cos = parity.get(r["engine"])
-    cos_text = "reference" if parity.get("reference") == r["engine"] else (f"{cos:.10f}" if cos is not None else "-")
+    cos_text = "reference" if parity.get("reference") == r["engine"] else (f"1 - {max(1 - cos, 0):.0e}" if cos is not None else "-")
     print(f"{names.get(r['engine'], r['engine']) + core:58} {r['textsPerSecond']:8.1f} {r['tokensPerSecond']:9.0f} "
           f"{r['seconds']:8.1f} {r.get('cpuSeconds', 0):7.1f} {r['peakRSSMegabytes']:7.0f}MB {cos_text:>13}  {ratio}")
 print(f"\n{rows[0]['texts']} texts, {rows[0]['tokens']} real tokens ([CLS]/[SEP] included, truncated at 256); "
