@@ -4,9 +4,11 @@
 // pipeline does per file between reading and planning: `DocumentParser.parse` and `Chunker.chunks(of:)`
 // with the `ApproximateTokenCounter` the lexical (and OpenAI) embedders use. Both wall-clock time and the
 // thread's CPU time are measured, so a busy machine shows up as a gap between the two rather than as a
-// slower figure. `--hashes` also times the plan's document and chunk content hashes.
+// slower figure. `--hashes` also times the plan's document and chunk content hashes. `--digest` prints one
+// SHA-256 over every document's and chunk's content hash and chunk id (computed after timing), so a change
+// meant to be output-neutral can be checked on the whole corpus.
 //
-// Usage: IngestBenchmark FOLDER [--format md|html|json] [--repetitions N] [--hashes] [--json]
+// Usage: IngestBenchmark FOLDER [--format md|html|json] [--repetitions N] [--hashes] [--digest] [--json]
 import Foundation
 import SupportKit
 import SupportKitIngest
@@ -18,6 +20,7 @@ struct Arguments {
     var extensions: Set<String>?
     var repetitions = 5
     var includeHashes = false
+    var printsDigest = false
     var json = false
 
     init(_ arguments: [String]) throws {
@@ -42,13 +45,14 @@ struct Arguments {
                 }
                 repetitions = count
             case "--hashes": includeHashes = true
+            case "--digest": printsDigest = true
             case "--json": json = true
             case _ where argument.hasPrefix("-"): throw SupportKitError(.invalidInput, "unknown option \(argument)")
             default: folder = argument
             }
         }
         guard !folder.isEmpty else {
-            throw SupportKitError(.invalidInput, "usage: IngestBenchmark FOLDER [--format md|html|json] [--repetitions N] [--hashes] [--json]")
+            throw SupportKitError(.invalidInput, "usage: IngestBenchmark FOLDER [--format md|html|json] [--repetitions N] [--hashes] [--digest] [--json]")
         }
     }
 }
@@ -126,6 +130,23 @@ func runPass(_ files: [LoadedFile], parser: DocumentParser, chunker: Chunker, in
     return (output, Timing(wall: wall, cpu: cpu))
 }
 
+/// One hash over everything parse+chunk produced for the corpus, errors included.
+func outputDigest(_ files: [LoadedFile], parser: DocumentParser, chunker: Chunker) -> String {
+    var hasher = ContentHasher()
+    for file in files {
+        let result = parser.parse(file.data, relativePath: file.relativePath)
+        for error in result.errors { hasher.combine(error.description) }
+        for document in result.documents {
+            hasher.combine(document.contentHash)
+            for chunk in chunker.chunks(of: document) {
+                hasher.combine(chunk.id.uuidString)
+                hasher.combine(chunk.contentHash)
+            }
+        }
+    }
+    return hasher.finalize()
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     let middle = sorted.count / 2
@@ -168,6 +189,9 @@ do {
               + "\(output.chunks) chunks (\(output.chunkTextBytes) bytes of chunk text), \(output.errors) errors")
         print(String(format: "%@ on one thread, %d repetitions: CPU %.1f MB/s best, %.1f median; wall %.1f MB/s best, %.1f median",
                      what, timings.count, cpuRates.max() ?? 0, median(cpuRates), wallRates.max() ?? 0, median(wallRates)))
+    }
+    if arguments.printsDigest {
+        print("output digest: \(outputDigest(files, parser: parser, chunker: chunker))")
     }
 } catch {
     FileHandle.standardError.write(Data("IngestBenchmark: \(error)\n".utf8))
