@@ -1,7 +1,7 @@
 import SupportKit
 
 /// The metadata fields every source format provides, each with where it was found.
-struct ArticleFields {
+struct ArticleFields: Equatable {
     var id: Located<String>?
     var title: Located<String>?
     var category: Located<String>?
@@ -14,6 +14,8 @@ struct Located<Value> {
     var value: Value
     var location: SourceLocation
 }
+
+extension Located: Equatable where Value: Equatable {}
 
 /// What the parser knows about a file besides its bytes.
 public struct ParseContext: Sendable {
