@@ -186,8 +186,9 @@ struct MarkdownBlockParser {
     }
 
     private func startsTable(at lineIndex: Int) -> Bool {
-        lineIndex + 1 < lines.count && containsPipe(lines[lineIndex]) && isTableDelimiter(lines[lineIndex + 1])
-            && containsPipe(lines[lineIndex + 1])
+        // The delimiter row first: it usually fails at its first byte, where looking for a pipe reads the whole line.
+        lineIndex + 1 < lines.count && isTableDelimiter(lines[lineIndex + 1]) && containsPipe(lines[lineIndex + 1])
+            && containsPipe(lines[lineIndex])
     }
 
     private func isHTMLBlockStart(_ line: Range<Int>) -> Bool {
