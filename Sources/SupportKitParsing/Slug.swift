@@ -2,7 +2,11 @@
 public enum Slug {
     public static func make(_ text: String) -> String {
         var text = text
-        if let slug = text.withUTF8(makeFromASCII) { return slug }
+        return text.withUTF8(makeFromASCII) ?? makeFromScalars(text)
+    }
+
+    /// The slug of any text, by Unicode scalar properties.
+    static func makeFromScalars(_ text: String) -> String {
         var output: [UInt8] = []
         var pendingDash = false
         for scalar in text.lowercased().unicodeScalars {
