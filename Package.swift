@@ -129,6 +129,12 @@ let package = Package(
             dependencies: ["SupportKit", "SupportKitEval", "SupportKitReport"],
             path: "Benchmarks/EvalBenchmark"
         ),
+        // Ingest benchmark (scripts/bench-ingest.sh): in-process parse+chunk throughput on one thread.
+        .executableTarget(
+            name: "IngestBenchmark",
+            dependencies: ["SupportKit", "SupportKitParsing", "SupportKitIngest"],
+            path: "Benchmarks/IngestBenchmark"
+        ),
         .executableTarget(
             name: "supportkit",
             dependencies: [

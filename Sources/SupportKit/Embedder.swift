@@ -60,19 +60,26 @@ public struct ApproximateTokenCounter: TokenCounter {
     public init() {}
 
     public func tokenCount(_ text: String) -> Int {
+        // Counting runs over every chunk's text; a contiguous buffer makes the loop several times faster.
+        var text = text
+        return text.withUTF8(Self.tokenCount(utf8:))
+    }
+
+    /// The same count as "1 + (length - 1) / 6 per word, 1 per other visible byte", computed without
+    /// branches: a word adds a token at its 1st, 7th, 13th ... byte. Word boundaries come every few bytes,
+    /// and mispredicted branches on them were most of this loop's time.
+    private static func tokenCount(utf8: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
-        var wordLength = 0
-        for byte in text.utf8 {
-            let isWordByte = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
-                || (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80
-            if isWordByte {
-                wordLength += 1
-            } else {
-                if wordLength > 0 { count += 1 + (wordLength - 1) / 6; wordLength = 0 }
-                if byte > 0x20 { count += 1 }
-            }
+        // Position of the next byte within its word, modulo 6; 0 outside words.
+        var phase = 0
+        for byte in utf8 {
+            let isDigit = byte &- 0x30 < 10
+            let isLetter = (byte | 0x20) &- 0x61 < 26
+            let word = (isDigit ? 1 : 0) | (isLetter ? 1 : 0) | (byte >= 0x80 ? 1 : 0)
+            let visible = byte > 0x20 ? 1 : 0
+            count &+= (word & (phase == 0 ? 1 : 0)) | ((1 &- word) & visible)
+            phase = word * (phase == 5 ? 0 : phase &+ 1)
         }
-        if wordLength > 0 { count += 1 + (wordLength - 1) / 6 }
         return count
     }
 }

@@ -59,12 +59,14 @@ extension UUID {
 
     /// A name-based UUID, version 5 (SHA-1), as RFC 9562 defines it.
     public static func v5(namespace: UUID, name: String) -> UUID {
-        var input = withUnsafeBytes(of: namespace.uuid) { Array($0) }
-        input.append(contentsOf: name.utf8)
-        var bytes = Array(Insecure.SHA1.hash(data: input).prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x50
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        // Hashed in place: every chunk gets an id, so the copies into a joined array showed in profiles.
+        var sha1 = Insecure.SHA1()
+        withUnsafeBytes(of: namespace.uuid) { sha1.update(bufferPointer: $0) }
+        var name = name
+        name.withUTF8 { sha1.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return sha1.finalize().withUnsafeBytes { bytes in
+            UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], (bytes[6] & 0x0F) | 0x50, bytes[7],
+                        (bytes[8] & 0x3F) | 0x80, bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        }
     }
 }

@@ -100,23 +100,39 @@ public struct Chunker: Sendable {
                     units.append(rowUnit)
                 }
             case .list:
-                // Top-level items with their nested lines.
-                var item = ""
-                for line in block.text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                    if line.first != 0x20, !item.isEmpty {
-                        units.append(contentsOf: splitIfNeeded(item, block, budget: budget))
-                        item = ""
-                    }
-                    if !item.isEmpty { item += "\n" }
-                    item += Substring(line)
+                for item in Self.listItems(in: block.text) {
+                    units.append(contentsOf: splitIfNeeded(item, block, budget: budget))
                 }
-                if !item.isEmpty { units.append(contentsOf: splitIfNeeded(item, block, budget: budget)) }
             case .paragraph, .quote, .heading:
                 units.append(contentsOf: splitIfNeeded(block.text, block, budget: budget))
             }
             if first < units.count { units[first].startsBlock = true }
         }
         return units
+    }
+
+    /// A list block's top-level items, each with its nested lines (lines that start with a space).
+    /// Empty lines end an item and are dropped.
+    static func listItems(in text: String) -> [String] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var items: [String] = []
+            var item: [UInt8] = []
+            var lineStart = 0
+            while lineStart <= bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                if lineEnd == lineStart || bytes[lineStart] != 0x20, !item.isEmpty {
+                    items.append(String(decoding: item, as: UTF8.self))
+                    item.removeAll(keepingCapacity: true)
+                }
+                if !item.isEmpty { item.append(0x0A) }
+                item.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
+                lineStart = lineEnd + 1
+            }
+            if !item.isEmpty { items.append(String(decoding: item, as: UTF8.self)) }
+            return items
+        }
     }
 
     private func unit(_ text: String, _ block: Block) -> Unit {

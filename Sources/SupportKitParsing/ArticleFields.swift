@@ -1,7 +1,7 @@
 import SupportKit
 
 /// The metadata fields every source format provides, each with where it was found.
-struct ArticleFields {
+struct ArticleFields: Equatable {
     var id: Located<String>?
     var title: Located<String>?
     var category: Located<String>?
@@ -14,6 +14,8 @@ struct Located<Value> {
     var value: Value
     var location: SourceLocation
 }
+
+extension Located: Equatable where Value: Equatable {}
 
 /// What the parser knows about a file besides its bytes.
 public struct ParseContext: Sendable {
@@ -51,7 +53,7 @@ struct DocumentAssembler {
         let categories = context.categories
         let category: String
         if let given = fields.category {
-            let name = given.value.trimmingCharacters(in: .whitespaces)
+            let name = given.value.trimmingWhitespace()
             guard categories.contains(name) else {
                 throw InputError(
                     given.location, field: "category", problem: "unknown category \"\(name)\"",
@@ -67,7 +69,7 @@ struct DocumentAssembler {
                 remedy: "\(categoryRemedy) to one of \(categories.listed)")
         }
 
-        let title = (fields.title?.value ?? fallbackTitle ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = (fields.title?.value ?? fallbackTitle ?? "").trimmingWhitespace(includingNewlines: true)
         guard !title.isEmpty else {
             throw InputError(fields.title?.location ?? start, field: "title", problem: "missing", remedy: titleRemedy)
         }
@@ -76,17 +78,17 @@ struct DocumentAssembler {
             throw InputError(start, field: "content", problem: "empty", remedy: "add the article's text, or remove the file")
         }
         let id: String
-        if let given = fields.id?.value.trimmingCharacters(in: .whitespaces), !given.isEmpty {
+        if let given = fields.id?.value.trimmingWhitespace(), !given.isEmpty {
             id = given
         } else if let idSuffix {
             id = context.pathDerivedID + "/" + idSuffix
         } else {
             id = context.pathDerivedID
         }
-        let tags = fields.tags.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let tags = fields.tags.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         return Document(
             id: id, title: title, category: category, tags: tags,
-            url: fields.url?.value.trimmingCharacters(in: .whitespaces),
+            url: fields.url?.value.trimmingWhitespace(),
             sourcePath: context.relativePath, blocks: blocks)
     }
 }

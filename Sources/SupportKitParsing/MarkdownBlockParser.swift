@@ -17,27 +17,22 @@ struct MarkdownBlockParser {
     init(bytes: UnsafeBufferPointer<UInt8>, source: SourceText, bodyStart: Int) {
         self.bytes = bytes
         self.source = source
-        var lines: [Range<Int>] = []
-        var lineStart = bodyStart
+        // The body's lines from the line starts `SourceText` found: `bodyStart` is 0 or the start of a line.
+        let starts = source.lineStarts
         let count = bytes.count
-        lines.reserveCapacity((count - bodyStart) / 40 + 1)
-        var cursor = bodyStart
-        while cursor < count {
-            if bytes[cursor] == 0x0A {
-                var lineEnd = cursor
-                if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                lines.append(lineStart..<lineEnd)
-                lineStart = cursor + 1
-            }
-            cursor += 1
-        }
-        if lineStart < count {
-            var lineEnd = count
-            if bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        var lines: [Range<Int>] = []
+        let bodyLine = source.lineIndex(of: bodyStart)
+        var lineIndex = starts[bodyLine] < bodyStart ? bodyLine + 1 : bodyLine
+        lines.reserveCapacity(starts.count - lineIndex)
+        while lineIndex < starts.count, starts[lineIndex] < count {
+            let lineStart = starts[lineIndex]
+            var lineEnd = lineIndex + 1 < starts.count ? starts[lineIndex + 1] - 1 : count
+            if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             lines.append(lineStart..<lineEnd)
+            lineIndex += 1
         }
         self.lines = lines
-        self.firstLineNumber = source.lineIndex(of: bodyStart) + 1
+        self.firstLineNumber = bodyLine + 1
     }
 
     /// Parses every block of the body.
@@ -186,8 +181,9 @@ struct MarkdownBlockParser {
     }
 
     private func startsTable(at lineIndex: Int) -> Bool {
-        lineIndex + 1 < lines.count && containsPipe(lines[lineIndex]) && isTableDelimiter(lines[lineIndex + 1])
-            && containsPipe(lines[lineIndex + 1])
+        // The delimiter row first: it usually fails at its first byte, where looking for a pipe reads the whole line.
+        lineIndex + 1 < lines.count && isTableDelimiter(lines[lineIndex + 1]) && containsPipe(lines[lineIndex + 1])
+            && containsPipe(lines[lineIndex])
     }
 
     private func isHTMLBlockStart(_ line: Range<Int>) -> Bool {

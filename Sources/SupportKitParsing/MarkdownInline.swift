@@ -99,11 +99,22 @@ enum MarkdownInline {
                 if output.last.map({ !isSpace($0) }) ?? false { output.append(0x20) }
                 index += 1
             default:
-                output.append(byte)
-                index += 1
+                // Copy the whole run up to the next byte that may start syntax at once.
+                var runEnd = index + 1
+                while runEnd < end, !mayStartSyntax(bytes[runEnd]) { runEnd += 1 }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<runEnd]))
+                index = runEnd
             }
         }
         while let last = output.last, isSpace(last) { output.removeLast() }
+    }
+
+    /// The bytes `render` treats specially; all others are copied as they are.
+    private static func mayStartSyntax(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x0A, 0x0D, 0x21, 0x2A, 0x3C, 0x5B, 0x5C, 0x5F, 0x60, 0x7E: true
+        default: false
+        }
     }
 
     private static func findBacktickRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, end: Int, length: Int) -> Int? {

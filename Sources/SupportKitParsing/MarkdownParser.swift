@@ -66,13 +66,18 @@ struct FrontMatter {
                 source.location(of: 0), field: "front matter", problem: "opened with `---` but never closed",
                 remedy: "end the front matter with a line containing only `---`")
         }
-        let yaml = String(decoding: UnsafeBufferPointer(rebasing: bytes[yamlStart..<closing.start]), as: UTF8.self)
+        let yamlBytes = UnsafeBufferPointer(rebasing: bytes[yamlStart..<closing.start])
         let firstYAMLLine = source.lineIndex(of: yamlStart) + 1
-        let fields = try decodeFields(yaml, path: source.path, lineOffset: firstYAMLLine - 1)
+        if let fields = decodeFlatFields(yamlBytes, path: source.path, firstLine: firstYAMLLine) {
+            return FrontMatter(fields: fields, bodyStart: closing.end)
+        }
+        let yaml = String(decoding: yamlBytes, as: UTF8.self)
+        let fields = try decodeYAMLFields(yaml, path: source.path, lineOffset: firstYAMLLine - 1)
         return FrontMatter(fields: fields, bodyStart: closing.end)
     }
 
-    private static func decodeFields(_ yaml: String, path: String, lineOffset: Int) throws -> ArticleFields {
+    /// The fields of any YAML front matter, through Yams; the reference for `decodeFlatFields`.
+    static func decodeYAMLFields(_ yaml: String, path: String, lineOffset: Int) throws -> ArticleFields {
         func location(_ mark: Mark?) -> SourceLocation {
             SourceLocation(path: path, line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1)
         }
