@@ -50,10 +50,17 @@ public struct Chunk: Sendable, Hashable, Codable {
     /// Hash of everything stored for this chunk; a chunk whose hash changed is rewritten.
     public var contentHash: String {
         var hasher = ContentHasher()
-        for part in [docId, title, category, tags.joined(separator: "\u{1F}"), headingPathText, sourcePath,
-                     "\(lineStart)-\(lineEnd)", anchor, url ?? "", text, "\(position)"] {
-            hasher.combine(part)
-        }
+        hasher.combine(docId)
+        hasher.combine(title)
+        hasher.combine(category)
+        hasher.combine(joining: tags, separator: "\u{1F}")
+        hasher.combine(joining: headingPath, separator: " > ")
+        hasher.combine(sourcePath)
+        hasher.combine("\(lineStart)-\(lineEnd)")
+        hasher.combine(anchor)
+        hasher.combine(url ?? "")
+        hasher.combine(text)
+        hasher.combine("\(position)")
         return hasher.finalize()
     }
 

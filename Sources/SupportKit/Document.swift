@@ -37,7 +37,7 @@ public struct Document: Sendable, Hashable, Codable {
         hasher.combine(id)
         hasher.combine(title)
         hasher.combine(category)
-        hasher.combine(tags.joined(separator: "\u{1F}"))
+        hasher.combine(joining: tags, separator: "\u{1F}")
         hasher.combine(url ?? "")
         hasher.combine(sourcePath)
         for block in blocks {

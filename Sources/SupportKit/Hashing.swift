@@ -8,10 +8,28 @@ public struct ContentHasher {
     public init() {}
 
     public mutating func combine(_ string: String) {
-        var utf8 = Array(string.utf8)
-        var length = UInt64(utf8.count).littleEndian
-        withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
-        utf8.withUnsafeMutableBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        var string = string
+        // Native strings are contiguous UTF-8 already: no copy.
+        string.withUTF8 { utf8 in
+            var length = UInt64(utf8.count).littleEndian
+            withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
+        }
+    }
+
+    /// The same as `combine(parts.joined(separator: separator))`, without building the joined string.
+    public mutating func combine(joining parts: [String], separator: String) {
+        var separator = separator
+        separator.withUTF8 { separatorBytes in
+            let total = parts.reduce(0) { $0 + $1.utf8.count } + separatorBytes.count * max(0, parts.count - 1)
+            var length = UInt64(total).littleEndian
+            withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+            for (index, part) in parts.enumerated() {
+                if index > 0 { hasher.update(bufferPointer: UnsafeRawBufferPointer(separatorBytes)) }
+                var part = part
+                part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            }
+        }
     }
 
     public mutating func combine(bytes: UnsafeRawBufferPointer) {

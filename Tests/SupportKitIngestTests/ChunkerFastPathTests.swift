@@ -71,4 +71,27 @@ import Testing
     func listItemsMatchTheLineSplit(_ text: String) {
         #expect(Chunker.listItems(in: text) == referenceListItems(text))
     }
+
+    /// Content hashes are stored in the manifest and in every point's payload: a faster way of computing them
+    /// must give the same values, or every chunk would look changed after an upgrade. The expected values are
+    /// SHA-256 over the length-prefixed (u64 little-endian) UTF-8 of each field, computed independently.
+    @Test func chunkContentHashesKeepTheirValues() {
+        let chunk = Chunk(
+            id: UUID(), docId: "billing/refunds", title: "Refunds", category: "billing", tags: ["cards", "bank"],
+            headingPath: ["Refunds", "Cards", "Timing"], sourcePath: "billing/refunds.md", lineStart: 12, lineEnd: 18,
+            anchor: "https://help.example.com/billing/refunds#timing", url: "https://help.example.com/billing/refunds",
+            text: "Card refunds take 5 to 10 business days. Café ✓", position: 2)
+        #expect(chunk.contentHash == "2f38d5af40231a396a903f2bc9bebae7d7671538e0cf419d077fd6ee82c56c65")
+        let bare = Chunk(
+            id: UUID(), docId: "billing/refunds", title: "Refunds", category: "billing", tags: [], headingPath: ["Refunds"],
+            sourcePath: "billing/refunds.md", lineStart: 1, lineEnd: 1, anchor: "billing/refunds.md", url: nil, text: "x", position: 0)
+        #expect(bare.contentHash == "4e2848bf758886a79e6ef655177f2a4f0ae0662214555effe4350be433e36a3a")
+
+        for parts in [[], [""], ["a"], ["a", ""], ["", ""], ["Grüße", "日本", "x y"]] {
+            var joined = ContentHasher(), streamed = ContentHasher()
+            joined.combine(parts.joined(separator: " > "))
+            streamed.combine(joining: parts, separator: " > ")
+            #expect(joined.finalize() == streamed.finalize(), "\(parts)")
+        }
+    }
 }
