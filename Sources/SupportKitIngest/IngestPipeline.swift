@@ -154,10 +154,15 @@ public struct IngestPipeline: Sendable {
             try existing.checkCompatible(with: collectionSpec)
         }
         var state = PreviousState(collectionExists: existing != nil, entries: try await manifest.entries(), stamps: try await manifest.fileStamps())
-        if let facetSpec = facetCollectionSpec, existing != nil, !state.entries.isEmpty {
-            if let facets = try await store.collection(named: facetSpec.name) {
+        if let facetSpec = facetCollectionSpec {
+            let facets = try await store.collection(named: facetSpec.name)
+            if existing == nil {
+                // Facets of a collection that is gone (dropped by `--rebuild` or by hand) describe nothing and
+                // may hold another embedder's vectors: they go with it.
+                if facets != nil, !configuration.dryRun { try await store.deleteCollection(facetSpec.name) }
+            } else if let facets {
                 try facets.checkCompatible(with: facetSpec)
-            } else {
+            } else if !state.entries.isEmpty {
                 logger.notice("collection \(facetSpec.name) is missing; writing every document's facets")
                 state.backfillFacets = true
             }

@@ -19,12 +19,12 @@ struct IngestHarness {
     }
 
     /// Facets are off by default so that counts are chunks only; the facet tests turn them on.
-    func run(strict: Bool = false, dryRun: Bool = false, facets: Bool = false) async throws -> IngestSummary {
+    func run(strict: Bool = false, dryRun: Bool = false, facets: Bool = false, dimension: Int = 64) async throws -> IngestSummary {
         let database = try StoreDatabase(path: storePath)
         let pipeline = IngestPipeline(
             store: SQLiteVectorStore(database: database),
             manifest: IngestManifest(database: database, collection: Collections.knowledge),
-            embedder: CachingEmbedder(base: LexicalEmbedder(dimension: 64), cache: SQLiteEmbeddingCache(database: database)),
+            embedder: CachingEmbedder(base: LexicalEmbedder(dimension: dimension), cache: SQLiteEmbeddingCache(database: database)),
             configuration: .init(
                 chunker: .init(maxTokens: 80, overlapTokens: 10), strict: strict, dryRun: dryRun, batchSize: 8, facets: facets),
             logger: Logger(label: "test"))
@@ -246,5 +246,23 @@ extension JSONEncoder {
         #expect(after.filter { $0.key.hasPrefix(Collections.knowledge + "/") } == chunksBefore)
         #expect(after.count == chunksBefore.count + 10)
         #expect(try await harness.run(facets: true).isNoOp)
+    }
+
+    @Test func droppingTheCollectionDropsItsFacetsToo() async throws {
+        let harness = try IngestHarness()
+        defer { harness.remove() }
+        try harness.corpus.write(IngestHarness.article("Refunds"), to: "billing/refunds.md")
+        _ = try await harness.run(facets: true)
+
+        // What `ingest --rebuild` does before the run, then a run with another embedder (another dimension).
+        let database = try StoreDatabase(path: harness.storePath)
+        try await SQLiteVectorStore(database: database).deleteCollection(Collections.knowledge)
+        try await IngestManifest(database: database, collection: Collections.knowledge).reset()
+        let rebuilt = try await harness.run(facets: true, dimension: 32)
+        #expect(rebuilt.documents.added == 1)
+        #expect(rebuilt.facetsWritten == 2)
+        let facets = try #require(try await SQLiteVectorStore(path: harness.storePath).collection(named: Collections.facets(of: Collections.knowledge)))
+        #expect(facets.dimension == 32)
+        #expect(try await harness.facets(of: "billing/refunds") == ["Refunds", "test"])
     }
 }
