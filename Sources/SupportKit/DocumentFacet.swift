@@ -12,21 +12,19 @@ public struct DocumentFacet: Sendable, Hashable {
         case title, tag
     }
 
-    public var docId: String
-    public var category: String
-    public var kind: Kind
-    public var text: String
+    /// Deterministic: the same phrase (ignoring case) of the same document is always the same point.
+    public let id: UUID
+    public let docId: String
+    public let category: String
+    public let kind: Kind
+    public let text: String
 
     public init(docId: String, category: String, kind: Kind, text: String) {
+        self.id = UUID.v5(namespace: .supportKitChunks, name: "facet\u{1F}" + docId + "\u{1F}" + text.lowercased())
         self.docId = docId
         self.category = category
         self.kind = kind
         self.text = text
-    }
-
-    /// Deterministic id: the same phrase of the same document is always the same point.
-    public var id: UUID {
-        UUID.v5(namespace: .supportKitChunks, name: "facet\u{1F}" + docId + "\u{1F}" + text.lowercased())
     }
 
     /// The facet as a store payload.
@@ -37,14 +35,6 @@ public struct DocumentFacet: Sendable, Hashable {
             FacetKey.kind: .string(kind.rawValue),
             FacetKey.text: .string(text),
         ]
-    }
-
-    /// Rebuilds a facet from a stored point; nil when the payload is not a facet.
-    public init?(payload: Payload) {
-        guard let docId = payload[FacetKey.docId]?.stringValue, let text = payload[FacetKey.text]?.stringValue,
-              let kind = payload[FacetKey.kind]?.stringValue.flatMap(Kind.init(rawValue:))
-        else { return nil }
-        self.init(docId: docId, category: payload[FacetKey.category]?.stringValue ?? "", kind: kind, text: text)
     }
 }
 

@@ -117,6 +117,8 @@ public struct IngestPipeline: Sendable {
         var item: PreparedDocument
         var upserts: [Chunk]
         var stale: Set<UUID>
+        /// The document's facets, when facets are on (set once, when the writes are applied).
+        var facets: [DocumentFacet] = []
     }
 
     /// Ingests `paths` (folders or files).
@@ -302,14 +304,17 @@ public struct IngestPipeline: Sendable {
             if let facetCollectionSpec { try await store.prepareCollection(facetCollectionSpec) }
         }
         // Work per document: its chunks to write, and its facets (rewritten with every written document).
-        let facetCount: (DocumentWrite) -> Int = { configuration.facets ? $0.item.document.facets.count : 0 }
-        let totalChunks = writes.reduce(0) { $0 + $1.upserts.count + facetCount($1) }
+        var writes = writes
+        if configuration.facets {
+            for index in writes.indices { writes[index].facets = writes[index].item.document.facets }
+        }
+        let totalChunks = writes.reduce(0) { $0 + $1.upserts.count + $1.facets.count }
         var writtenChunks = 0
         var batch: [DocumentWrite] = []
         var batchChunks = 0
         for write in writes {
             batch.append(write)
-            batchChunks += write.upserts.count + facetCount(write)
+            batchChunks += write.upserts.count + write.facets.count
             if batchChunks >= configuration.batchSize || write.item.document.id == writes.last?.item.document.id {
                 try await apply(batch, summary: &summary)
                 writtenChunks += batchChunks
@@ -318,14 +323,19 @@ public struct IngestPipeline: Sendable {
                 batchChunks = 0
             }
         }
+        // Deleted documents lose their facets too, when there is a facet collection to delete them from.
+        var deletedFacets: String?
+        if let facetCollection = configuration.facetCollection, !deleted.isEmpty, try await store.collection(named: facetCollection) != nil {
+            deletedFacets = facetCollection
+        }
         for start in stride(from: 0, to: deleted.count, by: 500) {
             let ids = Array(deleted[start..<min(start + 500, deleted.count)])
             let filter = Filter(must: [FieldMatch(key: ChunkKey.docId, anyOf: ids)])
             summary.removed += try await store.count(in: configuration.collection, filter: filter)
             try await store.delete(in: configuration.collection, matching: filter)
-            if let facetCollection = configuration.facetCollection, try await store.collection(named: facetCollection) != nil {
-                summary.removed += try await store.count(in: facetCollection, filter: filter)
-                try await store.delete(in: facetCollection, matching: filter)
+            if let deletedFacets {
+                summary.removed += try await store.count(in: deletedFacets, filter: filter)
+                try await store.delete(in: deletedFacets, matching: filter)
             }
             try await manifest.record([], removing: ids)
         }
@@ -346,7 +356,7 @@ public struct IngestPipeline: Sendable {
         }
         summary.written += points.count
         FaultInjection.afterUpsert()
-        let facets = configuration.facetCollection == nil ? [] : batch.flatMap(\.item.document.facets)
+        let facets = batch.flatMap(\.facets)
         if let facetCollection = configuration.facetCollection, !facets.isEmpty {
             let before = await counter?.embeddedCount ?? 0
             let vectors = try await embedder.embedAll(facets.map(\.text))
@@ -365,7 +375,7 @@ public struct IngestPipeline: Sendable {
                 configuration.collection, docId: item.document.id, keeping: Set(item.chunks.map(\.id)), known: write.stale)
             if let facetCollection = configuration.facetCollection {
                 summary.removed += try await prune(
-                    facetCollection, docId: item.document.id, keeping: Set(item.document.facets.map(\.id)), known: [])
+                    facetCollection, docId: item.document.id, keeping: Set(write.facets.map(\.id)), known: [])
             }
         }
         try await manifest.record(batch.map { write in

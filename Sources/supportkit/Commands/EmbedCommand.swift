@@ -121,12 +121,13 @@ struct EmbedCommand: AsyncParsableCommand {
             start = end
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let cpuSeconds = Self.cpuSeconds() - cpuStarted
         if let saveVectors {
             try Self.writeRawFloat32(vectors, to: saveVectors)
         }
         let report = BenchReport(
             engine: "supportkit", fingerprint: embedder.fingerprint.description, texts: texts.count, tokens: tokens,
-            seconds: seconds, cpuSeconds: Self.cpuSeconds() - cpuStarted, textsPerSecond: Double(texts.count) / seconds, tokensPerSecond: Double(tokens) / seconds,
+            seconds: seconds, cpuSeconds: cpuSeconds, textsPerSecond: Double(texts.count) / seconds, tokensPerSecond: Double(tokens) / seconds,
             peakRSSMegabytes: Self.peakRSSMegabytes(), workers: (embedder as? MiniLMEmbedder)?.model.workers,
             batchSize: batch, blasCore: MiniLMModel.blasCoreName)
         let encoder = JSONEncoder()

@@ -47,8 +47,7 @@ struct SearchCommand: AsyncParsableCommand {
             }
             let database = try wiring.localDatabase()
             let store = try await wiring.makeStore(database: database)
-            let lexicalStore = store as? any LexicalSearching
-            if hybrid, lexicalStore == nil {
+            if hybrid, !(store is any LexicalSearching) {
                 throw SupportKitError(.invalidInput, "--hybrid needs full-text search, which the VectorAI DB store does not offer; drop --hybrid or use --store sqlite:PATH")
             }
             guard let spec = try await store.collection(named: collection) else {
@@ -63,19 +62,21 @@ struct SearchCommand: AsyncParsableCommand {
             if let facetWeight { retrieval.facetWeight = facetWeight }
             let knowledge = KnowledgeBase(store: store, configuration: retrieval, collection: collection)
             let vector = try await embedder.embed(text)
-            let found = try await knowledge.search(text, vector: vector, category: category, categoryConfidence: 1)
-            let results = found.hits.map { (Float($0.score), $0.chunk) }
+            let hits = try await knowledge.search(text, vector: vector, category: category, categoryConfidence: 1).hits
             if global.json {
-                try Terminal.printJSON(["results": results.map { score, chunk in
-                    SearchResult(chunk_id: chunk.id.uuidString, doc_id: chunk.docId, title: chunk.title, heading_path: chunk.headingPathText,
-                                 category: chunk.category, score: (Double(score) * 10_000).rounded() / 10_000, source: chunk.sourcePath, line: chunk.lineStart,
-                                 anchor: chunk.anchor, text: chunk.text)
+                try Terminal.printJSON(["results": hits.map { hit in
+                    let chunk = hit.chunk
+                    return SearchResult(
+                        chunk_id: chunk.id.uuidString, doc_id: chunk.docId, title: chunk.title, heading_path: chunk.headingPathText,
+                        category: chunk.category, score: (hit.score * 10_000).rounded() / 10_000, source: chunk.sourcePath, line: chunk.lineStart,
+                        anchor: chunk.anchor, text: chunk.text)
                 }])
                 return
             }
-            if results.isEmpty { Terminal.message("no results") }
-            for (rank, (score, chunk)) in results.enumerated() {
-                print(String(format: "%2d. %.3f  %@  [%@]", rank + 1, score, chunk.headingPathText, chunk.category))
+            if hits.isEmpty { Terminal.message("no results") }
+            for (rank, hit) in hits.enumerated() {
+                let chunk = hit.chunk
+                print(String(format: "%2d. %.3f  %@  [%@]", rank + 1, hit.score, chunk.headingPathText, chunk.category))
                 print("    \(chunk.sourcePath):\(chunk.lineStart)  \(chunk.anchor)")
                 let preview = chunk.text.replacingOccurrences(of: "\n", with: " ")
                 print("    " + (preview.count > 160 ? String(preview.prefix(157)) + "..." : preview))
