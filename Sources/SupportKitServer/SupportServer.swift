@@ -62,13 +62,17 @@ public struct SupportServer: Sendable {
     ///   - dependencies: The assistant and its lookups.
     ///   - keys: Accepted API keys; with none, every protected route answers 401.
     ///   - logger: Where requests and failures are logged (keys never are).
-    public init(configuration: ServerConfiguration, dependencies: ServerDependencies, keys: APIKeySet, logger: Logger) {
+    ///   - clock: Monotonic seconds for the rate limiter; injectable for tests.
+    public init(
+        configuration: ServerConfiguration, dependencies: ServerDependencies, keys: APIKeySet, logger: Logger,
+        clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds
+    ) {
         self.configuration = configuration
         self.dependencies = dependencies
         self.keys = keys
         self.logger = logger
         self.metrics = ServerMetrics()
-        self.limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.burst)
+        self.limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.burst, now: clock)
         self.sessions = SessionRegistry(
             factory: dependencies.sessions, idleTimeout: configuration.sessionIdleTimeout, capacity: configuration.maxSessions)
     }

@@ -94,7 +94,8 @@ struct FakeReadiness: ReadinessProbe {
 
 /// A server over the fakes, with settings tests commonly change.
 func makeTestServer(
-    assistant: FakeAssistant = FakeAssistant(), ready: Bool = true, configure: (inout ServerConfiguration) -> Void = { _ in }
+    assistant: FakeAssistant = FakeAssistant(), ready: Bool = true, configure: (inout ServerConfiguration) -> Void = { _ in },
+    clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds
 ) throws -> SupportServer {
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, requestTimeout: .seconds(2), rateLimit: 1000, burst: 1000)
     configure(&configuration)
@@ -104,5 +105,5 @@ func makeTestServer(
     logger.logLevel = .critical
     return SupportServer(
         configuration: configuration, dependencies: dependencies,
-        keys: try APIKeySet(keys: [FakeData.key, FakeData.otherKey]), logger: logger)
+        keys: try APIKeySet(keys: [FakeData.key, FakeData.otherKey]), logger: logger, clock: clock)
 }
