@@ -10,8 +10,8 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
         self.column = column
     }
 
-    /// `path:line:col`.
-    public var description: String { "\(path):\(line):\(column)" }
+    /// `path:line:col`, or just `path` for a problem with the path itself (line 0).
+    public var description: String { line == 0 ? path : "\(path):\(line):\(column)" }
 }
 
 /// A problem with one input (a document, a conversation, a settings file): where, which field, what is

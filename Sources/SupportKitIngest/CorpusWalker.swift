@@ -1,50 +1,56 @@
 import Foundation
 import SupportKit
 import SupportKitParsing
+import SupportKitStore
 
-/// Finds the documents under the paths given to `ingest`.
+/// Finds the documents in the parts of corpus roots an ingest run covers (``SyncScope``).
 ///
 /// Hidden files and folders are skipped, only supported extensions are taken, the order is deterministic,
-/// and a symbolic link that leads outside its root is reported and not followed.
+/// a file covered by two paths of the run is taken once, and a symbolic link that leads outside its root is
+/// reported and not followed.
 struct CorpusWalker {
     struct SourceFile: Hashable {
         /// Absolute file URL.
         var url: URL
+        /// The corpus root (canonical absolute path).
+        var root: String
         /// Path relative to its root, `/`-separated; this is what documents and errors name.
         var relativePath: String
+
+        var key: IngestManifest.SourceKey { IngestManifest.SourceKey(root: root, path: relativePath) }
     }
 
     var files: [SourceFile] = []
     var errors: [InputError] = []
 
-    init(paths: [URL]) {
-        for path in paths {
-            walk(path.standardizedFileURL)
+    init(targets: [SyncScope.Target]) {
+        for target in targets {
+            switch target.part {
+            case .file(let relativePath):
+                files.append(SourceFile(url: target.walk, root: target.root, relativePath: relativePath))
+            case .folder(let relativePath):
+                walk(target.walk, root: target.root, relative: relativePath)
+            case .root:
+                walk(target.walk, root: target.root, relative: "")
+            }
         }
-        files.sort { $0.relativePath < $1.relativePath }
+        var seen = Set<IngestManifest.SourceKey>()
+        files = files.filter { seen.insert($0.key).inserted }
+        files.sort { $0.relativePath != $1.relativePath ? $0.relativePath < $1.relativePath : $0.root < $1.root }
     }
 
-    private mutating func walk(_ root: URL) {
+    /// Walks `start`, a folder at `relative` inside `root`.
+    private mutating func walk(_ start: URL, root: String, relative startRelative: String) {
         let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
-            errors.append(InputError(SourceLocation(path: root.path), field: "path", problem: "does not exist",
-                                     remedy: "pass a folder or file that exists"))
-            return
-        }
-        guard isDirectory.boolValue else {
-            // A single file: its folder is the root, so its id is its file name without extension.
-            files.append(SourceFile(url: root, relativePath: root.lastPathComponent))
-            return
-        }
-        let realRoot = root.resolvingSymlinksInPath().path
-        var stack: [(url: URL, relative: String)] = [(root, "")]
+        let realRoot = root
+        let rootPath = root
+        var stack: [(url: URL, relative: String)] = [(start, startRelative)]
         while let (folder, relative) = stack.popLast() {
             let entries: [String]
             do {
                 entries = try manager.contentsOfDirectory(atPath: folder.path).sorted()
             } catch {
-                errors.append(InputError(SourceLocation(path: relative.isEmpty ? root.path : relative), field: "folder",
+                errors.append(InputError(SourceLocation(path: relative.isEmpty ? rootPath : relative), field: "folder",
                                          problem: "unreadable", remedy: "check the folder's permissions"))
                 continue
             }
@@ -76,7 +82,7 @@ struct CorpusWalker {
                 if isFolder {
                     stack.append((url, relativePath))
                 } else if DocumentParser.supportedExtensions.contains(url.pathExtension.lowercased()) {
-                    files.append(SourceFile(url: url, relativePath: relativePath))
+                    files.append(SourceFile(url: url, root: root, relativePath: relativePath))
                 }
             }
         }

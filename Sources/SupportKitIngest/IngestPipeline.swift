@@ -13,6 +13,11 @@ import SupportKitStore
 /// any point leaves the store holding, per document, either its old or its new chunks plus at most some
 /// not-yet-pruned stale ones, which the next run removes: no duplicate, no loss.
 ///
+/// What a run may delete is bounded by ``SyncScope``: only documents recorded under the corpus roots (or the
+/// parts of them) the run was given, whose files are gone or no longer hold them. A path that does not exist
+/// covers nothing. A run that would still delete more than half of the collection's documents (and more than
+/// ``Configuration/massDeletionAllowance``) stops before writing anything unless `allowMassDeletion` is set.
+///
 /// Each document's facets (title and tags, `DocumentFacet`) go to a second collection,
 /// `Collections.facets(of: collection)`, written and pruned together with the document's chunks. A store
 /// ingested before facets existed gets them on its next run (every document is re-read once; chunks that did
@@ -30,12 +35,18 @@ public struct IngestPipeline: Sendable {
         public var batchSize: Int
         /// Keep the documents' facets in `Collections.facets(of: collection)`.
         public var facets: Bool
+        /// Go ahead with a run that deletes more than half of the collection's documents.
+        public var allowMassDeletion: Bool
+
+        /// Deletions up to this many documents never count as a mass deletion, whatever the collection's size.
+        public static let massDeletionAllowance = 5
 
         public init(
             parser: DocumentParser.Configuration = .init(), chunker: Chunker.Configuration = .init(),
             collection: String = Collections.knowledge, strict: Bool = false, dryRun: Bool = false, batchSize: Int = 256,
-            facets: Bool = true
+            facets: Bool = true, allowMassDeletion: Bool = false
         ) {
+            self.allowMassDeletion = allowMassDeletion
             self.parser = parser
             self.chunker = chunker
             self.collection = collection
@@ -74,13 +85,16 @@ public struct IngestPipeline: Sendable {
     /// A document with its chunks, ready to plan.
     struct PreparedDocument {
         let document: Document
+        /// The corpus root of the document's file.
+        let root: String
         let docHash: String
         let chunks: [Chunk]
         /// Content hash per chunk id, computed once.
         let chunkHashes: [UUID: String]
 
-        init(document: Document, chunks: [Chunk]) {
+        init(document: Document, root: String, chunks: [Chunk]) {
             self.document = document
+            self.root = root
             self.docHash = document.contentHash
             self.chunks = chunks
             self.chunkHashes = Dictionary(chunks.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
@@ -94,7 +108,40 @@ public struct IngestPipeline: Sendable {
         /// document is read again and gets its facets written, even when its chunks are unchanged.
         var backfillFacets = false
         var entries: [String: IngestManifest.Entry]
-        var stamps: [String: IngestManifest.FileStamp]
+        var stamps: [IngestManifest.SourceKey: IngestManifest.FileStamp]
+        var roots: [String] = []
+
+        /// Per recorded root, the relative paths of its files (documents' and stamps').
+        var recordedFiles: [String: [String]] {
+            var files: [String: Set<String>] = [:]
+            for entry in entries.values { files[entry.root, default: []].insert(entry.sourcePath) }
+            for key in stamps.keys { files[key.root, default: []].insert(key.path) }
+            return files.mapValues { $0.sorted() }
+        }
+
+        /// Re-roots the records of moved roots, as the manifest will hold them once the run applies.
+        mutating func apply(_ moves: [String: SyncScope.Move]) {
+            guard !moves.isEmpty else { return }
+            for (id, entry) in entries {
+                guard let move = moves[entry.root] else { continue }
+                entries[id]?.root = move.root
+                entries[id]?.sourcePath = move.prefix + entry.sourcePath
+            }
+            var moved: [IngestManifest.SourceKey: IngestManifest.FileStamp] = [:]
+            for (key, stamp) in stamps {
+                guard let move = moves[key.root] else {
+                    moved[key] = stamp
+                    continue
+                }
+                guard move.keepsStamps else { continue }
+                var stamp = stamp
+                stamp.root = move.root
+                stamp.sourcePath = move.prefix + stamp.sourcePath
+                moved[stamp.key] = stamp
+            }
+            stamps = moved
+            roots = Array(Set(roots).subtracting(moves.keys).union(moves.values.map(\.root))).sorted()
+        }
     }
 
     /// The corpus as read now.
@@ -106,8 +153,8 @@ public struct IngestPipeline: Sendable {
         /// Stamps of files that parsed without any error.
         var cleanFiles: [IngestManifest.FileStamp] = []
         /// Files with at least one error: their documents keep what the store has.
-        var failedPaths = Set<String>()
-        var seenPaths = Set<String>()
+        var failedPaths = Set<IngestManifest.SourceKey>()
+        var seenPaths = Set<IngestManifest.SourceKey>()
         /// Which file each document id came from, to catch duplicate ids.
         var owners: [String: String] = [:]
     }
@@ -133,16 +180,27 @@ public struct IngestPipeline: Sendable {
         var summary = IngestSummary()
         summary.dryRun = configuration.dryRun
 
-        let previous = try await loadPreviousState()
-        let corpus = read(paths, previous: previous, summary: &summary)
-        let (writes, deleted) = plan(corpus, previous: previous, summary: &summary)
+        var previous = try await loadPreviousState()
+        let scope = SyncScope(paths: paths, knownRoots: previous.roots, recordedFiles: previous.recordedFiles)
+        previous.apply(scope.moves)
+        let corpus = read(scope, previous: previous, summary: &summary)
+        let (writes, deleted) = plan(corpus, scope: scope, previous: previous, summary: &summary)
 
         if configuration.strict, !summary.errors.isEmpty {
             summary.seconds = (clock.now - started).seconds
             throw IngestError.strictFailure(summary)
         }
+        if deleted.count > Configuration.massDeletionAllowance, deleted.count * 2 > previous.entries.count {
+            summary.massDeletion = IngestSummary.MassDeletion(
+                documents: deleted.count, of: previous.entries.count, allowed: configuration.allowMassDeletion)
+            if !configuration.allowMassDeletion, !configuration.dryRun {
+                summary.seconds = (clock.now - started).seconds
+                throw IngestError.massDeletion(summary)
+            }
+        }
         if !configuration.dryRun {
-            try await apply(writes, deleted: deleted, corpus: corpus, previous: previous, summary: &summary)
+            try await manifest.recordRoots(scope.roots, moves: scope.moves)
+            try await apply(writes, deleted: deleted, corpus: corpus, scope: scope, previous: previous, summary: &summary)
         }
         summary.seconds = (clock.now - started).seconds
         return summary
@@ -155,7 +213,9 @@ public struct IngestPipeline: Sendable {
         if let existing {
             try existing.checkCompatible(with: collectionSpec)
         }
-        var state = PreviousState(collectionExists: existing != nil, entries: try await manifest.entries(), stamps: try await manifest.fileStamps())
+        var state = PreviousState(
+            collectionExists: existing != nil, entries: try await manifest.entries(), stamps: try await manifest.fileStamps(),
+            roots: try await manifest.roots())
         if let facetSpec = facetCollectionSpec {
             let facets = try await store.collection(named: facetSpec.name)
             if existing == nil {
@@ -174,24 +234,25 @@ public struct IngestPipeline: Sendable {
             if !configuration.dryRun { try await manifest.reset() }
             state.entries = [:]
             state.stamps = [:]
+            state.roots = []
         }
         return state
     }
 
     /// Walks, reads and parses the corpus; files whose bytes (and settings) are unchanged are not parsed.
-    private func read(_ paths: [URL], previous: PreviousState, summary: inout IngestSummary) -> CorpusSnapshot {
-        let walker = CorpusWalker(paths: paths)
-        summary.errors = walker.errors
+    private func read(_ scope: SyncScope, previous: PreviousState, summary: inout IngestSummary) -> CorpusSnapshot {
+        let walker = CorpusWalker(targets: scope.targets)
+        summary.errors = scope.errors + walker.errors
         summary.files = walker.files.count
         let parser = DocumentParser(configuration: configuration.parser)
         let chunker = Chunker(configuration: configuration.chunker, tokenCounter: embedder.tokenCounter)
         let settingsHash = self.settingsHash
-        let previousByPath = Dictionary(grouping: previous.entries.values, by: \.sourcePath)
+        let previousByPath = Dictionary(grouping: previous.entries.values) { IngestManifest.SourceKey(root: $0.root, path: $0.sourcePath) }
         var corpus = CorpusSnapshot()
 
         for (index, file) in walker.files.enumerated() {
             progress?("parse", index, walker.files.count)
-            corpus.seenPaths.insert(file.relativePath)
+            corpus.seenPaths.insert(file.key)
             var info = stat()
             let hasInfo = stat(file.url.path, &info) == 0
             let size = hasInfo ? Int(info.st_size) : -1
@@ -212,8 +273,8 @@ public struct IngestPipeline: Sendable {
                 data.withUnsafeBytes { hasher.combine(bytes: $0) }
                 fileHash = hasher.finalize()
                 // Unchanged bytes under unchanged settings: the manifest already holds this file's documents.
-                if !previous.backfillFacets, let stamp = previous.stamps[file.relativePath], stamp.hash == fileHash,
-                   let owned = previousByPath[file.relativePath]?.map(\.docId),
+                if !previous.backfillFacets, let stamp = previous.stamps[file.key], stamp.hash == fileHash,
+                   let owned = previousByPath[file.key]?.map(\.docId),
                    owned.allSatisfy({ corpus.owners[$0] == nil }) {
                     for id in owned {
                         corpus.owners[id] = file.relativePath
@@ -236,13 +297,22 @@ public struct IngestPipeline: Sendable {
                         remedy: "give one of the documents a different `id`"))
                     continue
                 }
+                // The id belongs to a document of another root, or of a part of this one the run does not cover.
+                if let other = previous.entries[document.id], other.root != file.root || other.sourcePath != file.relativePath,
+                   !scope.covers(root: other.root, relativePath: other.sourcePath) {
+                    fileErrors.append(InputError(
+                        SourceLocation(path: file.relativePath, line: document.blocks.first?.lineStart ?? 1), field: "id",
+                        problem: "duplicate document id \"\(document.id)\", already used by \((other.root as NSString).appendingPathComponent(other.sourcePath))",
+                        remedy: "give one of the documents a different `id`"))
+                    continue
+                }
                 corpus.owners[document.id] = file.relativePath
-                corpus.prepared.append(PreparedDocument(document: document, chunks: chunker.chunks(of: document)))
+                corpus.prepared.append(PreparedDocument(document: document, root: file.root, chunks: chunker.chunks(of: document)))
             }
             if fileErrors.isEmpty, let fileHash {
-                corpus.cleanFiles.append(IngestManifest.FileStamp(sourcePath: file.relativePath, size: size, modified: modified, hash: fileHash))
+                corpus.cleanFiles.append(IngestManifest.FileStamp(root: file.root, sourcePath: file.relativePath, size: size, modified: modified, hash: fileHash))
             } else {
-                corpus.failedPaths.insert(file.relativePath)
+                corpus.failedPaths.insert(file.key)
                 summary.errors.append(contentsOf: fileErrors)
                 summary.documents.failed += max(1, fileErrors.count)
             }
@@ -252,7 +322,7 @@ public struct IngestPipeline: Sendable {
     }
 
     /// Compares the corpus with the manifest: what to write per document, and which documents to delete.
-    private func plan(_ corpus: CorpusSnapshot, previous: PreviousState, summary: inout IngestSummary) -> (writes: [DocumentWrite], deleted: [String]) {
+    private func plan(_ corpus: CorpusSnapshot, scope: SyncScope, previous: PreviousState, summary: inout IngestSummary) -> (writes: [DocumentWrite], deleted: [String]) {
         var writes: [DocumentWrite] = []
         for item in corpus.prepared {
             let newChunks = item.chunkHashes
@@ -263,7 +333,7 @@ public struct IngestPipeline: Sendable {
                 writes.append(DocumentWrite(item: item, upserts: item.chunks, stale: []))
                 continue
             }
-            if old.docHash == recordedHash(item), old.chunks == newChunks {
+            if old.docHash == recordedHash(item), old.chunks == newChunks, old.root == item.root {
                 summary.documents.unchanged += 1
                 summary.chunks.unchanged += item.chunks.count
                 if previous.backfillFacets { writes.append(DocumentWrite(item: item, upserts: [], stale: [])) }
@@ -285,9 +355,13 @@ public struct IngestPipeline: Sendable {
         }
         summary.documents.unchanged += corpus.unchangedByStamp.count
         summary.chunks.unchanged += corpus.unchangedByStamp.reduce(0) { $0 + (previous.entries[$1]?.chunks.count ?? 0) }
-        // Deleted: documents whose file is gone, or whose file was read cleanly and no longer has them.
+        // Deleted: documents in the run's scope whose file is gone, or whose file was read cleanly and no longer
+        // has them. Nothing outside the scope is ever a candidate.
         let deleted = previous.entries.values
-            .filter { corpus.owners[$0.docId] == nil && !corpus.failedPaths.contains($0.sourcePath) }
+            .filter { entry in
+                corpus.owners[entry.docId] == nil && scope.covers(root: entry.root, relativePath: entry.sourcePath)
+                    && !corpus.failedPaths.contains(IngestManifest.SourceKey(root: entry.root, path: entry.sourcePath))
+            }
             .map(\.docId).sorted()
         summary.documents.deleted = deleted.count
         summary.chunks.deleted += deleted.reduce(0) { $0 + (previous.entries[$1]?.chunks.count ?? 0) }
@@ -297,7 +371,8 @@ public struct IngestPipeline: Sendable {
 
     /// Writes first, deletes after, records last, batch by batch.
     private func apply(
-        _ writes: [DocumentWrite], deleted: [String], corpus: CorpusSnapshot, previous: PreviousState, summary: inout IngestSummary
+        _ writes: [DocumentWrite], deleted: [String], corpus: CorpusSnapshot, scope: SyncScope, previous: PreviousState,
+        summary: inout IngestSummary
     ) async throws {
         if !writes.isEmpty || !previous.collectionExists {
             try await store.prepareCollection(collectionSpec)
@@ -339,8 +414,10 @@ public struct IngestPipeline: Sendable {
             }
             try await manifest.record([], removing: ids)
         }
-        let removedPaths = previous.stamps.keys.filter { !corpus.seenPaths.contains($0) || corpus.failedPaths.contains($0) }
-        try await manifest.recordFiles(corpus.cleanFiles.filter { previous.stamps[$0.sourcePath] != $0 }, removing: removedPaths)
+        let removedFiles = previous.stamps.keys.filter { key in
+            scope.covers(root: key.root, relativePath: key.path) && (!corpus.seenPaths.contains(key) || corpus.failedPaths.contains(key))
+        }
+        try await manifest.recordFiles(corpus.cleanFiles.filter { previous.stamps[$0.key] != $0 }, removing: removedFiles)
     }
 
     private func apply(_ batch: [DocumentWrite], summary: inout IngestSummary) async throws {
@@ -380,7 +457,7 @@ public struct IngestPipeline: Sendable {
         }
         try await manifest.record(batch.map { write in
             IngestManifest.Entry(
-                docId: write.item.document.id, sourcePath: write.item.document.sourcePath, docHash: recordedHash(write.item),
+                docId: write.item.document.id, root: write.item.root, sourcePath: write.item.document.sourcePath, docHash: recordedHash(write.item),
                 chunks: write.item.chunkHashes)
         }, removing: [])
     }
@@ -433,6 +510,9 @@ public struct IngestPipeline: Sendable {
 public enum IngestError: Error, Sendable {
     /// `--strict` and at least one bad document: nothing was written.
     case strictFailure(IngestSummary)
+    /// The run would delete more than half of the collection's documents (``IngestSummary/massDeletion``) and
+    /// `allowMassDeletion` was not set: nothing was written.
+    case massDeletion(IngestSummary)
 }
 
 extension Duration {

@@ -31,6 +31,33 @@ public struct IngestSummary: Sendable, Codable {
     public var seconds = 0.0
     /// Ids of documents per plan action, for `--dry-run` listings.
     public var plan: [String: [String]] = [:]
+    /// Set when the run deletes (or, stopped, would delete) more than half of the collection's documents.
+    public var massDeletion: MassDeletion?
+
+    /// A deletion large enough that the run asks for `--allow-mass-delete` before doing it.
+    public struct MassDeletion: Sendable, Codable, Hashable {
+        /// Documents the run deletes.
+        public var documents: Int
+        /// Documents the collection holds before the run.
+        public var of: Int
+        /// Whether the run was allowed to go ahead.
+        public var allowed: Bool
+
+        public init(documents: Int, of: Int, allowed: Bool) {
+            self.documents = documents
+            self.of = of
+            self.allowed = allowed
+        }
+
+        /// What happened or would happen, and what to do.
+        public var explanation: String {
+            let what = "\(documents) of the collection's \(of) documents (more than half)"
+            return allowed
+                ? "deleting \(what): --allow-mass-delete was given"
+                : "this run would delete \(what): their files are gone from the paths given, or no longer hold them; "
+                    + "nothing was deleted. Check the paths (run with --dry-run to see the plan), then pass --allow-mass-delete to go ahead"
+        }
+    }
 
     public init() {}
 

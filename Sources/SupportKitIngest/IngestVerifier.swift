@@ -102,9 +102,9 @@ public struct IngestVerifier: Sendable {
         let documents = report.documentsWithMissingChunks
         if !documents.isEmpty {
             let entries = try await manifest.entries()
-            let paths = Set(documents.compactMap { entries[$0]?.sourcePath })
+            let files = Set(documents.compactMap { entries[$0].map { IngestManifest.SourceKey(root: $0.root, path: $0.sourcePath) } })
             try await manifest.record([], removing: documents)
-            try await manifest.recordFiles([], removing: Array(paths))
+            try await manifest.recordFiles([], removing: Array(files))
         }
         return (orphans.count, documents)
     }

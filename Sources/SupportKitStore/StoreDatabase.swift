@@ -86,6 +86,32 @@ public final class StoreDatabase: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3: corpus roots in the ingest manifest") { db in
+            // Entries from before keep the legacy root "": the first run over a folder that holds most of their
+            // files takes them over (IngestPipeline), so upgrading renames and deletes nothing.
+            try db.execute(sql: """
+                CREATE TABLE manifest_roots (
+                    collection TEXT NOT NULL,
+                    root TEXT NOT NULL,
+                    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                    PRIMARY KEY (collection, root)
+                );
+                ALTER TABLE manifest ADD COLUMN root TEXT NOT NULL DEFAULT '';
+                CREATE TABLE manifest_files_v3 (
+                    collection TEXT NOT NULL,
+                    root TEXT NOT NULL,
+                    source_path TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime REAL NOT NULL,
+                    file_hash TEXT NOT NULL,
+                    PRIMARY KEY (collection, root, source_path)
+                );
+                INSERT INTO manifest_files_v3 (collection, root, source_path, size, mtime, file_hash)
+                    SELECT collection, '', source_path, size, mtime, file_hash FROM manifest_files;
+                DROP TABLE manifest_files;
+                ALTER TABLE manifest_files_v3 RENAME TO manifest_files;
+                """)
+        }
         return migrator
     }
 }

@@ -19,16 +19,25 @@ struct IngestHarness {
     }
 
     /// Facets are off by default so that counts are chunks only; the facet tests turn them on.
-    func run(strict: Bool = false, dryRun: Bool = false, facets: Bool = false, dimension: Int = 64) async throws -> IngestSummary {
+    func run(
+        _ paths: [URL]? = nil, strict: Bool = false, dryRun: Bool = false, facets: Bool = false, dimension: Int = 64,
+        allowMassDeletion: Bool = false
+    ) async throws -> IngestSummary {
         let database = try StoreDatabase(path: storePath)
         let pipeline = IngestPipeline(
             store: SQLiteVectorStore(database: database),
             manifest: IngestManifest(database: database, collection: Collections.knowledge),
             embedder: CachingEmbedder(base: LexicalEmbedder(dimension: dimension), cache: SQLiteEmbeddingCache(database: database)),
             configuration: .init(
-                chunker: .init(maxTokens: 80, overlapTokens: 10), strict: strict, dryRun: dryRun, batchSize: 8, facets: facets),
+                chunker: .init(maxTokens: 80, overlapTokens: 10), strict: strict, dryRun: dryRun, batchSize: 8, facets: facets,
+                allowMassDeletion: allowMassDeletion),
             logger: Logger(label: "test"))
-        return try await pipeline.run(paths: [corpus.url])
+        return try await pipeline.run(paths: paths ?? [corpus.url])
+    }
+
+    /// The manifest's documents: id to (root, source path, document hash).
+    func manifestEntries() async throws -> [String: IngestManifest.Entry] {
+        try await IngestManifest(database: StoreDatabase(path: storePath), collection: Collections.knowledge).entries()
     }
 
     /// Every stored point of the knowledge and facet collections as (collection/id, hash of payload and

@@ -12,10 +12,12 @@ struct IngestCommand: AsyncParsableCommand {
         discussion: """
             Unchanged documents cost nothing; changed ones are re-chunked and only their changed chunks are
             re-embedded; deleted ones disappear from the store. A document that cannot be read is reported and
-            keeps its previous chunks. `--verify` compares the ingest manifest with the store and reports chunks
+            keeps its previous chunks. A run deletes only documents of the corpus roots (or the parts of them) it
+            was given whose files are gone; a path that does not exist deletes nothing. A run that would delete
+            more than half of the collection's documents stops unless `--allow-mass-delete` is given. `--verify` compares the ingest manifest with the store and reports chunks
             on one side only; `--verify --repair` deletes orphans and re-ingests documents with missing chunks.
-            Exit codes: 0 ok, 1 `--verify` found differences (without `--repair`), 2 some document could not be
-            read, 3 store or model unavailable.
+            Exit codes: 0 ok, 1 `--verify` found differences (without `--repair`), 2 some document or path could
+            not be read, or a mass deletion was refused, 3 store or model unavailable.
             """)
 
     @Argument(help: "Folders or files to ingest (Markdown, HTML, JSON, JSONL).")
@@ -34,6 +36,9 @@ struct IngestCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Drop the collection first and ingest everything again (e.g. after switching embedders).")
     var rebuild = false
+
+    @Flag(name: .long, help: "Go ahead when the run deletes more than half of the collection's documents.")
+    var allowMassDelete = false
 
     @Flag(name: .long, help: "Compare the ingest manifest with the store: chunks the manifest has and the store lacks, and the reverse.")
     var verify = false
@@ -65,7 +70,8 @@ struct IngestCommand: AsyncParsableCommand {
             let configuration = IngestPipeline.Configuration(
                 parser: DocumentParser.Configuration(categories: settings.categories, maxFileBytes: Int(settings.ingest.maxFileMB * 1_048_576)),
                 chunker: Chunker.Configuration(maxTokens: settings.ingest.maxTokens, overlapTokens: settings.ingest.overlapTokens),
-                collection: collection, strict: strict, dryRun: dryRun, batchSize: settings.ingest.batchSize)
+                collection: collection, strict: strict, dryRun: dryRun, batchSize: settings.ingest.batchSize,
+                allowMassDeletion: allowMassDelete)
             let bar = ProgressBar()
             let pipeline = IngestPipeline(
                 store: store, manifest: manifest, embedder: embedder, configuration: configuration, logger: wiring.logger,
@@ -77,6 +83,12 @@ struct IngestCommand: AsyncParsableCommand {
                 bar.finish()
                 for error in partial.errors { Terminal.message("error: \(error)") }
                 Terminal.message("--strict: \(partial.errors.count) bad document(s); nothing was written")
+                if global.json { try Terminal.printJSON(IngestReport(partial)) }
+                throw ExitCode(2)
+            } catch IngestError.massDeletion(let partial) {
+                bar.finish()
+                for error in partial.errors { Terminal.message("error: \(error)") }
+                Terminal.message("error: " + (partial.massDeletion?.explanation ?? "refusing a mass deletion"))
                 if global.json { try Terminal.printJSON(IngestReport(partial)) }
                 throw ExitCode(2)
             }
@@ -211,6 +223,9 @@ struct IngestReport: Encodable {
     var bytes_parsed: Int
     var plan: [String: [String]]
     var errors: [ErrorItem]
+    /// Present when the run deletes, or was stopped before deleting, more than half of the documents.
+    var mass_deletion: MassDeletion?
+    struct MassDeletion: Encodable { var documents: Int; var of: Int; var allowed: Bool }
 
     init(_ summary: IngestSummary) {
         documents = Documents(added: summary.documents.added, changed: summary.documents.changed, unchanged: summary.documents.unchanged,
@@ -226,6 +241,7 @@ struct IngestReport: Encodable {
         files_unchanged = summary.filesSkipped
         bytes_parsed = summary.bytesParsed
         plan = summary.plan
+        mass_deletion = summary.massDeletion.map { MassDeletion(documents: $0.documents, of: $0.of, allowed: $0.allowed) }
         errors = summary.errors.map {
             ErrorItem(path: $0.location.path, line: $0.location.line, column: $0.location.column, message: "\($0.field): \($0.problem); \($0.remedy)")
         }
@@ -239,6 +255,9 @@ struct IngestReport: Encodable {
             for action in ["added", "changed", "deleted"] {
                 for id in summary.plan[action] ?? [] { lines.append("  \(action.padding(toLength: 8, withPad: " ", startingAt: 0)) \(id)") }
             }
+        }
+        if let mass = summary.massDeletion, summary.dryRun, !mass.allowed {
+            lines.append("warning: without --allow-mass-delete this run stops before writing: " + mass.explanation)
         }
         lines.append("documents: \(d.added) added, \(d.changed) changed, \(d.unchanged) unchanged, \(d.deleted) deleted, \(d.failed) failed")
         lines.append("chunks:    \(c.added) added, \(c.changed) changed, \(c.unchanged) unchanged, \(c.deleted) deleted")
