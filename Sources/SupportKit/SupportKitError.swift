@@ -49,6 +49,8 @@ public struct SupportKitError: Error, Sendable, CustomStringConvertible {
         public static let embedderMismatch = Code("embedder mismatch")
         /// Data on disk is not what it should be (exit 3).
         public static let corrupt = Code("corrupt data")
+        /// The conversation has as many turns waiting as it may queue; retry after a reply (HTTP 409, exit 2).
+        public static let busy = Code("busy")
 
         public var description: String { name }
     }

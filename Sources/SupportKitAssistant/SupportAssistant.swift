@@ -91,6 +91,9 @@ public struct SupportAssistant: Sendable {
             bestKnowledgeScore: resolution ? nil : result.bestSimilarity,
             securityConcerns: Self.securityConcerns(text))
         let decision = policy.decide(signals)
+        // Past this point the turn opens tickets and writes memory; a turn cancelled before (its request timed
+        // out) leaves no trace, one cancelled after finishes so that memory, tickets and the state agree.
+        try Task.checkCancellation()
         let now = self.clock()
         var ticket: Ticket?
         if decision.escalate, let open = state.ticket {
@@ -98,7 +101,7 @@ public struct SupportAssistant: Sendable {
             ticket = open
         } else if decision.escalate {
             ticket = try await tickets.open(
-                customerId: customerId, priority: decision.priority, reasons: decision.reasons.map(\.description),
+                customerId: customerId, conversationId: state.conversationId, priority: decision.priority, reasons: decision.reasons.map(\.description),
                 summary: summary(text: text, classification: classification, state: state, decision: decision),
                 transcript: state.transcript + ["customer: \(text)"], at: now)
         }

@@ -3,25 +3,58 @@ import SupportKit
 import SupportKitStore
 
 /// One conversation with a `SupportAssistant`: keeps the turns so far between messages.
+///
+/// Turns run one at a time in arrival order (``TurnQueue``): concurrent calls of ``respond(to:)`` queue, at
+/// most `maxQueuedTurns` of them, and a turn that is cancelled before its side effects (ticket, memory) leaves
+/// the conversation as it was.
 public actor SupportSession: AssistantSession {
     public let assistant: SupportAssistant
     private var state: ConversationState
+    private let turns: TurnQueue
 
     /// A session for `customerId` in `conversationId`.
-    public init(assistant: SupportAssistant, conversationId: String, customerId: String) {
+    public init(assistant: SupportAssistant, conversationId: String, customerId: String, maxQueuedTurns: Int = 32) {
         self.assistant = assistant
         self.state = ConversationState(conversationId: conversationId, customerId: customerId)
+        self.turns = TurnQueue(capacity: maxQueuedTurns)
     }
 
+    /// The reply to the next message, after every message sent before it has been answered.
+    /// - Throws: `SupportKitError.busy` when `maxQueuedTurns` messages are already waiting; `CancellationError`
+    ///   when cancelled before the turn changed anything; what the assistant throws.
     public func respond(to message: String) async throws -> Reply {
-        var current = state
-        let reply = try await assistant.respond(to: message, state: &current)
-        state = current
-        return reply
+        try await turns.acquire()
+        do {
+            let reply = try await turn(message)
+            await turns.release()
+            return reply
+        } catch {
+            await turns.release()
+            throw error
+        }
     }
 
-    /// The conversation so far.
-    public var conversation: ConversationState { state }
+    /// One turn, holding the queue's slot.
+    private func turn(_ message: String) async throws -> Reply {
+        try Task.checkCancellation()
+        // The turn owns the state while it runs (no other turn can), so the turn list is appended to in place
+        // rather than copied: a turn's cost must not grow with the turns before it.
+        var current = state
+        state.turns = []
+        defer { state = current }
+        return try await assistant.respond(to: message, state: &current)
+    }
+
+    /// The conversation as of the last finished turn.
+    public var conversation: ConversationState {
+        get async {
+            // Wait for the running turn, which holds the state; when the queue is full, what is there.
+            guard (try? await turns.acquire()) != nil else { return state }
+            let snapshot = state
+            await turns.release()
+            return snapshot
+        }
+    }
 }
 
 /// Opens assistant sessions for the evaluation runner and the server.

@@ -54,19 +54,40 @@ public struct TicketStore: Sendable {
                 CREATE INDEX tickets_customer ON tickets(customer_id, opened_at);
                 """)
         }
+        migrator.registerMigration("v2-one-ticket-per-conversation") { db in
+            // The database, not the timing of turns, guarantees one hand-off per conversation.
+            try db.execute(sql: """
+                ALTER TABLE tickets ADD COLUMN conversation_id TEXT;
+                CREATE UNIQUE INDEX tickets_conversation ON tickets(customer_id, conversation_id) WHERE conversation_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 
-    /// Opens a ticket and returns it with its new id.
-    public func open(customerId: String, priority: Ticket.Priority, reasons: [String], summary: String, transcript: [String], at time: Date = Date()) async throws -> Ticket {
+    /// Opens a ticket and returns it with its new id; for a conversation that already has one, returns that one.
+    ///
+    /// - Parameter conversationId: the conversation the hand-off is for; at most one ticket is opened per
+    ///   conversation of a customer, whatever the timing of its turns. Nil for a ticket that belongs to no conversation.
+    public func open(
+        customerId: String, conversationId: String? = nil, priority: Ticket.Priority, reasons: [String], summary: String,
+        transcript: [String], at time: Date = Date()
+    ) async throws -> Ticket {
         let reasonsJSON = try Self.json(reasons)
         let transcriptJSON = try Self.json(transcript)
         return try await write { db in
+            if let conversationId,
+               let existing = try Row.fetchOne(
+                   db, sql: "SELECT * FROM tickets WHERE customer_id = ? AND conversation_id = ?", arguments: [customerId, conversationId]) {
+                return try Self.ticket(from: existing)
+            }
             let next = (try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets") ?? 1)
             let id = String(format: "T-%05d", next)
             try db.execute(
-                sql: "INSERT INTO tickets (seq, id, customer_id, opened_at, priority, reasons, summary, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [next, id, customerId, time.timeIntervalSince1970, priority.rawValue, reasonsJSON, summary, transcriptJSON])
+                sql: """
+                    INSERT INTO tickets (seq, id, customer_id, conversation_id, opened_at, priority, reasons, summary, transcript)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [next, id, customerId, conversationId, time.timeIntervalSince1970, priority.rawValue, reasonsJSON, summary, transcriptJSON])
             return Ticket(id: id, customerId: customerId, openedAt: time, priority: priority, reasons: reasons, summary: summary, transcript: transcript)
         }
     }

@@ -28,9 +28,12 @@ public struct ChatService: Sendable {
         let message = request.message
         let reply: Reply
         do {
+            // The deadline covers the wait behind earlier turns of the conversation too. A turn cut off by it is
+            // cancelled; if it is past its side effects it finishes before the next turn starts.
             reply = try await withDeadline(timeout) {
-                let session = try await sessions.session(for: key)
-                return try await session.respond(to: message)
+                try await sessions.withSession(for: key) { session in
+                    try await session.respond(to: message)
+                }
             }
         } catch {
             throw Self.mapAssistantError(error, what: "the assistant", timeout: timeout, logger: logger)
@@ -55,6 +58,8 @@ public struct ChatService: Sendable {
             return .timeout(what, after: timeout)
         case let error as SupportKitError where error.code == .invalidInput:
             return ServerError(.badRequest, .badRequest, error.message)
+        case let error as SupportKitError where error.code == .busy:
+            return ServerError(.conflict, .conversationBusy, error.message)
         case let error as SupportKitError:
             logger.error("\(what) unavailable", metadata: ["error": "\(error.description)"])
             return ServerError(

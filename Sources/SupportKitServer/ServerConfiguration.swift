@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var sessionIdleTimeout: Duration
     /// Most sessions kept at once; the least recently used goes first.
     public var maxSessions: Int
+    /// Messages of one conversation that may wait behind the one being answered; one more is answered 409.
+    public var maxQueuedTurns: Int
     /// Interval of WebSocket pings; a client that does not answer one is disconnected.
     public var pingInterval: Duration
     /// Most history entries `GET /v1/customers/{id}/history` returns.
@@ -39,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         metricsRequireAuth: Bool = true,
         sessionIdleTimeout: Duration = .seconds(30 * 60),
         maxSessions: Int = 10_000,
+        maxQueuedTurns: Int = 32,
         pingInterval: Duration = .seconds(30),
         maxHistoryEntries: Int = 50,
         backlog: Int = 1024
@@ -53,6 +56,7 @@ public struct ServerConfiguration: Sendable {
         self.metricsRequireAuth = metricsRequireAuth
         self.sessionIdleTimeout = sessionIdleTimeout
         self.maxSessions = maxSessions
+        self.maxQueuedTurns = maxQueuedTurns
         self.pingInterval = pingInterval
         self.maxHistoryEntries = maxHistoryEntries
         self.backlog = backlog

@@ -19,6 +19,8 @@ public struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unauthorized = Code(rawValue: "unauthorized")
         /// No such route or resource (404).
         public static let notFound = Code(rawValue: "not_found")
+        /// The conversation already has as many messages waiting for a reply as it may queue (409).
+        public static let conversationBusy = Code(rawValue: "conversation_busy")
         /// The request body is larger than the limit (413).
         public static let payloadTooLarge = Code(rawValue: "payload_too_large")
         /// A plain HTTP request to the WebSocket endpoint (426).

@@ -74,7 +74,8 @@ public struct SupportServer: Sendable {
         self.metrics = ServerMetrics()
         self.limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.burst, now: clock)
         self.sessions = SessionRegistry(
-            factory: dependencies.sessions, idleTimeout: configuration.sessionIdleTimeout, capacity: configuration.maxSessions)
+            factory: dependencies.sessions, idleTimeout: configuration.sessionIdleTimeout, capacity: configuration.maxSessions,
+            maxQueuedTurns: configuration.maxQueuedTurns)
     }
 
     var chat: ChatService {

@@ -93,8 +93,73 @@ struct FakeReadiness: ReadinessProbe {
 }
 
 /// A server over the fakes, with settings tests commonly change.
+/// An assistant whose sessions read their state, wait, and write it back, as a conversation with memory does:
+/// two turns of one conversation that overlap would both open a ticket. Records the most turns it saw running
+/// at once per conversation, and every message in the order the turns started.
+final class RacyAssistant: AssistantSessionFactory, Sendable {
+    struct Conversation { var ticket: String?; var running = 0; var maxRunning = 0; var messages: [String] = [] }
+    let turnTime: Duration
+    /// Whether a turn keeps going when cancelled, as a CPU-bound model call does.
+    let ignoresCancellation: Bool
+    let state = Mutex<(tickets: Int, conversations: [String: Conversation])>((0, [:]))
+
+    init(turnTime: Duration = .milliseconds(5), ignoresCancellation: Bool = false) {
+        self.turnTime = turnTime
+        self.ignoresCancellation = ignoresCancellation
+    }
+
+    var fingerprints: [String: String] { ["assistant": "racy"] }
+
+    func makeSession(conversationId: String, customer: SupportKit.Conversation.Customer, isolatedMemory: Bool) async throws -> any AssistantSession {
+        Session(assistant: self, conversationId: conversationId)
+    }
+
+    struct Session: AssistantSession {
+        let assistant: RacyAssistant
+        let conversationId: String
+
+        func respond(to message: String) async throws -> Reply {
+            let hadTicket = assistant.state.withLock { state in
+                state.conversations[conversationId, default: Conversation()].running += 1
+                let running = state.conversations[conversationId]!.running
+                state.conversations[conversationId]!.maxRunning = max(state.conversations[conversationId]!.maxRunning, running)
+                state.conversations[conversationId]!.messages.append(message)
+                return state.conversations[conversationId]!.ticket
+            }
+            defer { assistant.state.withLock { $0.conversations[conversationId]!.running -= 1 } }
+            if assistant.ignoresCancellation {
+                let milliseconds = Int(assistant.turnTime.components.seconds * 1000 + assistant.turnTime.components.attoseconds / 1_000_000_000_000_000)
+                await withCheckedContinuation { continuation in
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.resume() }
+                }
+            } else {
+                try await Task.sleep(for: assistant.turnTime)
+            }
+            let ticket = assistant.state.withLock { state -> String in
+                if let hadTicket { return hadTicket }
+                state.tickets += 1
+                let id = "T-\(state.tickets)"
+                state.conversations[conversationId]!.ticket = id
+                return id
+            }
+            return Reply(
+                text: "a person will follow up (\(ticket))", intent: "escalate", confidence: 0.9, category: nil, categoryConfidence: 0,
+                sources: [], retrieved: [], escalated: true, escalationReasons: ["asked for a person"],
+                ticket: FakeData.ticket(customerId: "c-1").with(id: ticket), memoryRecalled: [], classifier: "racy", timings: StageTimings())
+        }
+    }
+}
+
+extension Ticket {
+    func with(id: String) -> Ticket {
+        var copy = self
+        copy.id = id
+        return copy
+    }
+}
+
 func makeTestServer(
-    assistant: FakeAssistant = FakeAssistant(), ready: Bool = true, configure: (inout ServerConfiguration) -> Void = { _ in },
+    assistant: any AssistantSessionFactory = FakeAssistant(), ready: Bool = true, configure: (inout ServerConfiguration) -> Void = { _ in },
     clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds
 ) throws -> SupportServer {
     var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, requestTimeout: .seconds(2), rateLimit: 1000, burst: 1000)
