@@ -284,6 +284,8 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     public func lexicalSearch(_ query: String, in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint] {
         let terms = FullTextQuery.terms(query)
         guard !terms.isEmpty, limit > 0 else { return [] }
+        // Without a full-text table there is nothing to rank: no need to load the matrix for payloads.
+        guard try await database.pool.read({ db in try self.requireCollection(collection, db).fullTextTable }) != nil else { return [] }
         let index = try await currentIndex(collection)
         return try await database.pool.read { db in
             guard let stored = try StoredCollection.fetch(collection, db), let table = stored.fullTextTable else { return [] }
