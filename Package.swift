@@ -157,7 +157,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitStoreTests",
-            dependencies: ["SupportKitStore", "SupportKitTesting"]
+            // GRDB to write v1-schema files and inspect the schema in migration tests.
+            dependencies: ["SupportKitStore", "SupportKitTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SupportKitVectorAITests",

@@ -28,6 +28,21 @@ public enum ChunkKey {
     public static let contentHash = "content_hash"
 }
 
+extension CollectionSpec {
+    /// A knowledge collection: filters on doc_id and category, full text over heading path and text.
+    ///
+    /// - Parameters:
+    ///   - name: the collection's name, usually `Collections.knowledge`.
+    ///   - embedder: the embedder of its chunks; the dimension is the embedder's.
+    /// - Returns: a spec indexing `ChunkKey.docId` and `ChunkKey.category`, with full text over
+    ///   `ChunkKey.headingPath` then `ChunkKey.text` (the heading path starts with the title).
+    public static func knowledge(_ name: String, embedder: EmbedderFingerprint) -> CollectionSpec {
+        CollectionSpec(
+            name: name, dimension: embedder.dimension, embedder: embedder,
+            indexedKeys: [ChunkKey.docId, ChunkKey.category], fullTextKeys: [ChunkKey.headingPath, ChunkKey.text])
+    }
+}
+
 extension Chunk {
     /// The chunk as a store payload (everything but the vector).
     public var payload: Payload {

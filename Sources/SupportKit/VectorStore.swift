@@ -135,15 +135,62 @@ public struct Filter: Sendable, Hashable {
 }
 
 extension FieldMatch {
+    /// Whether `payload`'s value for `key` has one of `anyOf` among its `filterTexts`.
     public func matches(_ payload: Payload) -> Bool {
         guard let value = payload[key] else { return false }
-        switch value {
-        case .string(let string): return anyOf.contains(string)
-        case .list(let values): return values.contains { $0.stringValue.map(anyOf.contains) ?? false }
-        case .integer(let number): return anyOf.contains(String(number))
-        case .bool(let flag): return anyOf.contains(String(flag))
-        default: return false
+        return value.filterTexts.contains(where: anyOf.contains)
+    }
+}
+
+extension PayloadValue {
+    /// The texts a `FieldMatch` compares with this value: a string itself, the strings of a list, an integer
+    /// or Boolean as its text; nothing for other values.
+    ///
+    /// Stores index a declared key (`CollectionSpec.indexedKeys`) by exactly these texts, so that a filter
+    /// answered from an index and one checked on the payload agree.
+    public var filterTexts: [String] {
+        switch self {
+        case .string(let string): [string]
+        case .list(let values): values.compactMap(\.stringValue)
+        case .integer(let number): [String(number)]
+        case .bool(let flag): [String(flag)]
+        case .null, .double, .object: []
         }
+    }
+}
+
+extension Payload {
+    /// The distinct (key, text) pairs a store indexes for this payload under the declared `keys`.
+    public func indexEntries(for keys: [String]) -> Set<IndexEntry> {
+        var entries = Set<IndexEntry>()
+        for key in keys {
+            for text in self[key]?.filterTexts ?? [] { entries.insert(IndexEntry(key: key, value: text)) }
+        }
+        return entries
+    }
+
+    /// The text full-text search covers for the declared `keys`, in their order: a string as is, a list's
+    /// strings joined by spaces, one line per key; nil when none of the keys holds text.
+    public func fullText(for keys: [String]) -> String? {
+        let parts = keys.compactMap { key -> String? in
+            switch self[key] {
+            case .string(let string): string
+            case .list(let values): values.compactMap(\.stringValue).joined(separator: " ")
+            default: nil
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "\n")
+    }
+}
+
+/// One indexed value of a point: the payload `key` and one of its `filterTexts`.
+public struct IndexEntry: Sendable, Hashable {
+    public var key: String
+    public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
     }
 }
 
@@ -152,19 +199,44 @@ public enum Distance: String, Sendable, Codable {
     case cosine
 }
 
-/// A named set of points with one dimension and one embedding space.
+/// A named set of points with one dimension and one embedding space, and the payload keys its store indexes.
+///
+/// The declared keys are a promise about cost, not meaning: a `Filter` on an undeclared key gives the same
+/// points, only by checking every payload. `VectorStore.prepareCollection` records them, and re-indexes an
+/// existing collection when they change.
 public struct CollectionSpec: Sendable, Hashable {
     public var name: String
     public var dimension: Int
     public var distance: Distance
     /// The embedder whose vectors the collection holds; searches with another are refused.
     public var embedder: EmbedderFingerprint
+    /// Payload keys whose values the store indexes for `Filter` conditions (string values, list elements, numbers and Booleans as their text).
+    public var indexedKeys: [String]
+    /// Payload keys whose text full-text search (`LexicalSearching`) covers, in this order (string or list of strings); empty: the collection has no full-text index.
+    public var fullTextKeys: [String]
 
-    public init(name: String, dimension: Int, distance: Distance = .cosine, embedder: EmbedderFingerprint) {
+    /// - Parameters:
+    ///   - name: the collection's name.
+    ///   - dimension: the length of every vector.
+    ///   - distance: how vectors compare; cosine.
+    ///   - embedder: the embedder whose vectors the collection holds.
+    ///   - indexedKeys: payload keys to index for filters; default none.
+    ///   - fullTextKeys: payload keys full-text search covers, in order; default none (no full-text index).
+    public init(
+        name: String, dimension: Int, distance: Distance = .cosine, embedder: EmbedderFingerprint,
+        indexedKeys: [String] = [], fullTextKeys: [String] = []
+    ) {
         self.name = name
         self.dimension = dimension
         self.distance = distance
         self.embedder = embedder
+        self.indexedKeys = indexedKeys
+        self.fullTextKeys = fullTextKeys
+    }
+
+    /// Whether `other` declares other indexed or full-text keys than this spec.
+    public func declaresOtherKeys(than other: CollectionSpec) -> Bool {
+        indexedKeys != other.indexedKeys || fullTextKeys != other.fullTextKeys
     }
 }
 
@@ -173,11 +245,12 @@ public struct CollectionSpec: Sendable, Hashable {
 /// The operations mirror VectorAI DB's Points and Collections services so that both stores behave alike.
 public protocol VectorStore: Sendable {
     /// Creates the collection when missing; when it exists, checks its dimension and embedder and throws
-    /// `SupportKitError.embedderMismatch` when they differ.
+    /// `SupportKitError.embedderMismatch` when they differ, then, when `spec` declares other indexed or
+    /// full-text keys, records them and re-indexes the existing points.
     func prepareCollection(_ spec: CollectionSpec) async throws
     /// Drops the collection and all its points; nothing happens when it does not exist.
     func deleteCollection(_ name: String) async throws
-    /// The collection's spec, or nil when it does not exist.
+    /// The collection's spec (with its declared keys), or nil when it does not exist.
     func collection(named name: String) async throws -> CollectionSpec?
     /// Inserts or replaces points by id, atomically per call.
     func upsert(_ points: [Point], into collection: String) async throws
@@ -196,5 +269,8 @@ public protocol VectorStore: Sendable {
 /// A store that can also rank by words (BM25), for hybrid retrieval.
 public protocol LexicalSearching: Sendable {
     /// The `limit` best points for `query` by full-text rank, passing `filter`; higher score is better.
+    ///
+    /// Ranks the text of the collection's `CollectionSpec.fullTextKeys`, with statistics of that collection
+    /// alone; a collection without full-text keys has no text to rank and gives no points.
     func lexicalSearch(_ query: String, in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint]
 }

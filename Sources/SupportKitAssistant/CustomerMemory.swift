@@ -125,7 +125,10 @@ public struct CustomerMemory: Sendable {
     /// Creates the collection when missing.
     /// - Throws: `SupportKitError.embedderMismatch` when it holds another embedder's vectors.
     public func prepare() async throws {
-        try await store.prepareCollection(CollectionSpec(name: collection, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint))
+        // Recall filters on the customer (and kind) every turn: indexed, so it reads one customer's points.
+        try await store.prepareCollection(CollectionSpec(
+            name: collection, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint,
+            indexedKeys: [Key.customerId, Key.kind]))
     }
 
     private func customerFilter(_ customerId: String, kind: String) -> Filter {

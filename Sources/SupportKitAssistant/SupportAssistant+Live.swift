@@ -49,7 +49,7 @@ extension SupportAssistant {
         guard let spec = try await store.collection(named: Collections.knowledge) else {
             throw SupportKitError(.invalidInput, "the store has no knowledge base yet; run `supportkit ingest corpora/` first")
         }
-        try spec.checkCompatible(with: CollectionSpec(name: Collections.knowledge, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint))
+        try spec.checkCompatible(with: .knowledge(Collections.knowledge, embedder: embedder.fingerprint))
         let local = try LocalIntentClassifier.load(from: paths.classifier, embedder: embedder.fingerprint)
         var cache: LLMResponseCache?
         if configuration.classifier.kind == "llm" || configuration.responder.kind == "llm" {

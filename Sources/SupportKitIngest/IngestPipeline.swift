@@ -486,11 +486,15 @@ public struct IngestPipeline: Sendable {
     }
 
     var facetCollectionSpec: CollectionSpec? {
-        configuration.facetCollection.map { CollectionSpec(name: $0, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint) }
+        configuration.facetCollection.map {
+            CollectionSpec(
+                name: $0, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint,
+                indexedKeys: [FacetKey.docId, FacetKey.category])
+        }
     }
 
     var collectionSpec: CollectionSpec {
-        CollectionSpec(name: configuration.collection, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint)
+        .knowledge(configuration.collection, embedder: embedder.fingerprint)
     }
 
     /// Everything besides a file's bytes that decides its documents and chunks.

@@ -7,7 +7,13 @@ import Synchronization
 ///
 /// Vectors of a collection are loaded once into one contiguous, row-normalized matrix and kept until a
 /// write changes the collection's revision (also when another process writes), so a search is a
-/// matrix-vector product plus a heap, with no per-row decoding. Every write call is one transaction.
+/// matrix-vector product plus a heap, with no per-row decoding; this process's own writes are followed in
+/// place. Every write call is one transaction.
+///
+/// A collection's declared keys (`CollectionSpec.indexedKeys`) are indexed in `point_keys`, one row per
+/// (key, value text, point), and in the cached matrix's postings, so a filter's `must` conditions on them
+/// read only the matching points; its full-text keys feed an FTS5 table of its own, so BM25 statistics of
+/// one collection never count another's rows.
 public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     public let database: StoreDatabase
     private let indexes = Mutex<[String: VectorIndex]>([:])
@@ -24,20 +30,70 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     // MARK: Collections
 
     public func prepareCollection(_ spec: CollectionSpec) async throws {
-        try await database.pool.write { db in
-            if let existing = try Self.spec(named: spec.name, db) {
-                try existing.checkCompatible(with: spec)
-                return
+        let redeclared = try await database.pool.write { db -> Bool in
+            if let existing = try StoredCollection.fetch(spec.name, db) {
+                try existing.spec.checkCompatible(with: spec)
+                guard existing.spec.declaresOtherKeys(than: spec) else { return false }
+                try self.redeclare(existing, as: spec, db)
+                return true
             }
             try db.execute(
-                sql: "INSERT INTO collections (name, dimension, distance, embedder_name, embedder_version) VALUES (?, ?, ?, ?, ?)",
-                arguments: [spec.name, spec.dimension, spec.distance.rawValue, spec.embedder.name, spec.embedder.version])
+                sql: """
+                    INSERT INTO collections (name, dimension, distance, embedder_name, embedder_version, indexed_keys, full_text_keys)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    spec.name, spec.dimension, spec.distance.rawValue, spec.embedder.name, spec.embedder.version,
+                    CollectionColumns.encode(spec.indexedKeys), CollectionColumns.encode(spec.fullTextKeys),
+                ])
+            if !spec.fullTextKeys.isEmpty {
+                let table = try FullTextTable.create(for: spec.name, db)
+                try db.execute(sql: "UPDATE collections SET full_text_table = ? WHERE name = ?", arguments: [table, spec.name])
+            }
+            return false
         }
+        if redeclared { indexes.withLock { $0[spec.name] = nil } }
+    }
+
+    /// Records `spec`'s keys for `existing` and rebuilds what they change (its point_keys rows, its full-text
+    /// table) from the stored payloads, in the caller's transaction: a store written before the keys were
+    /// declared gets its indexes on first use, and a crash leaves the old declaration with the old indexes.
+    private func redeclare(_ existing: StoredCollection, as spec: CollectionSpec, _ db: Database) throws {
+        let name = existing.spec.name
+        let reindexKeys = Set(existing.spec.indexedKeys) != Set(spec.indexedKeys)
+        let rebuildText = existing.spec.fullTextKeys != spec.fullTextKeys
+        try db.execute(
+            sql: "UPDATE collections SET indexed_keys = ?, full_text_keys = ? WHERE name = ?",
+            arguments: [CollectionColumns.encode(spec.indexedKeys), CollectionColumns.encode(spec.fullTextKeys), name])
+        var textTable = existing.fullTextTable
+        if reindexKeys {
+            try db.execute(sql: "DELETE FROM point_keys WHERE collection = ?", arguments: [name])
+        }
+        if rebuildText {
+            if let old = textTable { try db.execute(sql: "DROP TABLE IF EXISTS \(old.quotedDatabaseIdentifier)") }
+            textTable = spec.fullTextKeys.isEmpty ? nil : try FullTextTable.create(for: name, db)
+            try db.execute(sql: "UPDATE collections SET full_text_table = ? WHERE name = ?", arguments: [textTable, name])
+        }
+        if reindexKeys || rebuildText {
+            let writer = try PointIndexWriter(
+                collection: name, indexedKeys: reindexKeys ? spec.indexedKeys : [],
+                fullText: rebuildText ? textTable.map { ($0, spec.fullTextKeys) } : nil, db)
+            let decoder = JSONDecoder()
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, payload FROM points WHERE collection = ?", arguments: [name])
+            while let row = try rows.next() {
+                let payload = try decoder.decode(Payload.self, from: row.dataNoCopy(named: "payload") ?? Data())
+                try writer.index(id: row["id"], payload: payload, replacing: false)
+            }
+        }
+        _ = try bumpRevision(name, db)
     }
 
     public func deleteCollection(_ name: String) async throws {
         try await database.pool.write { db in
-            try db.execute(sql: "DELETE FROM points_fts WHERE collection = ?", arguments: [name])
+            if let table = try StoredCollection.fetch(name, db)?.fullTextTable {
+                try db.execute(sql: "DROP TABLE IF EXISTS \(table.quotedDatabaseIdentifier)")
+            }
+            try db.execute(sql: "DELETE FROM point_keys WHERE collection = ?", arguments: [name])
             try db.execute(sql: "DELETE FROM points WHERE collection = ?", arguments: [name])
             try db.execute(sql: "DELETE FROM collections WHERE name = ?", arguments: [name])
         }
@@ -45,20 +101,12 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     }
 
     public func collection(named name: String) async throws -> CollectionSpec? {
-        try await database.pool.read { db in try Self.spec(named: name, db) }
+        try await database.pool.read { db in try StoredCollection.fetch(name, db)?.spec }
     }
 
-    static func spec(named name: String, _ db: Database) throws -> CollectionSpec? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM collections WHERE name = ?", arguments: [name]) else { return nil }
-        let dimension: Int = row["dimension"]
-        return CollectionSpec(
-            name: name, dimension: dimension, distance: Distance(rawValue: row["distance"]) ?? .cosine,
-            embedder: EmbedderFingerprint(name: row["embedder_name"], version: row["embedder_version"], dimension: dimension))
-    }
-
-    private func requireSpec(_ name: String, _ db: Database) throws -> CollectionSpec {
-        guard let spec = try Self.spec(named: name, db) else { throw SupportKitError.missingCollection(name) }
-        return spec
+    private func requireCollection(_ name: String, _ db: Database) throws -> StoredCollection {
+        guard let stored = try StoredCollection.fetch(name, db) else { throw SupportKitError.missingCollection(name) }
+        return stored
     }
 
     // MARK: Writes
@@ -71,42 +119,37 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             (point, String(decoding: try encoder.encode(point.payload), as: UTF8.self))
         }
         let revision = try await database.pool.write { db -> Int in
-            let spec = try self.requireSpec(collection, db)
+            let stored = try self.requireCollection(collection, db)
+            let spec = stored.spec
             let insert = try db.makeStatement(sql: """
-                INSERT INTO points (collection, id, doc_id, category, payload, vector) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (collection, id) DO UPDATE SET doc_id = excluded.doc_id, category = excluded.category,
-                    vector = excluded.vector, payload = excluded.payload
+                INSERT INTO points (collection, id, payload, vector) VALUES (?, ?, ?, ?)
+                ON CONFLICT (collection, id) DO UPDATE SET vector = excluded.vector, payload = excluded.payload
                 """)
-            let deleteText = try db.makeStatement(sql: "DELETE FROM points_fts WHERE rowid = ?")
-            let insertText = try db.makeStatement(sql: "INSERT INTO points_fts (rowid, text, collection, point_id) VALUES (?, ?, ?, ?)")
+            let writer = try PointIndexWriter(
+                collection: collection, indexedKeys: spec.indexedKeys,
+                fullText: stored.fullTextTable.map { ($0, spec.fullTextKeys) }, db)
             for (point, payload) in rows {
                 try spec.checkDimension(of: point.vector)
                 let id = point.id.uuidString
-                try insert.execute(arguments: [
-                    collection, id, point.payload[ChunkKey.docId]?.stringValue, point.payload[ChunkKey.category]?.stringValue,
-                    payload, point.vector.blob,
-                ])
-                let textRow = Self.textRowID(collection, id)
-                try deleteText.execute(arguments: [textRow])
-                if let text = Self.searchableText(point.payload) {
-                    try insertText.execute(arguments: [textRow, text, collection, id])
-                }
+                try insert.execute(arguments: [collection, id, payload, point.vector.blob])
+                try writer.index(id: id, payload: point.payload, replacing: true)
             }
             return try self.bumpRevision(collection, db)
         }
         // Keep this process's cached matrix current instead of reloading the whole collection on the next
         // search: memory writes a point every turn, and a reload per turn would grow with the collection.
         indexes.withLock { cache in
-            guard let cached = cache[collection], cached.revision == revision - 1 else {
+            guard cache[collection]?.revision == revision - 1 else {
                 cache[collection] = nil
                 return
             }
-            cache[collection] = cached.applying(points, revision: revision)
+            cache[collection]?.apply(points, revision: revision)
         }
     }
 
     /// The full-text row of a point: a 63-bit hash of (collection, id), so that replacing or deleting a
-    /// point's text is a rowid lookup rather than a scan of the FTS table.
+    /// point's text is a rowid lookup rather than a scan of the FTS table. (v1 kept all collections in one
+    /// table; the v2 migration copied the rows with these rowids, so the hash still covers the collection.)
     static func textRowID(_ collection: String, _ id: String) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in collection.utf8 + [0x1F] + id.utf8 {
@@ -119,34 +162,29 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         return Int64(bitPattern: hash & 0x7FFF_FFFF_FFFF_FFFF)
     }
 
-    /// The text full-text search indexes: title, heading path and body.
-    static func searchableText(_ payload: Payload) -> String? {
-        guard let text = payload[ChunkKey.text]?.stringValue else { return nil }
-        let path = payload[ChunkKey.headingPath]?.stringList?.joined(separator: " ") ?? payload[ChunkKey.title]?.stringValue ?? ""
-        return path + "\n" + text
-    }
-
     public func delete(in collection: String, matching filter: Filter) async throws {
         let deleted = try await database.pool.write { db -> (ids: [String], revision: Int)? in
-            guard try Self.spec(named: collection, db) != nil else { return nil }
-            let ids = try self.matchingIDs(collection, filter, db)
+            guard let stored = try StoredCollection.fetch(collection, db) else { return nil }
+            let ids = try self.matchingIDs(stored, filter, db)
             guard !ids.isEmpty else { return nil }
             let deletePoint = try db.makeStatement(sql: "DELETE FROM points WHERE collection = ? AND id = ?")
-            let deleteText = try db.makeStatement(sql: "DELETE FROM points_fts WHERE rowid = ?")
+            let writer = try PointIndexWriter(
+                collection: collection, indexedKeys: stored.spec.indexedKeys,
+                fullText: stored.fullTextTable.map { ($0, stored.spec.fullTextKeys) }, db)
             for id in ids {
                 try deletePoint.execute(arguments: [collection, id])
-                try deleteText.execute(arguments: [Self.textRowID(collection, id)])
+                try writer.unindex(id: id)
             }
             return (ids, try self.bumpRevision(collection, db))
         }
         guard let deleted else { return }
         // As for upserts: follow the write in this process's cached matrix rather than reload it.
         indexes.withLock { cache in
-            guard let cached = cache[collection], cached.revision == deleted.revision - 1 else {
+            guard cache[collection]?.revision == deleted.revision - 1 else {
                 cache[collection] = nil
                 return
             }
-            cache[collection] = cached.removing(Set(deleted.ids.compactMap(UUID.init(uuidString:))), revision: deleted.revision)
+            cache[collection]?.remove(Set(deleted.ids.compactMap(UUID.init(uuidString:))), revision: deleted.revision)
         }
     }
 
@@ -156,16 +194,12 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         return try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection]) ?? 0
     }
 
-    /// Ids of points passing `filter`; uses the indexed columns when the filter allows it.
-    private func matchingIDs(_ collection: String, _ filter: Filter, _ db: Database) throws -> [String] {
-        var sql = "SELECT id, payload FROM points WHERE collection = ?"
-        var arguments: StatementArguments = [collection]
-        Self.pushDownIndexedConditions(filter, into: &sql, &arguments)
-        if let ids = filter.ids {
-            guard !ids.isEmpty else { return [] }
-            sql += " AND id IN (\(databaseQuestionMarks(count: ids.count)))"
-            arguments += StatementArguments(ids.map(\.uuidString))
-        }
+    /// Ids of points passing `filter`; payloads are decoded only for conditions the indexes cannot answer.
+    private func matchingIDs(_ stored: StoredCollection, _ filter: Filter, _ db: Database) throws -> [String] {
+        guard let pushed = IndexedConditions(filter, in: stored.spec, column: "id") else { return [] }
+        let sql = "SELECT id\(pushed.isComplete ? "" : ", payload") FROM points WHERE collection = ?" + pushed.sql
+        let arguments: StatementArguments = [stored.spec.name] + pushed.arguments
+        if pushed.isComplete { return try String.fetchAll(db, sql: sql, arguments: arguments) }
         let decoder = JSONDecoder()
         var ids: [String] = []
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
@@ -176,15 +210,6 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             if filter.matches(id: id, payload: payload) { ids.append(idString) }
         }
         return ids
-    }
-
-    /// Adds the filter's `must` conditions on indexed columns (doc_id, category) to a query; the rest of the
-    /// filter is checked on the decoded payload.
-    private static func pushDownIndexedConditions(_ filter: Filter, into sql: inout String, _ arguments: inout StatementArguments) {
-        for condition in filter.must where condition.key == ChunkKey.docId || condition.key == ChunkKey.category {
-            sql += " AND \(condition.key) IN (\(databaseQuestionMarks(count: condition.anyOf.count)))"
-            arguments += StatementArguments(condition.anyOf)
-        }
     }
 
     // MARK: Reads
@@ -201,26 +226,32 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         _ collection: String, filter: Filter?, offset: UUID?, limit: Int, withVectors: Bool
     ) async throws -> (points: [Point], next: UUID?) {
         try await database.pool.read { db in
-            _ = try self.requireSpec(collection, db)
+            let stored = try self.requireCollection(collection, db)
+            let pushed = filter.map { IndexedConditions($0, in: stored.spec, column: "id") }
+            if case .some(.none) = pushed { return ([], nil) }
+            let conditions = pushed ?? nil
+            var sql = "SELECT id, payload\(withVectors ? ", vector" : "") FROM points WHERE collection = ?"
+            var arguments: StatementArguments = [collection]
+            if let offset {
+                // With an indexed condition, `+id` keeps the offset from being used as the index range: SQLite
+                // would then walk the rest of the collection in id order instead of looking up the matching ids
+                // (already in id order), once per document during an ingest.
+                sql += conditions?.narrows == true ? " AND +id >= ?" : " AND id >= ?"
+                arguments += [offset.uuidString]
+            }
+            if let conditions {
+                sql += conditions.sql
+                arguments += conditions.arguments
+            }
+            sql += " ORDER BY id"
             let decoder = JSONDecoder()
             var points: [Point] = []
             var next: UUID?
-            // With a document filter, say which index to use: ORDER BY id alone would tempt the planner into
-            // walking the whole collection in key order, once per document during an ingest.
-            let byDocument = filter?.must.contains { $0.key == ChunkKey.docId } ?? false
-            var sql = "SELECT id, payload\(withVectors ? ", vector" : "") FROM points \(byDocument ? "INDEXED BY points_doc " : "")WHERE collection = ?"
-            var arguments: StatementArguments = [collection]
-            if let offset {
-                sql += " AND id >= ?"
-                arguments += [offset.uuidString]
-            }
-            if let filter { Self.pushDownIndexedConditions(filter, into: &sql, &arguments) }
-            sql += " ORDER BY id"
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try rows.next() {
                 guard let id = UUID(uuidString: row["id"]) else { continue }
                 let payload = try decoder.decode(Payload.self, from: row.dataNoCopy(named: "payload") ?? Data())
-                guard filter?.matches(id: id, payload: payload) ?? true else { continue }
+                if let filter, conditions?.isComplete != true, !filter.matches(id: id, payload: payload) { continue }
                 if points.count == limit {
                     next = id
                     break
@@ -234,23 +265,44 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
 
     public func count(in collection: String, filter: Filter?) async throws -> Int {
         try await database.pool.read { db in
-            guard try Self.spec(named: collection, db) != nil else { return 0 }
+            guard let stored = try StoredCollection.fetch(collection, db) else { return 0 }
             guard let filter else {
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM points WHERE collection = ?", arguments: [collection]) ?? 0
             }
-            return try self.matchingIDs(collection, filter, db).count
+            guard let pushed = IndexedConditions(filter, in: stored.spec, column: "id") else { return 0 }
+            if pushed.isComplete {
+                return try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM points WHERE collection = ?" + pushed.sql,
+                    arguments: [collection] + pushed.arguments) ?? 0
+            }
+            return try self.matchingIDs(stored, filter, db).count
         }
     }
 
+    /// BM25 over the collection's own full-text table (`CollectionSpec.fullTextKeys`); a collection without
+    /// full-text keys gives no points, like a query with no words.
     public func lexicalSearch(_ query: String, in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint] {
         let terms = FullTextQuery.terms(query)
         guard !terms.isEmpty, limit > 0 else { return [] }
+        // Without a full-text table there is nothing to rank: no need to load the matrix for payloads.
+        guard try await database.pool.read({ db in try self.requireCollection(collection, db).fullTextTable }) != nil else { return [] }
         let index = try await currentIndex(collection)
         return try await database.pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT point_id, bm25(points_fts) AS rank FROM points_fts
-                WHERE points_fts MATCH ? AND collection = ? ORDER BY rank LIMIT ?
-                """, arguments: [terms.joined(separator: " OR "), collection, limit * 8 + 32])
+            guard let stored = try StoredCollection.fetch(collection, db), let table = stored.fullTextTable else { return [] }
+            let quoted = table.quotedDatabaseIdentifier
+            var sql = "SELECT point_id, bm25(\(quoted)) AS rank FROM \(quoted) WHERE \(quoted) MATCH ?"
+            var arguments: StatementArguments = [terms.joined(separator: " OR ")]
+            var isComplete = filter == nil
+            if let filter {
+                guard let pushed = IndexedConditions(filter, in: stored.spec, column: "point_id") else { return [] }
+                sql += pushed.sql
+                arguments += pushed.arguments
+                isComplete = pushed.isComplete
+            }
+            // Conditions checked on payloads drop rows after the LIMIT: ask for more then.
+            sql += " ORDER BY rank LIMIT ?"
+            arguments += [isComplete ? limit : limit * 8 + 32]
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             var results: [ScoredPoint] = []
             for row in rows {
                 guard let id = UUID(uuidString: row["point_id"]), let payload = index.payload(of: id) else { continue }
@@ -265,17 +317,121 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
 
     // MARK: Index cache
 
+    /// The revision of this process's cached index of `collection`, nil when none is cached (for tests that
+    /// check a write was followed rather than reloaded).
+    func cachedRevision(of collection: String) -> Int? {
+        indexes.withLock { $0[collection]?.revision }
+    }
+
     private func currentIndex(_ collection: String) async throws -> VectorIndex {
         let revision = try await database.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection])
         }
         guard let revision else { throw SupportKitError.missingCollection(collection) }
         if let cached = indexes.withLock({ $0[collection] }), cached.revision == revision { return cached }
-        let index = try await database.pool.read { db in
-            try VectorIndex.load(collection: collection, revision: revision, db)
+        guard let index = try await database.pool.read({ db in try VectorIndex.load(collection: collection, db) }) else {
+            throw SupportKitError.missingCollection(collection)
         }
-        indexes.withLock { $0[collection] = index }
+        indexes.withLock { cache in
+            // Another task may have loaded (or followed a write to) a newer revision meanwhile: keep the newer.
+            if (cache[collection]?.revision ?? .min) < index.revision { cache[collection] = index }
+        }
         return index
+    }
+}
+
+/// A collection's row in `collections`: its spec with the declared keys, its revision and its full-text table.
+struct StoredCollection {
+    var spec: CollectionSpec
+    var revision: Int
+    var fullTextTable: String?
+
+    static func fetch(_ name: String, _ db: Database) throws -> StoredCollection? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM collections WHERE name = ?", arguments: [name]) else { return nil }
+        let dimension: Int = row["dimension"]
+        let spec = CollectionSpec(
+            name: name, dimension: dimension, distance: Distance(rawValue: row["distance"]) ?? .cosine,
+            embedder: EmbedderFingerprint(name: row["embedder_name"], version: row["embedder_version"], dimension: dimension),
+            indexedKeys: CollectionColumns.decode(row["indexed_keys"]), fullTextKeys: CollectionColumns.decode(row["full_text_keys"]))
+        return StoredCollection(spec: spec, revision: row["revision"], fullTextTable: row["full_text_table"])
+    }
+}
+
+/// Writes the point_keys rows and the full-text row of points of one collection, with prepared statements.
+struct PointIndexWriter {
+    private let collection: String
+    private let indexedKeys: [String]
+    private let fullTextKeys: [String]
+    private let deleteKeys: Statement
+    private let insertKey: Statement
+    private let deleteText: Statement?
+    private let insertText: Statement?
+
+    /// - Parameters:
+    ///   - indexedKeys: the keys to index; empty writes no point_keys rows.
+    ///   - fullText: the collection's full-text table and keys; nil writes no text.
+    init(collection: String, indexedKeys: [String], fullText: (table: String, keys: [String])?, _ db: Database) throws {
+        self.collection = collection
+        self.indexedKeys = indexedKeys
+        fullTextKeys = fullText?.keys ?? []
+        deleteKeys = try db.makeStatement(sql: "DELETE FROM point_keys WHERE collection = ? AND id = ?")
+        insertKey = try db.makeStatement(sql: "INSERT OR IGNORE INTO point_keys (collection, key, value, id) VALUES (?, ?, ?, ?)")
+        if let table = fullText?.table.quotedDatabaseIdentifier {
+            deleteText = try db.makeStatement(sql: "DELETE FROM \(table) WHERE rowid = ?")
+            insertText = try db.makeStatement(sql: "INSERT INTO \(table) (rowid, text, point_id) VALUES (?, ?, ?)")
+        } else {
+            deleteText = nil
+            insertText = nil
+        }
+    }
+
+    /// Indexes point `id`'s payload; `replacing` first removes what an earlier version of the point left.
+    func index(id: String, payload: Payload, replacing: Bool) throws {
+        if replacing { try unindex(id: id) }
+        for entry in payload.indexEntries(for: indexedKeys) {
+            try insertKey.execute(arguments: [collection, entry.key, entry.value, id])
+        }
+        if let insertText, let text = payload.fullText(for: fullTextKeys) {
+            try insertText.execute(arguments: [SQLiteVectorStore.textRowID(collection, id), text, id])
+        }
+    }
+
+    /// Removes point `id`'s point_keys rows and full-text row.
+    func unindex(id: String) throws {
+        try deleteKeys.execute(arguments: [collection, id])
+        try deleteText?.execute(arguments: [SQLiteVectorStore.textRowID(collection, id)])
+    }
+}
+
+/// The part of a `Filter` SQL can answer from point_keys: its ids and its `must` conditions on indexed keys,
+/// as `AND <column> IN (...)` clauses.
+struct IndexedConditions {
+    var sql = ""
+    var arguments = StatementArguments()
+    /// Whether the clauses decide the filter alone, so payloads need not be decoded and checked.
+    var isComplete: Bool
+    /// Whether any clause restricts the ids.
+    var narrows = false
+
+    /// Nil when the filter can match nothing (an empty id set, or an empty `anyOf` in `must`).
+    init?(_ filter: Filter, in collection: CollectionSpec, column: String) {
+        isComplete = filter.should.isEmpty && filter.mustNot.isEmpty
+        if let ids = filter.ids {
+            guard !ids.isEmpty else { return nil }
+            sql += " AND \(column) IN (\(databaseQuestionMarks(count: ids.count)))"
+            arguments += StatementArguments(ids.map(\.uuidString).sorted())
+            narrows = true
+        }
+        for condition in filter.must {
+            guard !condition.anyOf.isEmpty else { return nil }
+            guard collection.indexedKeys.contains(condition.key) else {
+                isComplete = false
+                continue
+            }
+            sql += " AND \(column) IN (SELECT id FROM point_keys WHERE collection = ? AND key = ? AND value IN (\(databaseQuestionMarks(count: condition.anyOf.count))))"
+            arguments += StatementArguments([collection.name, condition.key] + condition.anyOf)
+            narrows = true
+        }
     }
 }
 

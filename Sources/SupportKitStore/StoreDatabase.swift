@@ -86,6 +86,9 @@ public final class StoreDatabase: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2: declared payload indexes, full text per collection") { db in
+            try migrateToDeclaredIndexes(db)
+        }
         migrator.registerMigration("v3: corpus roots in the ingest manifest") { db in
             // Entries from before keep the legacy root "": the first run over a folder that holds most of their
             // files takes them over (IngestPipeline), so upgrading renames and deletes nothing.
@@ -113,6 +116,96 @@ public final class StoreDatabase: Sendable {
                 """)
         }
         return migrator
+    }
+
+    /// Moves v1's hard-coded knowledge-chunk indexes to declared ones.
+    ///
+    /// v1 indexed `doc_id` and `category` of every collection in columns of `points`, and kept the text of
+    /// every collection in one FTS5 table, so BM25 statistics of one collection counted the rows of all the
+    /// others. Every existing collection keeps what it had: indexed keys doc_id and category, and, when it had
+    /// text, its own FTS5 table with its rows (their rowids unchanged) over heading_path and text.
+    static func migrateToDeclaredIndexes(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE collections ADD COLUMN indexed_keys TEXT NOT NULL DEFAULT '[]';
+            ALTER TABLE collections ADD COLUMN full_text_keys TEXT NOT NULL DEFAULT '[]';
+            -- The collection's FTS5 table, or NULL without full-text keys. Recorded rather than derived from the
+            -- rowid because VACUUM may renumber the rowids of a table without an INTEGER PRIMARY KEY.
+            ALTER TABLE collections ADD COLUMN full_text_table TEXT;
+            CREATE TABLE point_keys (
+                collection TEXT NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                id TEXT NOT NULL,
+                PRIMARY KEY (collection, key, value, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX point_keys_point ON point_keys(collection, id);
+            """)
+        try db.execute(sql: "UPDATE collections SET indexed_keys = ?", arguments: [CollectionColumns.encode([ChunkKey.docId, ChunkKey.category])])
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO point_keys (collection, key, value, id)
+                SELECT collection, 'doc_id', doc_id, id FROM points WHERE doc_id IS NOT NULL;
+            INSERT OR IGNORE INTO point_keys (collection, key, value, id)
+                SELECT collection, 'category', category, id FROM points WHERE category IS NOT NULL;
+            """)
+        let withText = try String.fetchAll(db, sql: """
+            SELECT name FROM collections WHERE name IN (SELECT DISTINCT collection FROM points_fts) ORDER BY name
+            """)
+        for name in withText {
+            let table = try FullTextTable.create(for: name, db)
+            try db.execute(
+                sql: "INSERT INTO \(table.quotedDatabaseIdentifier) (rowid, text, point_id) SELECT rowid, text, point_id FROM points_fts WHERE collection = ?",
+                arguments: [name])
+            try db.execute(
+                sql: "UPDATE collections SET full_text_keys = ?, full_text_table = ? WHERE name = ?",
+                arguments: [CollectionColumns.encode([ChunkKey.headingPath, ChunkKey.text]), table, name])
+        }
+        try db.execute(sql: """
+            DROP TABLE points_fts;
+            DROP INDEX points_doc;
+            DROP INDEX points_category;
+            """)
+        // ALTER TABLE ... DROP COLUMN needs SQLite 3.35; on an older library the columns stay, NULL for points
+        // written from now on and read by nothing.
+        let version = try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? ""
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        if parts.count >= 2, (parts[0], parts[1]) >= (3, 35) {
+            try db.execute(sql: """
+                ALTER TABLE points DROP COLUMN doc_id;
+                ALTER TABLE points DROP COLUMN category;
+                """)
+        }
+    }
+}
+
+/// How `collections` stores a list of keys: a JSON array of strings.
+enum CollectionColumns {
+    static func encode(_ keys: [String]) -> String {
+        (try? JSONEncoder().encode(keys)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    static func decode(_ text: String?) -> [String] {
+        guard let text, let keys = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
+        return keys
+    }
+}
+
+/// The FTS5 table of one collection's full text.
+enum FullTextTable {
+    /// Creates an empty full-text table for `collection` and returns its name, `fts_<rowid>` of the
+    /// collection's row (with a suffix in the unlikely case that the name is taken).
+    static func create(for collection: String, _ db: Database) throws -> String {
+        let rowid = try Int64.fetchOne(db, sql: "SELECT rowid FROM collections WHERE name = ?", arguments: [collection]) ?? 0
+        var name = "fts_\(rowid)"
+        var attempt = 1
+        while try db.tableExists(name) {
+            attempt += 1
+            name = "fts_\(rowid)_\(attempt)"
+        }
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE \(name.quotedDatabaseIdentifier) USING fts5(
+                text, point_id UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')
+            """)
+        return name
     }
 }
 

@@ -2,115 +2,201 @@ import Foundation
 import GRDB
 import SupportKit
 
-/// One collection's vectors as a contiguous row-normalized matrix, with ids and payloads alongside.
+/// One collection's vectors as a contiguous row-normalized matrix, with ids, payloads and postings alongside.
+///
+/// The index follows this process's writes in place (`apply`, `remove`): the store keeps it inside a
+/// `Mutex`, where its arrays are uniquely referenced, so a write costs what it touches rather than a copy of
+/// the collection; only a search holding a snapshot at that moment makes the write copy. Rows have no
+/// meaningful order (removal moves the last row into the gap), so ties between equal scores go to the
+/// smaller point id, which a fresh load from disk and an index that followed the writes agree on.
 struct VectorIndex: Sendable {
-    let revision: Int
+    private(set) var revision: Int
     let dimension: Int
-    let ids: [UUID]
-    let payloads: [Payload]
+    /// The collection's `CollectionSpec.indexedKeys`: the keys `postings` covers.
+    let indexedKeys: [String]
+    private(set) var ids: [UUID]
+    private(set) var payloads: [Payload]
     /// `ids.count` rows of `dimension` floats, each of unit length (or zero).
-    let matrix: [Float]
-    let rowByID: [UUID: Int]
+    private(set) var matrix: [Float]
+    private(set) var rowByID: [UUID: Int]
+    /// Per indexed key, per value text: the rows whose payload has it, so that a filtered search scores only those.
+    private(set) var postings: [String: [String: Set<Int>]]
 
-    static func load(collection: String, revision: Int, _ db: Database) throws -> VectorIndex {
-        let dimension = try Int.fetchOne(db, sql: "SELECT dimension FROM collections WHERE name = ?", arguments: [collection]) ?? 0
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM points WHERE collection = ?", arguments: [collection]) ?? 0
-        var ids: [UUID] = []
-        var payloads: [Payload] = []
-        ids.reserveCapacity(count)
-        payloads.reserveCapacity(count)
-        var matrix = [Float](repeating: 0, count: count * dimension)
-        let decoder = JSONDecoder()
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, vector, payload FROM points WHERE collection = ? ORDER BY id", arguments: [collection])
-        var row = 0
-        try matrix.withUnsafeMutableBufferPointer { matrixBuffer in
-            while let record = try rows.next(), row < count {
-                guard let id = UUID(uuidString: record["id"]) else { continue }
-                let payload = try decoder.decode(Payload.self, from: record.dataNoCopy(named: "payload") ?? Data())
-                let base = row * dimension
-                if let blob = record.dataNoCopy(named: "vector"), blob.count == dimension * MemoryLayout<Float>.size {
-                    blob.withUnsafeBytes { raw in
-                        let floats = raw.bindMemory(to: Float.self)
-                        var squared: Float = 0
-                        for index in 0..<dimension { squared += floats[index] * floats[index] }
-                        let scale: Float = squared > 0 ? 1 / squared.squareRoot() : 0
-                        for index in 0..<dimension { matrixBuffer[base + index] = floats[index] * scale }
-                    }
-                }
-                ids.append(id)
-                payloads.append(payload)
-                row += 1
-            }
-        }
-        matrix.removeLast((count - row) * dimension)
-        var rowByID: [UUID: Int] = [:]
-        rowByID.reserveCapacity(ids.count)
-        for (index, id) in ids.enumerated() { rowByID[id] = index }
-        return VectorIndex(revision: revision, dimension: dimension, ids: ids, payloads: payloads, matrix: matrix, rowByID: rowByID)
+    init(revision: Int, dimension: Int, indexedKeys: [String]) {
+        self.revision = revision
+        self.dimension = dimension
+        self.indexedKeys = indexedKeys
+        ids = []
+        payloads = []
+        matrix = []
+        rowByID = [:]
+        postings = [:]
     }
 
-    /// This index with `points` inserted or replaced, at `revision`. Rows keep their places; new ones go last.
-    func applying(_ points: [Point], revision: Int) -> VectorIndex {
-        var ids = self.ids
-        var payloads = self.payloads
-        var matrix = self.matrix
-        var rowByID = self.rowByID
+    /// Reads the collection's points, revision and declared keys in one read transaction, so the revision
+    /// names exactly the content loaded.
+    static func load(collection: String, _ db: Database) throws -> VectorIndex? {
+        guard let stored = try StoredCollection.fetch(collection, db) else { return nil }
+        var index = VectorIndex(revision: stored.revision, dimension: stored.spec.dimension, indexedKeys: stored.spec.indexedKeys)
+        let dimension = index.dimension
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM points WHERE collection = ?", arguments: [collection]) ?? 0
+        index.ids.reserveCapacity(count)
+        index.payloads.reserveCapacity(count)
+        index.matrix.reserveCapacity(count * dimension)
+        index.rowByID.reserveCapacity(count)
+        let decoder = JSONDecoder()
+        // The blob's bytes need not be aligned for Float: copied into this buffer first.
+        var vector = [Float](repeating: 0, count: dimension)
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, vector, payload FROM points WHERE collection = ? ORDER BY id", arguments: [collection])
+        while let record = try rows.next() {
+            guard let id = UUID(uuidString: record["id"]) else { continue }
+            let payload = try decoder.decode(Payload.self, from: record.dataNoCopy(named: "payload") ?? Data())
+            let row = index.ids.count
+            index.matrix.append(contentsOf: repeatElement(0, count: dimension))
+            if let blob = record.dataNoCopy(named: "vector"), blob.count == dimension * MemoryLayout<Float>.size {
+                _ = vector.withUnsafeMutableBytes { blob.copyBytes(to: $0) }
+                vector.withUnsafeBufferPointer { index.setRow(row, to: $0) }
+            }
+            index.ids.append(id)
+            index.payloads.append(payload)
+            index.rowByID[id] = row
+            index.post(payload, row: row)
+        }
+        return index
+    }
+
+    /// Inserts or replaces `points` (of this index's dimension) and moves to `revision`.
+    mutating func apply(_ points: [Point], revision: Int) {
         for point in points where point.vector.count == dimension {
-            var squared: Float = 0
-            for value in point.vector { squared += value * value }
-            let scale: Float = squared > 0 ? 1 / squared.squareRoot() : 0
-            if let row = rowByID[point.id] {
+            let row: Int
+            if let existing = rowByID[point.id] {
+                row = existing
+                unpost(payloads[row], row: row)
                 payloads[row] = point.payload
-                for index in 0..<dimension { matrix[row * dimension + index] = point.vector[index] * scale }
             } else {
-                rowByID[point.id] = ids.count
+                row = ids.count
+                rowByID[point.id] = row
                 ids.append(point.id)
                 payloads.append(point.payload)
-                matrix.append(contentsOf: point.vector.map { $0 * scale })
+                matrix.append(contentsOf: repeatElement(0, count: dimension))
             }
+            point.vector.withUnsafeBufferPointer { setRow(row, to: $0) }
+            post(point.payload, row: row)
         }
-        return VectorIndex(revision: revision, dimension: dimension, ids: ids, payloads: payloads, matrix: matrix, rowByID: rowByID)
+        self.revision = revision
     }
 
-    /// This index without the rows of `removed`, at `revision`; the other rows keep their order.
-    func removing(_ removed: Set<UUID>, revision: Int) -> VectorIndex {
-        var ids: [UUID] = []
-        var payloads: [Payload] = []
-        var matrix: [Float] = []
-        ids.reserveCapacity(self.ids.count)
-        payloads.reserveCapacity(self.ids.count)
-        matrix.reserveCapacity(self.matrix.count)
-        for (row, id) in self.ids.enumerated() where !removed.contains(id) {
-            ids.append(id)
-            payloads.append(self.payloads[row])
-            matrix.append(contentsOf: self.matrix[(row * dimension)..<((row + 1) * dimension)])
+    /// Removes the rows of `removed` and moves to `revision`; each gap is filled by the last row.
+    mutating func remove(_ removed: Set<UUID>, revision: Int) {
+        for id in removed {
+            guard let row = rowByID.removeValue(forKey: id) else { continue }
+            unpost(payloads[row], row: row)
+            let last = ids.count - 1
+            if row != last {
+                let moved = ids[last]
+                unpost(payloads[last], row: last)
+                ids[row] = moved
+                payloads[row] = payloads[last]
+                rowByID[moved] = row
+                matrix.withUnsafeMutableBufferPointer { buffer in
+                    for index in 0..<dimension { buffer[row * dimension + index] = buffer[last * dimension + index] }
+                }
+                post(payloads[row], row: row)
+            }
+            ids.removeLast()
+            payloads.removeLast()
+            matrix.removeLast(dimension)
         }
-        var rowByID: [UUID: Int] = [:]
-        rowByID.reserveCapacity(ids.count)
-        for (row, id) in ids.enumerated() { rowByID[id] = row }
-        return VectorIndex(revision: revision, dimension: dimension, ids: ids, payloads: payloads, matrix: matrix, rowByID: rowByID)
+        self.revision = revision
+    }
+
+    /// Writes `vector` scaled to unit length into `row`; one routine for loads and writes, so that both give
+    /// the same floats and hence the same scores.
+    private mutating func setRow(_ row: Int, to vector: UnsafeBufferPointer<Float>) {
+        var squared: Float = 0
+        for index in 0..<dimension { squared += vector[index] * vector[index] }
+        let scale: Float = squared > 0 ? 1 / squared.squareRoot() : 0
+        let dimension = dimension
+        matrix.withUnsafeMutableBufferPointer { buffer in
+            for index in 0..<dimension { buffer[row * dimension + index] = vector[index] * scale }
+        }
+    }
+
+    private mutating func post(_ payload: Payload, row: Int) {
+        for entry in payload.indexEntries(for: indexedKeys) {
+            postings[entry.key, default: [:]][entry.value, default: []].insert(row)
+        }
+    }
+
+    private mutating func unpost(_ payload: Payload, row: Int) {
+        for entry in payload.indexEntries(for: indexedKeys) {
+            postings[entry.key]?[entry.value]?.remove(row)
+            if postings[entry.key]?[entry.value]?.isEmpty == true { postings[entry.key]?[entry.value] = nil }
+        }
     }
 
     func payload(of id: UUID) -> Payload? {
         rowByID[id].map { payloads[$0] }
     }
 
+    /// The rows a filter can match, from its ids and its `must` conditions on indexed keys (the smallest of
+    /// those sets); nil when the filter narrows nothing and every row is a candidate.
+    func candidateRows(_ filter: Filter?) -> Set<Int>? {
+        guard let filter else { return nil }
+        var narrowest: Set<Int>?
+        if let ids = filter.ids { narrowest = Set(ids.compactMap { rowByID[$0] }) }
+        for condition in filter.must where indexedKeys.contains(condition.key) {
+            let byValue = postings[condition.key] ?? [:]
+            var rows = Set<Int>()
+            for value in condition.anyOf { rows.formUnion(byValue[value] ?? []) }
+            if rows.count < narrowest?.count ?? .max { narrowest = rows }
+        }
+        return narrowest
+    }
+
     /// Exact top-`limit` by cosine; `query` must be unit length. Ties go to the smaller id.
     func search(_ query: [Float], filter: Filter?, limit: Int) -> [ScoredPoint] {
-        var top = TopK<(row: Int, score: Float), Int>(limit: limit)
+        var top = TopK<(row: Int, score: Float), PointOrder>(limit: limit)
+        guard limit > 0 else { return [] }
+        let candidates = candidateRows(filter)
         query.withUnsafeBufferPointer { queryBuffer in
             matrix.withUnsafeBufferPointer { matrixBuffer in
-                for row in 0..<ids.count {
-                    if let filter, !filter.matches(id: ids[row], payload: payloads[row]) { continue }
+                func consider(_ row: Int) {
+                    if let filter, !filter.matches(id: ids[row], payload: payloads[row]) { return }
                     let rowBuffer = UnsafeBufferPointer(rebasing: matrixBuffer[(row * dimension)..<((row + 1) * dimension)])
                     let score = VectorMath.dot(queryBuffer, rowBuffer)
-                    if score > top.threshold || top.threshold == -.infinity {
-                        top.insert((row, score), score: score, key: row)
+                    // `>=`: an equal score still enters when its id is smaller than the worst kept.
+                    if score >= top.threshold || top.threshold == -.infinity {
+                        top.insert((row, score), score: score, key: PointOrder(ids[row]))
                     }
+                }
+                if let candidates {
+                    for row in candidates { consider(row) }
+                } else {
+                    for row in 0..<ids.count { consider(row) }
                 }
             }
         }
-        // Loaded rows are ordered by id, so the row number is the id tie-break (rows added later go last).
         return top.sorted().map { ScoredPoint(id: ids[$0.row], score: $0.score, payload: payloads[$0.row]) }
+    }
+}
+
+/// A point id's place in id order: the order of `uuidString`, which is the order of the id's bytes.
+///
+/// Cheaper to compare than strings; SQLite orders its `id` column by the same text, so scroll pages and
+/// search tie-breaks agree.
+struct PointOrder: Comparable, Sendable {
+    private let high: UInt64
+    private let low: UInt64
+
+    init(_ id: UUID) {
+        (high, low) = withUnsafeBytes(of: id.uuid) { raw in
+            (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+    }
+
+    static func < (lhs: PointOrder, rhs: PointOrder) -> Bool {
+        (lhs.high, lhs.low) < (rhs.high, rhs.low)
     }
 }

@@ -20,7 +20,8 @@ extension VectorAIVectorStore {
         public var upsertBatchSize: Int
         /// Retries for UNAVAILABLE and DEADLINE_EXCEEDED.
         public var retry: RetryPolicy
-        /// Payload fields that get a keyword index when the collection is created.
+        /// Payload fields that get a keyword index besides the collection's declared
+        /// `CollectionSpec.indexedKeys` (which always get one).
         public var keywordIndexes: [String]
 
         /// - Parameters:
@@ -32,11 +33,12 @@ extension VectorAIVectorStore {
         ///   - connectTimeout: health-check deadline; default 5 s.
         ///   - upsertBatchSize: points per upsert call, clamped to 64...256; default 128.
         ///   - retry: backoff for UNAVAILABLE and DEADLINE_EXCEEDED; default 4 attempts from 100 ms.
+        ///   - keywordIndexes: fields to index besides each collection's declared keys; default none.
         public init(
             host: String = "localhost", port: Int = 50051, usesTLS: Bool = false, apiKey: String? = nil,
             callTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(5), upsertBatchSize: Int = 128,
             retry: RetryPolicy = RetryPolicy(),
-            keywordIndexes: [String] = [ChunkKey.category, ChunkKey.docId]
+            keywordIndexes: [String] = []
         ) {
             self.host = host
             self.port = port

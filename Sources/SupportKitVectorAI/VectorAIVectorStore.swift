@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// The embedder fingerprint lives on the server, in a companion collection `<name>__meta` that holds one
 /// point (id `UUID.v5(.supportKitChunks, "collection-meta:<name>")`, a 1-dimensional vector) whose payload
-/// carries the dimension, distance and embedder. `prepareCollection` writes it before creating the main
+/// carries the dimension, distance, embedder and declared keys. `prepareCollection` writes it before creating the main
 /// collection, and `deleteCollection` removes both.
 ///
 /// Every call carries a deadline (`Configuration.callTimeout`) and, when configured, the `api-key`
@@ -111,6 +111,7 @@ public final class VectorAIVectorStore: VectorStore, Sendable {
     public func prepareCollection(_ spec: CollectionSpec) async throws {
         if let existing = try await collection(named: spec.name) {
             try existing.checkCompatible(with: spec)
+            try await redeclare(existing, as: spec)
             return
         }
         // Metadata first: a main collection never exists without its fingerprint, even after a crash here.
@@ -118,13 +119,7 @@ public final class VectorAIVectorStore: VectorStore, Sendable {
         if try await !exists(meta) {
             try await createCollection(meta, dimension: 1)
         }
-        var upsert = ActianVectorai_UpsertPoints()
-        upsert.collectionName = meta
-        upsert.wait = true
-        upsert.points = [ActianVectorai_PointStruct(Point(id: Self.metadataPointID(of: spec.name), vector: [1], payload: spec.metadataPayload))]
-        _ = try await caller.call("record the embedder of collection \"\(spec.name)\"") { metadata, options in
-            try await self.points.upsert(upsert, metadata: metadata, options: options)
-        }
+        try await recordMetadata(of: spec)
         do {
             try await createCollection(spec.name, dimension: spec.dimension)
         } catch is ServerRefusal {
@@ -132,19 +127,54 @@ public final class VectorAIVectorStore: VectorStore, Sendable {
             specs.withLock { $0[spec.name] = nil }
             guard let existing = try await collection(named: spec.name) else { throw SupportKitError.missingCollection(spec.name) }
             try existing.checkCompatible(with: spec)
+            try await redeclare(existing, as: spec)
             return
         }
-        for field in configuration.keywordIndexes {
-            var index = ActianVectorai_CreateFieldIndexCollection()
-            index.collectionName = spec.name
-            index.wait = true
-            index.fieldName = field
-            index.fieldType = .keyword
-            _ = try await caller.call("create the keyword index on \"\(field)\"") { metadata, options in
-                try await self.points.createFieldIndex(index, metadata: metadata, options: options)
-            }
+        for field in keywordFields(of: spec) {
+            try await createKeywordIndex(field, in: spec.name)
         }
         specs.withLock { $0[spec.name] = spec }
+    }
+
+    /// The fields that get a keyword index: the declared keys, then the configuration's extra ones.
+    private func keywordFields(of spec: CollectionSpec) -> [String] {
+        var seen = Set<String>()
+        return (spec.indexedKeys + configuration.keywordIndexes).filter { seen.insert($0).inserted }
+    }
+
+    /// When `spec` declares other keys than `existing`: creates the keyword indexes of the newly declared
+    /// keys (the server indexes the points it holds), then records the new declaration. Indexes of keys no
+    /// longer declared stay: the API has no call to drop one, and an extra index changes no result.
+    private func redeclare(_ existing: CollectionSpec, as spec: CollectionSpec) async throws {
+        guard existing.declaresOtherKeys(than: spec) else { return }
+        let indexed = Set(keywordFields(of: existing))
+        for field in keywordFields(of: spec) where !indexed.contains(field) {
+            try await createKeywordIndex(field, in: spec.name)
+        }
+        try await recordMetadata(of: spec)
+        specs.withLock { $0[spec.name] = spec }
+    }
+
+    /// Writes (or replaces) the metadata point that records `spec` on the server.
+    private func recordMetadata(of spec: CollectionSpec) async throws {
+        var upsert = ActianVectorai_UpsertPoints()
+        upsert.collectionName = Self.metadataCollection(of: spec.name)
+        upsert.wait = true
+        upsert.points = [ActianVectorai_PointStruct(Point(id: Self.metadataPointID(of: spec.name), vector: [1], payload: spec.metadataPayload))]
+        _ = try await caller.call("record the embedder of collection \"\(spec.name)\"") { metadata, options in
+            try await self.points.upsert(upsert, metadata: metadata, options: options)
+        }
+    }
+
+    private func createKeywordIndex(_ field: String, in collection: String) async throws {
+        var index = ActianVectorai_CreateFieldIndexCollection()
+        index.collectionName = collection
+        index.wait = true
+        index.fieldName = field
+        index.fieldType = .keyword
+        _ = try await caller.call("create the keyword index on \"\(field)\"") { metadata, options in
+            try await self.points.createFieldIndex(index, metadata: metadata, options: options)
+        }
     }
 
     private func exists(_ name: String) async throws -> Bool {
@@ -373,6 +403,8 @@ extension CollectionSpec {
             "embedder_name": .string(embedder.name),
             "embedder_version": .string(embedder.version),
             "embedder_dimension": .integer(Int64(embedder.dimension)),
+            "indexed_keys": .list(indexedKeys.map { .string($0) }),
+            "full_text_keys": .list(fullTextKeys.map { .string($0) }),
         ]
     }
 
@@ -385,8 +417,10 @@ extension CollectionSpec {
         else { return nil }
         let distance = payload["distance"]?.stringValue.flatMap(Distance.init(rawValue:)) ?? .cosine
         let embedderDimension = payload["embedder_dimension"]?.intValue ?? dimension
+        // Metadata written before keys were declared has none: the next prepareCollection records them.
         self.init(
             name: name, dimension: dimension, distance: distance,
-            embedder: EmbedderFingerprint(name: embedderName, version: embedderVersion, dimension: embedderDimension))
+            embedder: EmbedderFingerprint(name: embedderName, version: embedderVersion, dimension: embedderDimension),
+            indexedKeys: payload["indexed_keys"]?.stringList ?? [], fullTextKeys: payload["full_text_keys"]?.stringList ?? [])
     }
 }

@@ -263,8 +263,12 @@ struct PointsService: ActianVectorai_Points.SimpleServiceProtocol {
     }
 
     func createFieldIndex(request: ActianVectorai_CreateFieldIndexCollection, context: ServerContext) async throws -> ActianVectorai_PointsOperationResponse {
-        // The backing stores index doc_id and category themselves and filter any field without an index.
-        _ = try await requireCollection(request.collectionName)
+        // Declared on the backing store, which then indexes the field as VectorAI DB would.
+        var spec = try await requireCollection(request.collectionName)
+        if !spec.indexedKeys.contains(request.fieldName) {
+            spec.indexedKeys.append(request.fieldName)
+            try await serverCall { try await store.prepareCollection(spec) }
+        }
         return completed()
     }
 

@@ -64,7 +64,8 @@ extension KnowledgeBaseTests {
     static func addFacets(_ facets: [DocumentFacet], to store: any VectorStore) async throws {
         let embedder = AssistantFixtures.embedder
         let name = Collections.facets(of: Collections.knowledge)
-        try await store.prepareCollection(CollectionSpec(name: name, dimension: embedder.dimension, embedder: embedder.fingerprint))
+        try await store.prepareCollection(CollectionSpec(
+            name: name, dimension: embedder.dimension, embedder: embedder.fingerprint, indexedKeys: [FacetKey.docId, FacetKey.category]))
         let vectors = try await embedder.embed(facets.map(\.text))
         try await store.upsert(zip(facets, vectors).map { Point(id: $0.id, vector: $1, payload: $0.payload) }, into: name)
     }

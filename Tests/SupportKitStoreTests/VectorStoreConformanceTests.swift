@@ -47,6 +47,21 @@ import Testing
     func mismatchedEmbedderIsRefused(_ kind: Kind) async throws {
         try await withStore(kind, VectorStoreConformance.mismatchedEmbedderIsRefused)
     }
+
+    @Test(arguments: Kind.allCases)
+    func declaredAndUndeclaredKeysFilterAlike(_ kind: Kind) async throws {
+        try await withStore(kind, VectorStoreConformance.declaredAndUndeclaredKeysFilterAlike)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func listValuedKeysMatchByElement(_ kind: Kind) async throws {
+        try await withStore(kind, VectorStoreConformance.listValuedKeysMatchByElement)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func redeclaringKeysReindexes(_ kind: Kind) async throws {
+        try await withStore(kind, VectorStoreConformance.redeclaringKeysReindexes)
+    }
 }
 
 @Suite struct SQLiteStoreTests {
@@ -55,8 +70,7 @@ import Testing
         defer { folder.remove() }
         let path = folder.url.appendingPathComponent("store.sqlite").path
         let store = try SQLiteVectorStore(path: path)
-        let spec = CollectionSpec(name: "kb", dimension: 2, embedder: EmbedderFingerprint(name: "t", version: "1", dimension: 2))
-        try await store.prepareCollection(spec)
+        try await store.prepareCollection(.knowledge("kb", embedder: EmbedderFingerprint(name: "t", version: "1", dimension: 2)))
         func chunkPoint(_ name: String, _ text: String, _ vector: [Float]) -> Point {
             Point(id: UUID.v5(namespace: .supportKitChunks, name: name), vector: vector,
                   payload: [ChunkKey.docId: .string(name), ChunkKey.text: .string(text), ChunkKey.category: .string("billing")])

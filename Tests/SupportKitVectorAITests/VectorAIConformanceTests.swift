@@ -29,4 +29,19 @@ import Testing
     func mismatchedEmbedderIsRefused(_ backing: Backing) async throws {
         try await withVectorAIStore(backing: backing) { try await VectorStoreConformance.mismatchedEmbedderIsRefused($0) }
     }
+
+    @Test(arguments: Backing.allCases)
+    func declaredAndUndeclaredKeysFilterAlike(_ backing: Backing) async throws {
+        try await withVectorAIStore(backing: backing) { try await VectorStoreConformance.declaredAndUndeclaredKeysFilterAlike($0) }
+    }
+
+    @Test(arguments: Backing.allCases)
+    func listValuedKeysMatchByElement(_ backing: Backing) async throws {
+        try await withVectorAIStore(backing: backing) { try await VectorStoreConformance.listValuedKeysMatchByElement($0) }
+    }
+
+    @Test(arguments: Backing.allCases)
+    func redeclaringKeysReindexes(_ backing: Backing) async throws {
+        try await withVectorAIStore(backing: backing) { try await VectorStoreConformance.redeclaringKeysReindexes($0) }
+    }
 }

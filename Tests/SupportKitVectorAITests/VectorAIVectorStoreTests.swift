@@ -143,6 +143,31 @@ import Testing
         }
     }
 
+    @Test func declaredKeysBecomeKeywordIndexesAndMetadata() async throws {
+        let backing = InMemoryVectorStore()
+        let server = VectorAIDevServer(store: backing)
+        try await server.withRunning { port in
+            let store = try await VectorAIVectorStore.connect(
+                configuration: .init(host: "127.0.0.1", port: port, keywordIndexes: ["source"]), logger: Logger(label: "test"))
+            let spec = CollectionSpec(
+                name: "kb", dimension: 4, embedder: VectorStoreConformance.fingerprint,
+                indexedKeys: [ChunkKey.docId, ChunkKey.tags], fullTextKeys: [ChunkKey.text])
+            try await store.prepareCollection(spec)
+            // The dev server declares each keyword index on its backing store.
+            #expect(try await backing.collection(named: "kb")?.indexedKeys == [ChunkKey.docId, ChunkKey.tags, "source"])
+            let meta = try await backing.scroll("kb__meta", filter: nil, offset: nil, limit: 10, withVectors: false)
+            #expect(meta.points.first?.payload["indexed_keys"] == .list([.string(ChunkKey.docId), .string(ChunkKey.tags)]))
+            #expect(try await store.collection(named: "kb") == spec)
+            // Declaring another key adds its index and records the new declaration.
+            var more = spec
+            more.indexedKeys.append(ChunkKey.category)
+            try await store.prepareCollection(more)
+            #expect(try await backing.collection(named: "kb")?.indexedKeys == [ChunkKey.docId, ChunkKey.tags, "source", ChunkKey.category])
+            #expect(try await store.collection(named: "kb") == more)
+            await store.close()
+        }
+    }
+
     @Test func missingCollectionReadsAreInputErrors() async throws {
         try await withVectorAIStore { store in
             #expect(try await store.collection(named: "nope") == nil)

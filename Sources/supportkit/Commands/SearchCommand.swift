@@ -54,7 +54,7 @@ struct SearchCommand: AsyncParsableCommand {
                 throw SupportKitError(.invalidInput, "the store has no collection \"\(collection)\"; run `supportkit ingest corpora/` first")
             }
             let embedder = try wiring.makeEmbedder(database: database)
-            try spec.checkCompatible(with: CollectionSpec(name: collection, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint))
+            try spec.checkCompatible(with: .knowledge(collection, embedder: embedder.fingerprint))
             var retrieval = try wiring.assistantConfiguration().retrieval
             retrieval.k = k
             retrieval.hybrid = hybrid

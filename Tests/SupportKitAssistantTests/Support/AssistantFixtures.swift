@@ -35,7 +35,7 @@ enum AssistantFixtures {
     /// An in-memory store holding `chunks` in the knowledge collection.
     static func knowledgeStore() async throws -> InMemoryVectorStore {
         let store = InMemoryVectorStore()
-        try await store.prepareCollection(CollectionSpec(name: Collections.knowledge, dimension: embedder.dimension, embedder: embedder.fingerprint))
+        try await store.prepareCollection(.knowledge(Collections.knowledge, embedder: embedder.fingerprint))
         let vectors = try await embedder.embed(chunks.map(\.embeddingText))
         try await store.upsert(zip(chunks, vectors).map { Point(id: $0.id, vector: $1, payload: $0.payload) }, into: Collections.knowledge)
         return store
