@@ -234,9 +234,11 @@ public struct CollectionSpec: Sendable, Hashable {
         self.fullTextKeys = fullTextKeys
     }
 
-    /// Whether `other` declares other indexed or full-text keys than this spec.
+    /// Whether `other` declares other indexed or full-text keys than this spec. A spec that declares no keys
+    /// at all (a caller that only needs the collection to exist) never changes an existing declaration.
     public func declaresOtherKeys(than other: CollectionSpec) -> Bool {
-        indexedKeys != other.indexedKeys || fullTextKeys != other.fullTextKeys
+        guard !other.indexedKeys.isEmpty || !other.fullTextKeys.isEmpty else { return false }
+        return indexedKeys != other.indexedKeys || fullTextKeys != other.fullTextKeys
     }
 }
 

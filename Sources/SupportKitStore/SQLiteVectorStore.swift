@@ -30,6 +30,13 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     // MARK: Collections
 
     public func prepareCollection(_ spec: CollectionSpec) async throws {
+        // The common case, a collection that is already as declared, is a read: memory prepares its collection
+        // on every turn, and a write transaction per turn would serialize the server's turns on the file lock.
+        let current = try await database.pool.read { db in try StoredCollection.fetch(spec.name, db) }
+        if let current {
+            try current.spec.checkCompatible(with: spec)
+            if !current.spec.declaresOtherKeys(than: spec) { return }
+        }
         let redeclared = try await database.pool.write { db -> Bool in
             if let existing = try StoredCollection.fetch(spec.name, db) {
                 try existing.spec.checkCompatible(with: spec)

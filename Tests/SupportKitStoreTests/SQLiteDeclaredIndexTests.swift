@@ -80,7 +80,11 @@ import Testing
             #expect(try await store.lexicalSearch("refunds", in: "kb", filter: nil, limit: 5).map { $0.payload[ChunkKey.docId]?.stringValue } == ["a"])
             // Heading path words count once the heading path is declared.
             #expect(try await store.lexicalSearch("guide", in: "kb", filter: nil, limit: 5).count == 2)
+            // A spec that declares nothing only asks for the collection to exist: the declaration stays.
             try await store.prepareCollection(plain)
+            #expect(try await store.lexicalSearch("refunds", in: "kb", filter: nil, limit: 5).count == 1)
+            // Declaring keys without full text drops the full-text table.
+            try await store.prepareCollection(CollectionSpec(name: "kb", dimension: 2, embedder: Self.fingerprint, indexedKeys: [ChunkKey.docId]))
             #expect(try await store.lexicalSearch("refunds", in: "kb", filter: nil, limit: 5).isEmpty)
             #expect(try await store.database.pool.read { try StoredCollection.fetch("kb", $0)?.fullTextTable } == nil)
         }
