@@ -188,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitEvalTests",
-            dependencies: ["SupportKitEval", "SupportKitReport", "SupportKitTesting"],
+            dependencies: ["SupportKitEval", "SupportKitReport", "SupportKitTesting", "SupportKitIngest"],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -60,18 +60,20 @@ public actor SupportSession: AssistantSession {
 /// Opens assistant sessions for the evaluation runner and the server.
 ///
 /// With `isolatedMemory` each session gets a fresh in-memory store holding only the customer's profile and
-/// `history`, and tickets go to an in-memory ticket store, so evaluation never reads or writes real customer
-/// data and conversations cannot see each other. Otherwise sessions use the assistant's persistent memory
-/// and tickets.
+/// `history`, and its own in-memory ticket store, so evaluation never reads or writes real customer data,
+/// conversations cannot see each other, and a conversation's ticket ids do not depend on which conversations
+/// ran before it. Otherwise sessions use the assistant's persistent memory and tickets.
 public struct SupportAssistantFactory: AssistantSessionFactory {
     public let assistant: SupportAssistant
-    private let evaluationTickets: TicketStore
+    /// Fingerprints of what the assistant answers from that are not settings: the knowledge base's content.
+    private let contentFingerprints: [String: String]
 
     /// A factory around `assistant`.
-    /// - Throws: when the in-memory ticket store cannot be created.
-    public init(assistant: SupportAssistant) throws {
+    /// - Parameter contentFingerprints: recorded with eval runs beside the embedder, classifier and settings
+    ///   (for example the knowledge base's content hash).
+    public init(assistant: SupportAssistant, contentFingerprints: [String: String] = [:]) throws {
         self.assistant = assistant
-        self.evaluationTickets = try TicketStore.inMemory()
+        self.contentFingerprints = contentFingerprints
     }
 
     public func makeSession(conversationId: String, customer: Conversation.Customer, isolatedMemory: Bool) async throws -> any AssistantSession {
@@ -79,7 +81,7 @@ public struct SupportAssistantFactory: AssistantSessionFactory {
             if !customer.profile.isEmpty { try await assistant.memory.prepare(); try await assistant.memory.setProfile(customer.profile, for: customer.id) }
             return SupportSession(assistant: assistant, conversationId: conversationId, customerId: customer.id)
         }
-        let isolated = assistant.withMemory(InMemoryVectorStore(), tickets: evaluationTickets)
+        let isolated = assistant.withMemory(InMemoryVectorStore(), tickets: try TicketStore.inMemory())
         try await isolated.memory.prepare()
         try await isolated.memory.seed(customer, now: isolated.clock())
         return SupportSession(assistant: isolated, conversationId: conversationId, customerId: customer.id)
@@ -90,11 +92,11 @@ public struct SupportAssistantFactory: AssistantSessionFactory {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         settings.combine((try? encoder.encode(assistant.configuration)).map { String(decoding: $0, as: UTF8.self) } ?? "")
-        return [
+        return contentFingerprints.merging([
             "embedder": assistant.embedder.fingerprint.description,
             "classifier": assistant.classifier.fingerprint,
             "assistant_config": String(settings.finalize().prefix(12)),
             "responder": assistant.configuration.responder.kind == "llm" ? "llm:\(assistant.configuration.responder.model)" : "extractive",
-        ]
+        ]) { _, own in own }
     }
 }

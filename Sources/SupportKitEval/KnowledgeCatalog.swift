@@ -6,7 +6,9 @@ import SupportKit
 public struct KnowledgeCatalog: Sendable, Hashable {
     /// Every `doc_id` in the collection.
     public var docIds: Set<String>
-    /// SHA-256 over the sorted (chunk id, content hash) pairs: changes when any chunk changes.
+    /// SHA-256 over the knowledge base's content: the sorted (chunk id, content hash) pairs of the knowledge
+    /// collection, then the sorted (facet id, text) pairs of its facet collection (titles and tags, which
+    /// weigh the ranking). Changes when anything retrieval reads changes, and only then.
     public var corpusHash: String
     /// Chunks in the collection.
     public var chunkCount: Int
@@ -39,6 +41,23 @@ public struct KnowledgeCatalog: Sendable, Hashable {
         for chunk in chunks.sorted(by: { $0.id < $1.id }) {
             hasher.combine(chunk.id)
             hasher.combine(chunk.hash)
+        }
+        let facetCollection = Collections.facets(of: collection)
+        if try await store.collection(named: facetCollection) != nil {
+            var facets: [(id: String, text: String)] = []
+            offset = nil
+            repeat {
+                let page = try await store.scroll(facetCollection, filter: nil, offset: offset, limit: 1_000, withVectors: false)
+                for point in page.points {
+                    facets.append((point.id.uuidString, point.payload[FacetKey.text]?.stringValue ?? ""))
+                }
+                offset = page.next
+            } while offset != nil
+            hasher.combine("facets")
+            for facet in facets.sorted(by: { $0.id < $1.id }) {
+                hasher.combine(facet.id)
+                hasher.combine(facet.text)
+            }
         }
         return KnowledgeCatalog(docIds: docIds, corpusHash: hasher.finalize(), chunkCount: chunks.count)
     }
