@@ -101,7 +101,9 @@ final class RacyAssistant: AssistantSessionFactory, Sendable {
     let turnTime: Duration
     /// Whether a turn keeps going when cancelled, as a CPU-bound model call does.
     let ignoresCancellation: Bool
-    let state = Mutex<(tickets: Int, conversations: [String: Conversation])>((0, [:]))
+    /// Tickets opened, per conversation, the most turns running at once across all conversations, and
+    /// `start MESSAGE` / `end MESSAGE` events in the order they happened.
+    let state = Mutex<(tickets: Int, conversations: [String: Conversation], running: Int, maxRunning: Int, events: [String])>((0, [:], 0, 0, []))
 
     init(turnTime: Duration = .milliseconds(5), ignoresCancellation: Bool = false) {
         self.turnTime = turnTime
@@ -124,9 +126,18 @@ final class RacyAssistant: AssistantSessionFactory, Sendable {
                 let running = state.conversations[conversationId]!.running
                 state.conversations[conversationId]!.maxRunning = max(state.conversations[conversationId]!.maxRunning, running)
                 state.conversations[conversationId]!.messages.append(message)
+                state.running += 1
+                state.maxRunning = max(state.maxRunning, state.running)
+                state.events.append("start \(message)")
                 return state.conversations[conversationId]!.ticket
             }
-            defer { assistant.state.withLock { $0.conversations[conversationId]!.running -= 1 } }
+            defer {
+                assistant.state.withLock { state in
+                    state.conversations[conversationId]!.running -= 1
+                    state.running -= 1
+                    state.events.append("end \(message)")
+                }
+            }
             if assistant.ignoresCancellation {
                 let milliseconds = Int(assistant.turnTime.components.seconds * 1000 + assistant.turnTime.components.attoseconds / 1_000_000_000_000_000)
                 await withCheckedContinuation { continuation in
