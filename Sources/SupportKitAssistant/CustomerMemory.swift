@@ -125,10 +125,11 @@ public struct CustomerMemory: Sendable {
     /// Creates the collection when missing.
     /// - Throws: `SupportKitError.embedderMismatch` when it holds another embedder's vectors.
     public func prepare() async throws {
-        // Recall filters on the customer (and kind) every turn: indexed, so it reads one customer's points.
+        // Recall filters on the customer, the kind and (for open issues) `resolved` every turn: indexed, so a
+        // turn reads that customer's points only, and of them only the open ones.
         try await store.prepareCollection(CollectionSpec(
             name: collection, dimension: embedder.fingerprint.dimension, embedder: embedder.fingerprint,
-            indexedKeys: [Key.customerId, Key.kind]))
+            indexedKeys: [Key.customerId, Key.kind, Key.resolved]))
     }
 
     private func customerFilter(_ customerId: String, kind: String) -> Filter {
@@ -191,7 +192,7 @@ public struct CustomerMemory: Sendable {
 
     /// The customer's unresolved interactions, oldest first.
     public func openIssues(for customerId: String) async throws -> [Interaction] {
-        try await interactions(for: customerId).filter { !$0.resolved }
+        try await scrollInteractions(customerId, withVectors: false, onlyOpen: true).map(\.0)
     }
 
     /// The profile, the past interactions most similar to `vector`, and every open issue.
@@ -219,8 +220,8 @@ public struct CustomerMemory: Sendable {
     /// - Returns: how many were resolved.
     @discardableResult
     public func resolveOpenIssues(for customerId: String, category: String? = nil) async throws -> Int {
-        let open = try await scrollInteractions(customerId, withVectors: true).filter { item, _ in
-            !item.resolved && (category == nil || item.category == category)
+        let open = try await scrollInteractions(customerId, withVectors: true, onlyOpen: true).filter { item, _ in
+            category == nil || item.category == category
         }
         guard !open.isEmpty else { return 0 }
         let points = open.map { item, vector -> Point in
@@ -245,21 +246,27 @@ public struct CustomerMemory: Sendable {
 
     /// Keeps at most `maxInteractionsPerCustomer`, pruning the oldest resolved interactions first, and
     /// the oldest unresolved ones only when nothing resolved is left.
+    ///
+    /// Pruning goes a tenth of the limit below it, so a customer at the limit is not read whole on every turn:
+    /// the cost of remembering stays flat however long the customer's history.
     private func enforceRetention(for customerId: String) async throws {
         let limit = configuration.maxInteractionsPerCustomer
         let count = try await store.count(in: collection, filter: customerFilter(customerId, kind: "interaction"))
         guard count > limit else { return }
         let all = try await interactions(for: customerId)
         let order = all.filter(\.resolved) + all.filter { !$0.resolved }
-        let doomed = Set(order.prefix(all.count - limit).map(\.id))
+        let keep = max(1, limit - limit / 10)
+        let doomed = Set(order.prefix(all.count - keep).map(\.id))
         try await store.delete(in: collection, matching: Filter(must: [FieldMatch(Key.customerId, customerId)], ids: doomed))
     }
 
-    private func scrollInteractions(_ customerId: String, withVectors: Bool) async throws -> [(Interaction, [Float])] {
+    private func scrollInteractions(_ customerId: String, withVectors: Bool, onlyOpen: Bool = false) async throws -> [(Interaction, [Float])] {
         var out: [(Interaction, [Float])] = []
         var offset: UUID?
+        var filter = customerFilter(customerId, kind: "interaction")
+        if onlyOpen { filter.must.append(FieldMatch(Key.resolved, "false")) }
         repeat {
-            let page = try await store.scroll(collection, filter: customerFilter(customerId, kind: "interaction"), offset: offset, limit: 256, withVectors: withVectors)
+            let page = try await store.scroll(collection, filter: filter, offset: offset, limit: 256, withVectors: withVectors)
             for point in page.points where point.payload[Key.customerId]?.stringValue == customerId {
                 if let interaction = Interaction(id: point.id, payload: point.payload) { out.append((interaction, point.vector)) }
             }

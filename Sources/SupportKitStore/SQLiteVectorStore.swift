@@ -17,6 +17,8 @@ import Synchronization
 public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     public let database: StoreDatabase
     private let indexes = Mutex<[String: VectorIndex]>([:])
+    /// Per collection, the revision of this process's write that is between its cache update and its commit.
+    private let committing = Mutex<[String: Int]>([:])
 
     public init(database: StoreDatabase) {
         self.database = database
@@ -125,7 +127,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         let rows = try points.map { point -> (Point, String) in
             (point, String(decoding: try encoder.encode(point.payload), as: UTF8.self))
         }
-        let revision = try await database.pool.write { db -> Int in
+        try await followingWrites(of: collection) { db in
             let stored = try self.requireCollection(collection, db)
             let spec = stored.spec
             let insert = try db.makeStatement(sql: """
@@ -141,16 +143,42 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
                 try insert.execute(arguments: [collection, id, payload, point.vector.blob])
                 try writer.index(id: id, payload: point.payload, replacing: true)
             }
-            return try self.bumpRevision(collection, db)
+            let revision = try self.bumpRevision(collection, db)
+            return { index in index.apply(points, revision: revision) }
         }
-        // Keep this process's cached matrix current instead of reloading the whole collection on the next
-        // search: memory writes a point every turn, and a reload per turn would grow with the collection.
-        indexes.withLock { cache in
-            guard cache[collection]?.revision == revision - 1 else {
-                cache[collection] = nil
-                return
+    }
+
+    /// Runs `write` in a write transaction and applies the change it returns to this process's cached matrix
+    /// of `collection`, instead of reloading the whole collection on the next search (memory writes a point
+    /// every turn, and a reload per turn would grow with the collection).
+    ///
+    /// The cache follows inside the transaction, where writes are serialized: turns that write concurrently
+    /// then apply their changes in revision order, where applying them after the commit would let a later
+    /// revision arrive first and throw the cache away. For the moment between the closure and the commit the
+    /// cache is one revision ahead of the file (`committing`), which a search of this process takes (it reads
+    /// its own write); a failed commit drops the cache.
+    private func followingWrites(
+        of collection: String, _ write: @escaping @Sendable (Database) throws -> (@Sendable (inout VectorIndex) -> Void)?
+    ) async throws {
+        do {
+            let written = try await database.pool.write { db -> Int? in
+                guard let change = try write(db) else { return nil }
+                let revision = try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection]) ?? 0
+                self.indexes.withLock { cache in
+                    guard cache[collection]?.revision == revision - 1 else {
+                        cache[collection] = nil
+                        return
+                    }
+                    change(&cache[collection]!)
+                }
+                self.committing.withLock { $0[collection] = revision }
+                return revision
             }
-            cache[collection]?.apply(points, revision: revision)
+            if let written { committing.withLock { if $0[collection] == written { $0[collection] = nil } } }
+        } catch {
+            indexes.withLock { $0[collection] = nil }
+            committing.withLock { $0[collection] = nil }
+            throw error
         }
     }
 
@@ -170,7 +198,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     }
 
     public func delete(in collection: String, matching filter: Filter) async throws {
-        let deleted = try await database.pool.write { db -> (ids: [String], revision: Int)? in
+        try await followingWrites(of: collection) { db in
             guard let stored = try StoredCollection.fetch(collection, db) else { return nil }
             let ids = try self.matchingIDs(stored, filter, db)
             guard !ids.isEmpty else { return nil }
@@ -182,16 +210,9 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
                 try deletePoint.execute(arguments: [collection, id])
                 try writer.unindex(id: id)
             }
-            return (ids, try self.bumpRevision(collection, db))
-        }
-        guard let deleted else { return }
-        // As for upserts: follow the write in this process's cached matrix rather than reload it.
-        indexes.withLock { cache in
-            guard cache[collection]?.revision == deleted.revision - 1 else {
-                cache[collection] = nil
-                return
-            }
-            cache[collection]?.remove(Set(deleted.ids.compactMap(UUID.init(uuidString:))), revision: deleted.revision)
+            let revision = try self.bumpRevision(collection, db)
+            let removed = Set(ids.compactMap(UUID.init(uuidString:)))
+            return { index in index.remove(removed, revision: revision) }
         }
     }
 
@@ -335,7 +356,11 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection])
         }
         guard let revision else { throw SupportKitError.missingCollection(collection) }
-        if let cached = indexes.withLock({ $0[collection] }), cached.revision == revision { return cached }
+        if let cached = indexes.withLock({ $0[collection] }) {
+            if cached.revision == revision { return cached }
+            // One revision ahead of the file: this process's own write, committing right now.
+            if cached.revision == revision + 1, committing.withLock({ $0[collection] }) == cached.revision { return cached }
+        }
         guard let index = try await database.pool.read({ db in try VectorIndex.load(collection: collection, db) }) else {
             throw SupportKitError.missingCollection(collection)
         }

@@ -253,3 +253,38 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+extension SQLiteDeclaredIndexTests {
+    /// Turns of different conversations write memory at the same time: the cache must follow every write, in
+    /// revision order, rather than drop itself (a whole-collection reload on the next search) when a later
+    /// revision's update arrives first.
+    @Test func concurrentWritersAreFollowedWithoutAReload() async throws {
+        try await Self.withStore { store, path in
+            let spec = CollectionSpec(name: "m", dimension: 2, embedder: Self.fingerprint, indexedKeys: ["customer_id"])
+            try await store.prepareCollection(spec)
+            try await store.upsert([Point(id: UUID(), vector: [1, 0], payload: ["customer_id": .string("seed")])], into: "m")
+            _ = try await store.search([1, 0], in: "m", filter: nil, limit: 1)   // loads the matrix
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<8 {
+                    group.addTask {
+                        for index in 0..<25 {
+                            let id = UUID.v5(namespace: .supportKitChunks, name: "w\(writer)-\(index)")
+                            try await store.upsert(
+                                [Point(id: id, vector: [Float(writer + 1), Float(index)], payload: ["customer_id": .string("c\(writer)")])], into: "m")
+                            _ = try await store.search([1, 0], in: "m", filter: Filter(must: [FieldMatch("customer_id", "c\(writer)")]), limit: 3)
+                            if index % 5 == 4 { try await store.delete(in: "m", matching: Filter(ids: [id])) }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let revision = try await store.database.pool.read { try StoredCollection.fetch("m", $0)?.revision }
+            #expect(store.cachedRevision(of: "m") == revision, "the writes were followed, not reloaded")
+            let fresh = try SQLiteVectorStore(path: path)
+            let followed = try await store.search([1, 1], in: "m", filter: nil, limit: 500)
+            let loaded = try await fresh.search([1, 1], in: "m", filter: nil, limit: 500)
+            #expect(followed.count == 1 + 8 * 20)
+            #expect(followed.map(\.id) == loaded.map(\.id))
+        }
+    }
+}
