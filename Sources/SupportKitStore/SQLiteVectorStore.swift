@@ -243,11 +243,13 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     // MARK: Reads
 
     public func search(_ vector: [Float], in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint] {
-        let index = try await currentIndex(collection)
-        guard vector.count == index.dimension else {
-            throw SupportKitError(.invalidInput, "query vector has dimension \(vector.count) but collection \"\(collection)\" holds \(index.dimension)")
+        let query = VectorMath.normalized(vector)
+        return try await withCurrentIndex(collection) { index in
+            guard vector.count == index.dimension else {
+                throw SupportKitError(.invalidInput, "query vector has dimension \(vector.count) but collection \"\(collection)\" holds \(index.dimension)")
+            }
+            return index.search(query, filter: filter, limit: limit)
         }
-        return index.search(VectorMath.normalized(vector), filter: filter, limit: limit)
     }
 
     public func scroll(
@@ -314,8 +316,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         guard !terms.isEmpty, limit > 0 else { return [] }
         // Without a full-text table there is nothing to rank: no need to load the matrix for payloads.
         guard try await database.pool.read({ db in try self.requireCollection(collection, db).fullTextTable }) != nil else { return [] }
-        let index = try await currentIndex(collection)
-        return try await database.pool.read { db in
+        let ranked = try await database.pool.read { db -> [(id: UUID, rank: Double)] in
             guard let stored = try StoredCollection.fetch(collection, db), let table = stored.fullTextTable else { return [] }
             let quoted = table.quotedDatabaseIdentifier
             var sql = "SELECT point_id, bm25(\(quoted)) AS rank FROM \(quoted) WHERE \(quoted) MATCH ?"
@@ -330,12 +331,15 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             // Conditions checked on payloads drop rows after the LIMIT: ask for more then.
             sql += " ORDER BY rank LIMIT ?"
             arguments += [isComplete ? limit : limit * 8 + 32]
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+                UUID(uuidString: row["point_id"]).map { ($0, row["rank"]) }
+            }
+        }
+        guard !ranked.isEmpty else { return [] }
+        return try await withCurrentIndex(collection) { index in
             var results: [ScoredPoint] = []
-            for row in rows {
-                guard let id = UUID(uuidString: row["point_id"]), let payload = index.payload(of: id) else { continue }
-                guard filter?.matches(id: id, payload: payload) ?? true else { continue }
-                let rank: Double = row["rank"]
+            for (id, rank) in ranked {
+                guard let payload = index.payload(of: id), filter?.matches(id: id, payload: payload) ?? true else { continue }
                 results.append(ScoredPoint(id: id, score: Float(-rank), payload: payload))
                 if results.count == limit { break }
             }
@@ -351,24 +355,34 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         indexes.withLock { $0[collection]?.revision }
     }
 
-    private func currentIndex(_ collection: String) async throws -> VectorIndex {
+    /// Runs `body` on the current index of `collection`, loading it when this process has none or an old one.
+    ///
+    /// `body` runs under the cache's lock: a search that held a copy of the index while a write followed into
+    /// it would make that write copy the whole matrix (copy-on-write), and under concurrent turns memory
+    /// searches are always in flight, so every memory write would cost the size of everyone's memory. Bodies
+    /// are short (a scan of the rows a filter leaves, or payload lookups), so holding the lock costs little.
+    private func withCurrentIndex<T: Sendable>(_ collection: String, _ body: (borrowing VectorIndex) throws -> T) async throws -> T {
         let revision = try await database.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection])
         }
         guard let revision else { throw SupportKitError.missingCollection(collection) }
-        if let cached = indexes.withLock({ $0[collection] }) {
-            if cached.revision == revision { return cached }
+        let cachedResult: Result<T, any Error>? = indexes.withLock { cache in
+            guard let cached = cache[collection] else { return nil }
             // One revision ahead of the file: this process's own write, committing right now.
-            if cached.revision == revision + 1, committing.withLock({ $0[collection] }) == cached.revision { return cached }
+            let current = cached.revision == revision
+                || (cached.revision == revision + 1 && committing.withLock { $0[collection] } == cached.revision)
+            guard current else { return nil }
+            return Result { try body(cached) }
         }
+        if let cachedResult { return try cachedResult.get() }
         guard let index = try await database.pool.read({ db in try VectorIndex.load(collection: collection, db) }) else {
             throw SupportKitError.missingCollection(collection)
         }
-        indexes.withLock { cache in
+        return try indexes.withLock { cache in
             // Another task may have loaded (or followed a write to) a newer revision meanwhile: keep the newer.
             if (cache[collection]?.revision ?? .min) < index.revision { cache[collection] = index }
+            return try body(index)
         }
-        return index
     }
 }
 
