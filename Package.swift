@@ -35,6 +35,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // Only for SettingsFile: the one reader of supportkit.yaml.
+                "Yams",
             ]
         ),
         .systemLibrary(
@@ -171,7 +173,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitIngestTests",
-            dependencies: ["SupportKitIngest", "SupportKitTesting"]
+            dependencies: ["SupportKitIngest", "SupportKitTesting"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SupportKitServerTests",
@@ -184,7 +187,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitAssistantTests",
-            dependencies: ["SupportKitAssistant", "SupportKitIngest", "SupportKitTesting"]
+            dependencies: ["SupportKitAssistant", "SupportKitIngest", "SupportKitTesting"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SupportKitEvalTests",
