@@ -73,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
             let keyCount = keys.count
             let echo = echoAssistant
             try await server.run { port in
-                Terminal.message("supportkit serve: listening on http://\(host):\(port) (\(keyCount) API key(s)\(echo ? ", echo assistant" : ""))")
+                Terminal.diagnostic("supportkit serve: listening on http://\(host):\(port) (\(keyCount) API key(s)\(echo ? ", echo assistant" : ""))")
             }
         }
     }

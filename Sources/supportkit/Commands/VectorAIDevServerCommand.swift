@@ -43,7 +43,7 @@ struct VectorAIDevServerCommand: AsyncParsableCommand {
                 configuration: .init(host: host, port: port, requiredAPIKey: key))
             do {
                 try await server.serve { bound in
-                    Terminal.message("vectorai-dev-server: listening on \(host):\(bound), backed by \(path)\(key == nil ? "" : ", api-key required"); Ctrl-C stops it")
+                    Terminal.diagnostic("vectorai-dev-server: listening on \(host):\(bound), backed by \(path)\(key == nil ? "" : ", api-key required"); Ctrl-C stops it")
                 }
             } catch let error as SupportKitError {
                 throw error
