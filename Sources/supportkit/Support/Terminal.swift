@@ -24,6 +24,11 @@ enum Terminal {
         try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
     }
 
+    /// Text of the command's result as it is (no newline added), on stdout.
+    static func write(_ text: String) {
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+    }
+
     /// A warning, an error, a note or a step heading, on stderr.
     static func diagnostic(_ text: String) {
         try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
