@@ -190,6 +190,11 @@ let package = Package(
             dependencies: ["SupportKitAssistant", "SupportKitIngest", "SupportKitTesting"],
             resources: [.copy("Fixtures")]
         ),
+        // The built binary as shells and CI see it (stdout/stderr, exit codes, the README's CI recipe).
+        .testTarget(
+            name: "SupportKitCLITests",
+            dependencies: ["supportkit", "SupportKitTesting"]
+        ),
         .testTarget(
             name: "SupportKitEvalTests",
             dependencies: ["SupportKitEval", "SupportKitReport", "SupportKitTesting", "SupportKitIngest"],
