@@ -97,9 +97,9 @@ public struct HTMLReport: Sendable {
             for change in changes {
                 let anchor = conversationAnchors[change.conversation] ?? "conversations"
                 html += "<li><a href=\"#\(anchor)\"><strong>\(change.conversation.htmlEscaped)</strong></a>"
-                for turn in change.turns {
-                    html += " turn \(turn.index + 1) <q>\(turn.user.htmlEscaped)</q>: \(turn.expectations.joined(separator: "; ").htmlEscaped)"
-                }
+                html += " " + change.turns.map { turn in
+                    "turn \(turn.index + 1) <q>\(turn.user.htmlEscaped)</q>: \(turn.expectations.joined(separator: "; ").htmlEscaped)"
+                }.joined(separator: " · ")
                 html += "</li>"
             }
             html += "</ul>"
