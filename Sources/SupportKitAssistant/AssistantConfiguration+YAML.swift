@@ -72,17 +72,6 @@ enum YAMLPlaces {
         SourceLocation(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
-    static func location(of error: any Error, path: String) -> SourceLocation {
-        if let yamlError = error as? YamlError {
-            switch yamlError {
-            case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-                return SourceLocation(path: path, line: mark.line, column: mark.column)
-            default: break
-            }
-        }
-        return SourceLocation(path: path)
-    }
-
     /// The node reached by a decoding error's coding path, for its line.
     static func inputError(for error: DecodingError, root: Node, prefix: String, path: String) -> InputError {
         let context: DecodingError.Context

@@ -42,7 +42,7 @@ public struct SettingsFile {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw inputError(for: error, path: path)
+            throw InputError(yamlError: error, path: path)
         }
         guard let root else { return SettingsFile(path: path, mapping: nil) }
         guard let mapping = root.mapping else {
@@ -75,23 +75,5 @@ public struct SettingsFile {
     /// The place of `node` in the file at `path`.
     public static func location(of node: Node, path: String) -> SourceLocation {
         SourceLocation(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
-    }
-
-    /// A YAML parser error as an input error at its line and column.
-    public static func inputError(for error: any Error, path: String) -> InputError {
-        guard let yamlError = error as? YamlError else {
-            return InputError(SourceLocation(path: path), field: "yaml", problem: "\(error)", remedy: "fix the YAML syntax")
-        }
-        switch yamlError {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            return InputError(SourceLocation(path: path, line: mark.line, column: mark.column), field: "yaml",
-                              problem: "invalid YAML: " + (context.map { "\(problem) \($0.text)" } ?? problem), remedy: "fix the syntax at this place")
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return InputError(SourceLocation(path: path, line: context.mark.line, column: context.mark.column), field: "yaml",
-                              problem: "duplicate key \(duplicates.joined(separator: ", "))", remedy: "keep one of them")
-        default:
-            return InputError(SourceLocation(path: path), field: "yaml", problem: "invalid YAML: \(yamlError)", remedy: "fix the YAML syntax")
-        }
     }
 }
