@@ -193,7 +193,8 @@ let package = Package(
         // The built binary as shells and CI see it (stdout/stderr, exit codes, the README's CI recipe).
         .testTarget(
             name: "SupportKitCLITests",
-            dependencies: ["supportkit", "SupportKitTesting"]
+            dependencies: ["supportkit", "SupportKitTesting"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SupportKitEvalTests",
