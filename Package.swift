@@ -35,6 +35,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // Only for SettingsFile: the one reader of supportkit.yaml.
+                "Yams",
             ]
         ),
         .systemLibrary(
@@ -171,7 +173,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitIngestTests",
-            dependencies: ["SupportKitIngest", "SupportKitTesting"]
+            dependencies: ["SupportKitIngest", "SupportKitTesting"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SupportKitServerTests",
@@ -184,7 +187,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitAssistantTests",
-            dependencies: ["SupportKitAssistant", "SupportKitIngest", "SupportKitTesting"]
+            dependencies: ["SupportKitAssistant", "SupportKitIngest", "SupportKitTesting"],
+            resources: [.copy("Fixtures")]
+        ),
+        // The built binary as shells and CI see it (stdout/stderr, exit codes, the README's CI recipe).
+        .testTarget(
+            name: "SupportKitCLITests",
+            dependencies: ["supportkit", "SupportKitTesting"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SupportKitEvalTests",

@@ -10,27 +10,24 @@ extension AssistantConfiguration {
     /// - Returns: the configuration, validated.
     /// - Throws: `InputError` at `path:line:col` for unknown keys, wrong types or values out of range.
     public static func load(from path: String) throws -> AssistantConfiguration {
-        guard FileManager.default.fileExists(atPath: path) else { return AssistantConfiguration() }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SupportKitError(.invalidInput, "cannot read \(path); check that it is readable UTF-8 text", underlying: error)
-        }
-        return try parse(yaml: text, path: path)
+        try AssistantConfiguration(settings: try SettingsFile.load(path: path))
     }
 
     /// Parses the `assistant:` section of settings text (see `load(from:)`).
     public static func parse(yaml text: String, path: String) throws -> AssistantConfiguration {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw InputError(YAMLPlaces.location(of: error, path: path), field: "yaml", problem: "not valid YAML", remedy: "fix the syntax near this place")
-        }
-        guard let root, let mapping = root.mapping, let section = mapping["assistant"] else {
-            return AssistantConfiguration()
-        }
+        try AssistantConfiguration(settings: try SettingsFile.parse(yaml: text, path: path))
+    }
+
+    /// Reads the `assistant:` section of a settings file; defaults without one.
+    ///
+    /// - Throws: `InputError` at `path:line:col` for unknown keys, wrong types or values out of range.
+    public init(settings file: SettingsFile) throws {
+        self = try Self.decode(file)
+    }
+
+    private static func decode(_ file: SettingsFile) throws -> AssistantConfiguration {
+        let path = file.path
+        guard let section = file.section("assistant") else { return AssistantConfiguration() }
         guard let sectionMapping = section.mapping else {
             throw InputError(YAMLPlaces.location(of: section, path: path), field: "assistant", problem: "expected a mapping of settings", remedy: "see docs/assistant.md for the keys")
         }
@@ -73,17 +70,6 @@ extension AssistantConfiguration {
 enum YAMLPlaces {
     static func location(of node: Node, path: String) -> SourceLocation {
         SourceLocation(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
-    }
-
-    static func location(of error: any Error, path: String) -> SourceLocation {
-        if let yamlError = error as? YamlError {
-            switch yamlError {
-            case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-                return SourceLocation(path: path, line: mark.line, column: mark.column)
-            default: break
-            }
-        }
-        return SourceLocation(path: path)
     }
 
     /// The node reached by a decoding error's coding path, for its line.

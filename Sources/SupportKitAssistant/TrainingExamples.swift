@@ -54,7 +54,7 @@ public struct TrainingExamples: Sendable, Hashable {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw InputError(YAMLPlaces.location(of: error, path: path), field: "yaml", problem: "not valid YAML", remedy: "fix the syntax near this place")
+            throw InputError(yamlError: error, path: path)
         }
         guard let root, let mapping = root.mapping else {
             throw InputError(SourceLocation(path: path), field: "intents", problem: "expected a mapping with `intents:` (and optionally `categories:`)", remedy: "see the training format in docs/assistant.md")

@@ -34,6 +34,13 @@ public struct BaselineComparison: Sendable, Hashable, Codable {
     public var warnings: [String]
     /// Fingerprint changes between the runs (embedder, classifier, commit), for context.
     public var changes: [String]
+    /// Conversations that went from pass to fail (first) or from fail to pass, with the expectations involved.
+    public var conversationChanges: [ConversationChange] = []
+
+    /// The conversations that passed in the baseline and fail now.
+    public var regressedConversations: [ConversationChange] { conversationChanges.filter { $0.direction == .regressed } }
+    /// The conversations that failed in the baseline and pass now.
+    public var fixedConversations: [ConversationChange] { conversationChanges.filter { $0.direction == .fixed } }
 
     /// Compares `current` with `baseline`.
     public static func compare(
@@ -78,6 +85,7 @@ public struct BaselineComparison: Sendable, Hashable, Codable {
         }
         return BaselineComparison(
             baselineRun: baselineInfo.id, pairedConversations: conversations.count, pairedTurns: pairedCurrent.count,
-            deltas: deltas, warnings: warnings, changes: baselineInfo.fingerprintChanges(to: currentInfo))
+            deltas: deltas, warnings: warnings, changes: baselineInfo.fingerprintChanges(to: currentInfo),
+            conversationChanges: ConversationChange.between(current: pairedCurrent, baseline: pairedBaseline))
     }
 }

@@ -22,7 +22,8 @@ public enum EvalRunner {
         public var fingerprints: [String: String]
         /// Finish this earlier run instead of starting a new one.
         public var resumeRunId: String?
-        /// A run id, a unique prefix, or `latest` (the newest complete run before this one).
+        /// A run id, a unique prefix, or `latest` (the newest complete run before this one; with none yet, the
+        /// run has no baseline, says so in `EvalOutcome.warnings`, and skips its regression gates).
         public var baseline: String?
         /// CI gates checked once the metrics are in.
         public var gates: [GateRule]
@@ -89,7 +90,8 @@ public enum EvalRunner {
             try await results.createRun(run, conversations: suite.conversations)
         }
         // Resolve the baseline before replaying anything, so a typo fails fast.
-        let baselineInfo = try options.baseline.map { try results.resolveRun($0, excluding: run.id) }
+        let baselineInfo = try options.baseline.flatMap { try results.resolveBaseline($0, excluding: run.id) }
+        let noBaselineYet = options.baseline != nil && baselineInfo == nil
 
         progress?.started(total: suite.turnCount, alreadyDone: alreadyDone)
         let runId = run.id
@@ -121,13 +123,16 @@ public enum EvalRunner {
                 current: records, currentInfo: run, baseline: try results.turns(runId: baselineInfo.id),
                 baselineInfo: baselineInfo, bootstrap: options.bootstrap)
         }
-        let gates = options.gates.map { $0.evaluate(metrics: metrics.metrics, comparison: comparison) }
+        let gates = options.gates.map { $0.evaluate(metrics: metrics.metrics, comparison: comparison, noBaselineYet: noBaselineYet) }
+        let warnings = noBaselineYet
+            ? ["no baseline yet: no earlier complete run to use as \"latest\"; regression gates skipped, this run is the next run's baseline"] : []
         let finishedAt = Date()
         try await results.finishRun(id: run.id, metrics: metrics.metrics, gates: gates, baselineRun: baselineInfo?.id, at: finishedAt)
         run.status = .complete
         run.finishedAt = finishedAt
         run.baselineRun = baselineInfo?.id
-        return EvalOutcome(run: run, records: records, metrics: metrics, baseline: baselineInfo, comparison: comparison, gates: gates)
+        return EvalOutcome(run: run, records: records, metrics: metrics, baseline: baselineInfo, comparison: comparison, gates: gates,
+                           warnings: warnings)
     }
 
     /// Plays one conversation from its first turn, recording each turn as it completes.
@@ -214,12 +219,15 @@ public struct EvalOutcome: Sendable {
     public var comparison: BaselineComparison?
     /// One result per gate rule, in the order given.
     public var gates: [GateResult]
+    /// What the person running CI should know that is not a failure (no baseline yet).
+    public var warnings: [String]
 
     /// A finished run.
     public init(
         run: RunInfo, records: [TurnRecord], metrics: EvalMetrics, baseline: RunInfo?, comparison: BaselineComparison?,
-        gates: [GateResult]
+        gates: [GateResult], warnings: [String] = []
     ) {
+        self.warnings = warnings
         self.run = run
         self.records = records
         self.metrics = metrics

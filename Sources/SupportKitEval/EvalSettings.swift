@@ -46,18 +46,19 @@ public struct EvalSettings: Sendable, Hashable {
     ///
     /// - Throws: `InputError` at the offending key or value.
     public static func load(path: String) throws(InputError) -> EvalSettings {
-        guard let data = FileManager.default.contents(atPath: path) else { return EvalSettings() }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: String(decoding: data, as: UTF8.self))
-        } catch let error as YamlError {
-            throw SuiteLoader.inputError(for: error, path: path)
-        } catch {
-            throw InputError(SourceLocation(path: path), field: "yaml", problem: "\(error)", remedy: "fix the YAML syntax")
+        try EvalSettings(settings: try SettingsFile.load(path: path))
+    }
+
+    /// Reads the `eval:` section of a settings file; empty settings without one.
+    ///
+    /// - Throws: `InputError` at the offending key or value.
+    public init(settings file: SettingsFile) throws(InputError) {
+        guard let node = file.section("eval") else {
+            self.init()
+            return
         }
-        guard let root else { return EvalSettings() }
-        guard let section = try SuiteNode.make(yaml: root, path: path)["eval"], !section.isNull else { return EvalSettings() }
-        return try parse(section)
+        let section = try SuiteNode.make(yaml: node, path: file.path)
+        self = section.isNull ? EvalSettings() : try Self.parse(section)
     }
 
     static func parse(_ section: SuiteNode) throws(InputError) -> EvalSettings {
@@ -87,7 +88,11 @@ public struct EvalSettings: Sendable, Hashable {
                                          remedy: "expected one of \(MetricName.all.joined(separator: ", "))")
                     }
                     let bound = try number(limit, field: "\(field).\(metric)", range: key == "max_regression" ? 0...1e12 : -1e12...1e12, integer: false)
-                    settings.gates.append(GateRule(metric: metric, kind: key == "fail_under" ? .failUnder(bound) : .maxRegression(bound)))
+                    let rule = GateRule(metric: metric, kind: key == "fail_under" ? .failUnder(bound) : .maxRegression(bound))
+                    if let problem = rule.rangeProblem {
+                        throw InputError(limit.location, field: "\(field).\(metric)", problem: problem, remedy: "fix the value")
+                    }
+                    settings.gates.append(rule)
                 }
             default:
                 throw InputError(value.location, field: field, problem: "unknown setting", remedy: "expected one of \(keys.joined(separator: ", "))")

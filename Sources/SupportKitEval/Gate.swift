@@ -25,7 +25,8 @@ public struct GateRule: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `METRIC=VALUE` as given to `--fail-under` or `--max-regression`.
     ///
-    /// - Throws: `SupportKitError.invalidInput` naming the flag, the problem and the known metrics.
+    /// - Throws: `SupportKitError.invalidInput` naming the flag, the problem and the known metrics, or why the
+    ///   value is out of range (a rate such as `intent_accuracy` is from 0 to 1, not a percentage).
     public static func parse(_ text: String, flag: String) throws(SupportKitError) -> GateRule {
         let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, !parts[0].isEmpty else {
@@ -38,13 +39,32 @@ public struct GateRule: Sendable, Hashable, CustomStringConvertible {
         guard let value = Double(parts[1]), value.isFinite else {
             throw SupportKitError(.invalidInput, "\(flag) \(text): \"\(parts[1])\" is not a number")
         }
-        if flag == "--max-regression" {
-            guard value >= 0 else {
-                throw SupportKitError(.invalidInput, "\(flag) \(text): the tolerated drop must be 0 or more")
-            }
-            return GateRule(metric: metric, kind: .maxRegression(value))
+        let rule = GateRule(metric: metric, kind: flag == "--max-regression" ? .maxRegression(value) : .failUnder(value))
+        if let problem = rule.rangeProblem {
+            throw SupportKitError(.invalidInput, "\(flag) \(text): \(problem)")
         }
-        return GateRule(metric: metric, kind: .failUnder(value))
+        return rule
+    }
+
+    /// Why the rule's value can never be met or never fail, or nil when it is in range: a rate metric's floor
+    /// and tolerated drop are from 0 to 1, a latency's are 0 or more milliseconds.
+    public var rangeProblem: String? {
+        let value: Double
+        switch kind {
+        case .failUnder(let floor): value = floor
+        case .maxRegression(let drop):
+            guard drop >= 0 else { return "the tolerated drop must be 0 or more" }
+            value = drop
+        }
+        if MetricName.isRate(metric) {
+            guard (0...1).contains(value) else {
+                let hint = value >= 2 && value <= 100 ? "; write \(Self.format(value / 100)) for \(Self.format(value))%" : ""
+                return "\(metric) is a rate from 0 to 1, so \(Self.format(value)) could never be met or never fail\(hint)"
+            }
+        } else if value < 0 {
+            return "\(metric) is in milliseconds and never below 0"
+        }
+        return nil
     }
 
     /// `fail-under intent_accuracy=0.85`, as shown in reports and JUnit.
@@ -63,7 +83,13 @@ public struct GateRule: Sendable, Hashable, CustomStringConvertible {
     ///
     /// A metric that could not be computed fails its gate: a gate that silently passes on missing data
     /// would let a broken suite through CI.
-    public func evaluate(metrics: [String: MetricValue], comparison: BaselineComparison?) -> GateResult {
+    ///
+    /// - Parameters:
+    ///   - metrics: the run's metrics.
+    ///   - comparison: the comparison with the baseline, nil without one.
+    ///   - noBaselineYet: the baseline was `latest` and no earlier complete run exists (a first CI run): a
+    ///     regression gate is then skipped rather than failed.
+    public func evaluate(metrics: [String: MetricValue], comparison: BaselineComparison?, noBaselineYet: Bool = false) -> GateResult {
         switch kind {
         case .failUnder(let floor):
             guard let value = metrics[metric]?.value else {
@@ -74,6 +100,9 @@ public struct GateRule: Sendable, Hashable, CustomStringConvertible {
                               detail: "\(metric) = \(Self.format4(value)) \(passed ? ">=" : "<") \(Self.format(floor))")
         case .maxRegression(let tolerance):
             guard let comparison else {
+                if noBaselineYet {
+                    return GateResult(rule: description, passed: true, detail: "skipped: no baseline yet (no earlier complete run)", skipped: true)
+                }
                 return GateResult(rule: description, passed: false, detail: "no baseline to compare with; pass --baseline RUN|latest")
             }
             guard let delta = comparison.deltas[metric], let change = delta.delta else {
@@ -111,11 +140,26 @@ public struct GateResult: Sendable, Hashable, Codable {
     public var passed: Bool
     /// The measured value and why it passed or failed.
     public var detail: String
+    /// The gate could not be checked and does not count (a regression gate on a first run with `latest`);
+    /// `passed` is then true, so a skipped gate never fails a build.
+    public var skipped: Bool
 
     /// A gate outcome.
-    public init(rule: String, passed: Bool, detail: String) {
+    public init(rule: String, passed: Bool, detail: String, skipped: Bool = false) {
         self.rule = rule
         self.passed = passed
         self.detail = detail
+        self.skipped = skipped
+    }
+
+    private enum CodingKeys: String, CodingKey { case rule, passed, detail, skipped }
+
+    /// Decodes a gate; `skipped` is absent from results written before it existed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        rule = try container.decode(String.self, forKey: .rule)
+        passed = try container.decode(Bool.self, forKey: .passed)
+        detail = try container.decode(String.self, forKey: .detail)
+        skipped = try container.decodeIfPresent(Bool.self, forKey: .skipped) ?? false
     }
 }

@@ -88,6 +88,9 @@ extension ResultsStore {
                 CREATE INDEX runs_started ON runs(started_at);
                 """)
         }
+        migrator.registerMigration("v2: gates.skipped") { db in
+            try db.execute(sql: "ALTER TABLE gates ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -101,8 +101,8 @@ public final class ResultsStore: Sendable {
             }
             for (position, gate) in gates.enumerated() {
                 try db.execute(
-                    sql: "INSERT INTO gates (run_id, position, rule, passed, detail) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [id, position, gate.rule, gate.passed, gate.detail])
+                    sql: "INSERT INTO gates (run_id, position, rule, passed, detail, skipped) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [id, position, gate.rule, gate.passed, gate.detail, gate.skipped])
             }
             try db.execute(
                 sql: "UPDATE runs SET status = 'complete', finished_at = ?, baseline_run = ? WHERE id = ?",
@@ -144,6 +144,17 @@ public final class ResultsStore: Sendable {
     /// The run with `id`, or nil.
     public func run(id: String) throws -> RunInfo? {
         try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).flatMap(Self.run) }
+    }
+
+    /// The baseline a new run compares with: `resolveRun`, except that `latest` with no earlier complete run is
+    /// nil (a first CI run on a fresh results database has nothing to compare with, which is not an error).
+    ///
+    /// - Throws: `SupportKitError.invalidInput` for a named run that does not exist or an ambiguous prefix.
+    public func resolveBaseline(_ reference: String, excluding: String? = nil) throws -> RunInfo? {
+        if reference == "latest", try !runs().contains(where: { $0.status == .complete && $0.id != excluding }) {
+            return nil
+        }
+        return try resolveRun(reference, excluding: excluding)
     }
 
     /// Resolves what a person typed: an exact id, `latest` (the newest complete run, skipping
@@ -207,7 +218,7 @@ public final class ResultsStore: Sendable {
     public func gates(runId: String) throws -> [GateResult] {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM gates WHERE run_id = ? ORDER BY position", arguments: [runId]).map {
-                GateResult(rule: $0["rule"], passed: $0["passed"], detail: $0["detail"])
+                GateResult(rule: $0["rule"], passed: $0["passed"], detail: $0["detail"], skipped: $0["skipped"])
             }
         }
     }

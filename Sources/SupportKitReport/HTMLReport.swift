@@ -30,6 +30,7 @@ public struct HTMLReport: Sendable {
         html += "<div id=\"js-status\" data-errors=\"\" hidden></div>"
         html += header()
         html += "<main>"
+        html += changedSinceBaseline()
         html += gatesBanner()
         html += warnings()
         html += headline()
@@ -74,9 +75,36 @@ public struct HTMLReport: Sendable {
         let passed = input.gates.allSatisfy(\.passed)
         var html = "<section class=\"banner \(passed ? "pass" : "fail")\"><strong>\(passed ? "All gates passed" : "Gates failed")</strong><ul>"
         for gate in input.gates {
-            html += "<li class=\"\(gate.passed ? "pass" : "fail")\"><span class=\"badge \(gate.passed ? "pass" : "fail")\">\(gate.passed ? "pass" : "fail")</span> <code>\(gate.rule.htmlEscaped)</code> — \(gate.detail.htmlEscaped)</li>"
+            let state = gate.skipped ? "unmeasured" : (gate.passed ? "pass" : "fail")
+            let label = gate.skipped ? "skipped" : (gate.passed ? "pass" : "fail")
+            html += "<li class=\"\(state)\"><span class=\"badge \(state)\">\(label)</span> <code>\(gate.rule.htmlEscaped)</code> — \(gate.detail.htmlEscaped)</li>"
         }
         return html + "</ul></section>"
+    }
+
+    /// Conversations that went from pass to fail or back since the baseline, with the expectations involved,
+    /// linked to their drill-down: the first thing a reviewer of a change wants to see.
+    private func changedSinceBaseline() -> String {
+        guard let comparison = input.comparison else { return "" }
+        let regressed = comparison.regressedConversations, fixed = comparison.fixedConversations
+        var html = "<section id=\"changed\" class=\"banner \(regressed.isEmpty ? "pass" : "fail")\"><strong>Changed since baseline "
+            + "\(comparison.baselineRun.htmlEscaped)</strong>"
+        guard !comparison.conversationChanges.isEmpty else {
+            return html + "<p>No conversation changed outcome (\(comparison.pairedConversations) compared).</p></section>"
+        }
+        for (title, changes) in [("pass → fail", regressed), ("fail → pass", fixed)] where !changes.isEmpty {
+            html += "<p>\(changes.count) conversation\(changes.count == 1 ? "" : "s") \(title):</p><ul>"
+            for change in changes {
+                let anchor = conversationAnchors[change.conversation] ?? "conversations"
+                html += "<li><a href=\"#\(anchor)\"><strong>\(change.conversation.htmlEscaped)</strong></a>"
+                html += " " + change.turns.map { turn in
+                    "turn \(turn.index + 1) <q>\(turn.user.htmlEscaped)</q>: \(turn.expectations.joined(separator: "; ").htmlEscaped)"
+                }.joined(separator: " · ")
+                html += "</li>"
+            }
+            html += "</ul>"
+        }
+        return html + "</section>"
     }
 
     private func warnings() -> String {

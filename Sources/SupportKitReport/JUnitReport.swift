@@ -3,9 +3,11 @@ import SupportKitEval
 
 /// A run as JUnit XML for CI test views: one testcase per conversation, one per gate.
 ///
-/// A conversation fails when any labeled expectation of a measured turn is not met, and the failure
-/// message lists those turns. Unmeasured turns (errors, timeouts) are neither pass nor fail: a
-/// conversation with no failing turn but an unmeasured one is reported as skipped, naming the turns.
+/// The failing test cases are exactly the failed gates (`--fail-under`, and `--max-regression` against a
+/// baseline), so a CI dashboard turns red exactly when `supportkit eval` exits 1. A conversation's outcome is
+/// reported, not judged: its unmet expectations, and with a baseline whether it went from pass to fail or back,
+/// are in the testcase's `<system-out>`. A conversation with an unmeasured turn (error, timeout) is skipped,
+/// naming the turns, and so is a regression gate that had no baseline to check against.
 public enum JUnitReport {
     /// `evals/billing/refunds.yaml` as `evals.billing.refunds`, for CI tools that group test cases by class.
     static func dottedName(_ path: String) -> String {
@@ -21,6 +23,8 @@ public enum JUnitReport {
         var cases = ""
         var failures = 0, skipped = 0, tests = 0
         var totalSeconds = 0.0
+        let changes = Dictionary((input.comparison?.conversationChanges ?? []).map { ($0.conversation, $0) },
+                                 uniquingKeysWith: { first, _ in first })
         for id in order {
             let turns = (byConversation[id] ?? []).sorted { $0.turnIndex < $1.turnIndex }
             let seconds = turns.reduce(0) { $0 + $1.latencyMs } / 1000
@@ -30,23 +34,26 @@ public enum JUnitReport {
             cases += "    <testcase classname=\"\(classname.xmlEscaped)\" name=\"\(id.xmlEscaped)\" time=\"\(String(format: "%.3f", seconds))\">\n"
             let failing = turns.filter { !$0.unmetExpectations.isEmpty }
             let unmeasured = turns.filter { !$0.isMeasured }
-            if !failing.isEmpty {
-                failures += 1
-                let message = "\(failing.count) of \(turns.count) turns failed: turn " + failing.map { "\($0.turnIndex + 1)" }.joined(separator: ", ")
-                var body = ""
-                for turn in failing {
-                    body += "turn \(turn.turnIndex + 1): \"\(turn.user)\"\n"
-                    for problem in turn.unmetExpectations { body += "  - \(problem)\n" }
-                }
-                for turn in unmeasured { body += "turn \(turn.turnIndex + 1): unmeasured (\(turn.error ?? turn.status.rawValue))\n" }
-                cases += "      <failure message=\"\(message.xmlEscaped)\" type=\"ExpectationNotMet\">\(body.xmlEscaped)</failure>\n"
-            } else if !unmeasured.isEmpty {
+            if !unmeasured.isEmpty {
                 skipped += 1
                 let message = "\(unmeasured.count) of \(turns.count) turns unmeasured: " + unmeasured.map {
                     "turn \($0.turnIndex + 1) (\($0.error ?? $0.status.rawValue))"
                 }.joined(separator: "; ")
                 cases += "      <skipped message=\"\(message.xmlEscaped)\"/>\n"
             }
+            var out = ""
+            if let change = changes[id], let baseline = input.comparison?.baselineRun {
+                out += change.direction == .regressed
+                    ? "regressed since baseline \(baseline): passed there, fails now\n" : "fixed since baseline \(baseline): failed there, passes now\n"
+            }
+            if !failing.isEmpty {
+                out += "\(failing.count) of \(turns.count) turns missed an expectation:\n"
+                for turn in failing {
+                    out += "turn \(turn.turnIndex + 1): \"\(turn.user)\"\n"
+                    for problem in turn.unmetExpectations { out += "  - \(problem)\n" }
+                }
+            }
+            if !out.isEmpty { cases += "      <system-out>\(out.xmlEscaped)</system-out>\n" }
             cases += "    </testcase>\n"
         }
         for gate in input.gates {
@@ -55,6 +62,9 @@ public enum JUnitReport {
             if !gate.passed {
                 failures += 1
                 cases += "      <failure message=\"\(gate.detail.xmlEscaped)\" type=\"GateFailed\"/>\n"
+            } else if gate.skipped {
+                skipped += 1
+                cases += "      <skipped message=\"\(gate.detail.xmlEscaped)\"/>\n"
             }
             cases += "    </testcase>\n"
         }

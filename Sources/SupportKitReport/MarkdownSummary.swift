@@ -7,10 +7,11 @@ public enum MarkdownSummary {
     public static func render(_ input: ReportInput, maxFailures: Int = 10) -> String {
         let metrics = input.metrics
         var md = "## supportkit eval · run `\(input.run.id)`\n\n"
+        md += changedSinceBaseline(input.comparison, limit: maxFailures)
         if !input.gates.isEmpty {
             let failed = input.gates.filter { !$0.passed }
             md += failed.isEmpty ? "**✅ All \(input.gates.count) gates passed.**\n\n" : "**❌ \(failed.count) of \(input.gates.count) gates failed.**\n\n"
-            for gate in input.gates { md += "- \(gate.passed ? "✅" : "❌") `\(cell(gate.rule))`: \(cell(gate.detail))\n" }
+            for gate in input.gates { md += "- \(gate.skipped ? "⏭️" : (gate.passed ? "✅" : "❌")) `\(cell(gate.rule))`: \(cell(gate.detail))\n" }
             md += "\n"
         }
         md += "\(metrics.conversations) conversations, \(metrics.turns) turns (\(metrics.measuredTurns) measured"
@@ -49,6 +50,25 @@ public enum MarkdownSummary {
             }
             if order.count > maxFailures { md += "- … and \(order.count - maxFailures) more conversations\n" }
             md += "\n</details>\n"
+        }
+        return md
+    }
+
+    /// The "changed since baseline" block: conversations that went from pass to fail, then back.
+    private static func changedSinceBaseline(_ comparison: BaselineComparison?, limit: Int) -> String {
+        guard let comparison else { return "" }
+        var md = "### Changed since baseline `\(comparison.baselineRun)`\n\n"
+        guard !comparison.conversationChanges.isEmpty else {
+            return md + "No conversation changed outcome (\(comparison.pairedConversations) compared).\n\n"
+        }
+        for (title, changes) in [("pass → fail", comparison.regressedConversations), ("fail → pass", comparison.fixedConversations)] where !changes.isEmpty {
+            md += "**\(changes.count) \(title)**\n\n"
+            for change in changes.prefix(limit) {
+                let turns = change.turns.map { "turn \($0.index + 1) \"\(cell($0.user))\": \(cell($0.expectations.joined(separator: "; ")))" }
+                md += "- `\(cell(change.conversation))` " + turns.joined(separator: " · ") + "\n"
+            }
+            if changes.count > limit { md += "- … and \(changes.count - limit) more\n" }
+            md += "\n"
         }
         return md
     }

@@ -17,6 +17,22 @@ public enum ReportFormat {
             : (high < 10 ? String(format: "[%.2f, %.2f]", low, high) : String(format: "[%.0f, %.0f]", low, high))
     }
 
+    /// The plain-text "changed since baseline" block of the terminal summary and `runs compare`: the
+    /// conversations that went from pass to fail, then those that went from fail to pass, a line each with
+    /// the expectations involved; one line saying nothing changed when nothing did.
+    public static func conversationChanges(_ comparison: BaselineComparison, limit: Int = 20) -> [String] {
+        let regressed = comparison.regressedConversations, fixed = comparison.fixedConversations
+        guard !comparison.conversationChanges.isEmpty else {
+            return ["changed since baseline \(comparison.baselineRun): no conversation changed outcome"]
+        }
+        var lines = ["changed since baseline \(comparison.baselineRun): \(regressed.count) pass -> fail, \(fixed.count) fail -> pass"]
+        for (label, changes) in [("FAIL", regressed), ("PASS", fixed)] {
+            for change in changes.prefix(limit) { lines.append("  \(label)  " + change.summary) }
+            if changes.count > limit { lines.append("  ... and \(changes.count - limit) more") }
+        }
+        return lines
+    }
+
     /// `+2.3 pts` or `-15 ms`.
     public static func delta(_ delta: Double?, metric: String) -> String {
         guard let delta else { return "—" }

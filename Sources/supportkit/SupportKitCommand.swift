@@ -23,6 +23,14 @@ struct SupportKitCommand: AsyncParsableCommand {
         ]
     )
 
+    @Flag(name: .long, help: "Print the version and the git commit it was built from.")
+    var version = false
+
+    func run() async throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        Terminal.output(BuildInfo.versionLine)
+    }
+
     /// Runs the command; usage errors exit with 2 as ARCHITECTURE.md promises (the parser's default is 64).
     static func main() async {
         do {

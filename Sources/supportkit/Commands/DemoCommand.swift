@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import SupportKit
-import SupportKitAssistant
+import SupportKitEval
+import SupportKitIngest
+import SupportKitReport
 
 /// `supportkit demo`: the main job on the embedded defaults, one command end to end.
 struct DemoCommand: AsyncParsableCommand {
@@ -11,7 +13,9 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Each step is the command of the same name with its defaults: `ingest corpora`, `train \
             corpora/intents.yaml` (skipped when a classifier for this embedder exists and its examples did not \
-            change), `eval evals`. Exit codes as for those commands.
+            change), `eval evals`. Results (the summaries and the headline metrics) go to stdout, step headings \
+            to stderr, so `supportkit demo > out.txt` keeps the metrics. Exit codes as for those commands. For \
+            machine-readable results run the steps with --json.
             """)
 
     @Option(name: .long, help: "Knowledge-base folder.")
@@ -29,60 +33,40 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let shared = sharedArguments
-        Terminal.message("== 1/3 ingest \(corpus)")
-        do {
-            var ingest = try IngestCommand.parse([corpus] + shared)
-            try await ingest.run()
-        } catch let exit as ExitCode where exit.rawValue == 2 {
-            // Bad documents were reported above; the good ones are in the store, so the demo goes on.
-            Terminal.message("note: some documents were skipped (see the errors above)")
+        try await runReportingErrors {
+            let wiring = try Wiring(options: global)
+            Terminal.diagnostic("== 1/3 ingest \(corpus)")
+            let bar = ProgressBar()
+            let (pipeline, embedder) = try await wiring.makeIngestPipeline(
+                collection: Collections.knowledge, strict: false, dryRun: false, allowMassDeletion: false, rebuild: false
+            ) { bar.update(phase: $0, done: $1, total: $2) }
+            let summary = try await pipeline.run(paths: [URL(fileURLWithPath: corpus)])
+            bar.finish()
+            for error in summary.errors { Terminal.diagnostic("error: \(error)") }
+            // Bad documents were reported; the good ones are in the store, so the demo goes on.
+            if !summary.errors.isEmpty { Terminal.diagnostic("note: some documents were skipped (see the errors above)") }
+            Terminal.output(IngestConsole.describe(summary, embedder: embedder))
+
+            Terminal.diagnostic("== 2/3 train classifier")
+            if try await wiring.classifierIsCurrent(examples: examples) {
+                Terminal.diagnostic("classifier is up to date with \(examples) and this embedder; not retraining")
+            } else {
+                let trained = try await wiring.trainClassifier(examples: examples)
+                try wiring.recordExamplesHash(examples, classifier: trained.path)
+                TrainConsole.print(trained)
+            }
+
+            Terminal.diagnostic("== 3/3 eval \(evals)")
+            let plan = try EvalRequest(paths: [evals], reportDirectory: reportDir).plan(settings: try wiring.evalSettings())
+            let context = try await wiring.makeEvalContext(dryRun: false)
+            let loaded = context.loader.load(paths: plan.suitePaths)
+            EvalConsole.printProblems(loaded)
+            guard let assistant = context.assistant else { return }
+            let result = try await EvalJob.run(
+                plan: plan, loaded: loaded, factory: assistant.factory, fingerprints: wiring.runFingerprints(catalog: context.catalog),
+                progress: Terminal.isInteractive ? ConsoleProgress() : nil)
+            EvalConsole.printSummary(result.outcome, report: result.artifacts)
+            if result.exitCode != 0 { throw ExitCode(result.exitCode) }
         }
-
-        Terminal.message("== 2/3 train classifier")
-        if try await classifierIsCurrent() {
-            Terminal.message("classifier is up to date with \(examples) and this embedder; not retraining")
-        } else {
-            var train = try TrainCommand.parse([examples] + shared)
-            try await train.run()
-            try recordExamplesHash()
-        }
-
-        Terminal.message("== 3/3 eval \(evals)")
-        var eval = try EvalCommand.parse([evals, "--report-dir", reportDir] + shared)
-        try await eval.run()
-    }
-
-    /// Flags every step shares.
-    private var sharedArguments: [String] {
-        var arguments = ["--config", global.config]
-        if let store = global.store { arguments += ["--store", store] }
-        if let embedder = global.embedder { arguments += ["--embedder", embedder] }
-        if let modelDir = global.modelDir { arguments += ["--model-dir", modelDir] }
-        if global.verbose { arguments.append("--verbose") }
-        return arguments
-    }
-
-    /// The classifier exists, was trained with this embedder, and on the current examples file.
-    private func classifierIsCurrent() async throws -> Bool {
-        let wiring = try Wiring(options: global)
-        let configuration = try wiring.assistantConfiguration()
-        let path = wiring.assistantPaths(configuration).classifier
-        guard FileManager.default.fileExists(atPath: path),
-              let recorded = try? String(contentsOfFile: path + ".examples-sha256", encoding: .utf8),
-              recorded == (try examplesHash())
-        else { return false }
-        let embedder = try wiring.makeBaseEmbedder()
-        return (try? LocalIntentClassifier.load(from: path, embedder: embedder.fingerprint)) != nil
-    }
-
-    private func examplesHash() throws -> String {
-        ContentHasher.hash(try Data(contentsOf: URL(fileURLWithPath: examples)))
-    }
-
-    private func recordExamplesHash() throws {
-        let wiring = try Wiring(options: global)
-        let path = wiring.assistantPaths(try wiring.assistantConfiguration()).classifier
-        try examplesHash().write(toFile: path + ".examples-sha256", atomically: true, encoding: .utf8)
     }
 }

@@ -36,7 +36,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 let embedder = try MiniLMEmbedder(directory: destination)
                 let verb = outcome == .alreadyPresent ? "model already present" : "model ready"
                 FileHandle.standardError.write(Data("\(verb) (\(embedder.fingerprint))\n".utf8))
-                print(destination.path)
+                Terminal.output(destination.path)
             }
         }
     }
@@ -52,11 +52,11 @@ struct ModelsCommand: AsyncParsableCommand {
         func run() async throws {
             let explicit = modelDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath, isDirectory: true) }
             if let found = MiniLMModelLocation.locate(explicit: explicit) {
-                print(found.path)
+                Terminal.output(found.path)
                 return
             }
             let target = explicit ?? MiniLMModelLocation.fetchDirectory()
-            print(target.path)
+            Terminal.output(target.path)
             FileHandle.standardError.write(Data("model not there yet: run `supportkit models fetch`\n".utf8))
             throw ExitCode(3)
         }

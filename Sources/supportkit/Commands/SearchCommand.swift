@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SupportKit
 import SupportKitAssistant
-import SupportKitStore
 
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +10,8 @@ struct SearchCommand: AsyncParsableCommand {
         discussion: """
             Ranks as the assistant does: each chunk by its similarity to the text, weighed with the best match \
             among its article's title and tags (retrieval.facet_weight in supportkit.yaml, default 0.5; \
-            --facet-weight 0 ranks by the chunk alone). --hybrid also fuses the full-text (BM25) ranking.
+            --facet-weight 0 ranks by the chunk alone). --hybrid also fuses the full-text (BM25) ranking. \
+            Without --embedder, the text is embedded with the embedder the collection was built with.
             """)
 
     @Argument(help: "What to search for.")
@@ -34,6 +34,8 @@ struct SearchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var format: OutputOptions
+
     func validate() throws {
         guard k > 0, k <= 1000 else { throw ValidationError("-k must be between 1 and 1000") }
         if let facetWeight, !(0...1).contains(facetWeight) { throw ValidationError("--facet-weight must be between 0 and 1") }
@@ -45,55 +47,20 @@ struct SearchCommand: AsyncParsableCommand {
             if let category, !wiring.settings.categories.contains(category) {
                 throw SupportKitError(.invalidInput, "unknown category \"\(category)\"; expected one of \(wiring.settings.categories.listed)")
             }
-            let database = try wiring.localDatabase()
-            let store = try await wiring.makeStore(database: database)
-            if hybrid, !(store is any LexicalSearching) {
-                throw SupportKitError(.invalidInput, "--hybrid needs full-text search, which the VectorAI DB store does not offer; drop --hybrid or use --store sqlite:PATH")
-            }
-            guard let spec = try await store.collection(named: collection) else {
-                throw SupportKitError(.invalidInput, "the store has no collection \"\(collection)\"; run `supportkit ingest corpora/` first")
-            }
-            let embedder = try wiring.makeEmbedder(database: database)
-            try spec.checkCompatible(with: .knowledge(collection, embedder: embedder.fingerprint))
-            var retrieval = try wiring.assistantConfiguration().retrieval
-            retrieval.k = k
-            retrieval.hybrid = hybrid
-            retrieval.candidates = max(retrieval.candidates, k * 4)
-            if let facetWeight { retrieval.facetWeight = facetWeight }
-            let knowledge = KnowledgeBase(store: store, configuration: retrieval, collection: collection)
-            let vector = try await embedder.embed(text)
-            let hits = try await knowledge.search(text, vector: vector, category: category, categoryConfidence: 1).hits
-            if global.json {
-                try Terminal.printJSON(["results": hits.map { hit in
-                    let chunk = hit.chunk
-                    return SearchResult(
-                        chunk_id: chunk.id.uuidString, doc_id: chunk.docId, title: chunk.title, heading_path: chunk.headingPathText,
-                        category: chunk.category, score: (hit.score * 10_000).rounded() / 10_000, source: chunk.sourcePath, line: chunk.lineStart,
-                        anchor: chunk.anchor, text: chunk.text)
-                }])
+            let search = try await wiring.makeKnowledgeSearch(collection: collection, k: k, hybrid: hybrid, facetWeight: facetWeight)
+            let hits = try await search.search(text, category: category)
+            if format.json {
+                try Terminal.printJSON(SearchOutput(hits))
                 return
             }
-            if hits.isEmpty { Terminal.message("no results") }
+            if hits.isEmpty { Terminal.diagnostic("no results") }
             for (rank, hit) in hits.enumerated() {
                 let chunk = hit.chunk
-                print(String(format: "%2d. %.3f  %@  [%@]", rank + 1, hit.score, chunk.headingPathText, chunk.category))
-                print("    \(chunk.sourcePath):\(chunk.lineStart)  \(chunk.anchor)")
+                Terminal.output(String(format: "%2d. %.3f  %@  [%@]", rank + 1, hit.score, chunk.headingPathText, chunk.category))
+                Terminal.output("    \(chunk.sourcePath):\(chunk.lineStart)  \(chunk.anchor)")
                 let preview = chunk.text.replacingOccurrences(of: "\n", with: " ")
-                print("    " + (preview.count > 160 ? String(preview.prefix(157)) + "..." : preview))
+                Terminal.output("    " + (preview.count > 160 ? String(preview.prefix(157)) + "..." : preview))
             }
         }
     }
-}
-
-struct SearchResult: Encodable {
-    var chunk_id: String
-    var doc_id: String
-    var title: String
-    var heading_path: String
-    var category: String
-    var score: Double
-    var source: String
-    var line: Int
-    var anchor: String
-    var text: String
 }

@@ -9,10 +9,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the REST and WebSocket server for the avatar front end.",
         discussion: """
-            Serves POST /v1/chat, GET /v1/chat/ws, GET /v1/customers/{id}/history, GET /v1/tickets/{id}, /healthz,
-            /readyz, /metrics and the chat page at /. Routes under /v1/ need `Authorization: Bearer KEY`; keys come
-            from --keys-file (one per line, # comments) and/or SUPPORTKIT_API_KEYS (comma-separated). SIGTERM or
-            SIGINT drains in-flight requests and closes WebSockets within --grace-period. See docs/server.md.
+            Serves POST /v1/chat, GET /v1/chat/ws, GET /v1/customers/{id}/history, GET /v1/tickets/{id}, /healthz, \
+            /readyz, /metrics and the chat page at /. Routes under /v1/ need `Authorization: Bearer KEY`; keys come \
+            from --keys-file (one per line, # comments) and/or SUPPORTKIT_API_KEYS (comma-separated). SIGTERM or \
+            SIGINT drains in-flight requests and closes WebSockets within --grace-period. See docs/server.md. \
             Exit codes: 0 stopped cleanly, 2 bad flags or keys, 3 the address or the assistant is unavailable.
             """)
 
@@ -73,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
             let keyCount = keys.count
             let echo = echoAssistant
             try await server.run { port in
-                Terminal.message("supportkit serve: listening on http://\(host):\(port) (\(keyCount) API key(s)\(echo ? ", echo assistant" : ""))")
+                Terminal.diagnostic("supportkit serve: listening on http://\(host):\(port) (\(keyCount) API key(s)\(echo ? ", echo assistant" : ""))")
             }
         }
     }

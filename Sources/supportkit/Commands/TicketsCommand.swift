@@ -21,6 +21,8 @@ struct TicketsCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
+        @OptionGroup var format: OutputOptions
+
         func validate() throws {
             guard limit > 0 else { throw ValidationError("--limit must be positive") }
         }
@@ -29,17 +31,17 @@ struct TicketsCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let tickets = try TicketsCommand.openStore(global)
                 let list = try await tickets.list(customerId: customer, limit: limit)
-                if global.json {
-                    try Terminal.printJSON(["tickets": list.map(TicketJSON.init)])
+                if format.json {
+                    try Terminal.printJSON(TicketListOutput(list))
                     return
                 }
                 guard !list.isEmpty else {
-                    Terminal.message("no tickets yet")
+                    Terminal.diagnostic("no tickets yet")
                     return
                 }
-                Terminal.message("id       opened                customer          priority  summary")
+                if Terminal.stdoutIsTerminal { Terminal.output("id       opened                customer          priority  summary") }
                 for ticket in list {
-                    Terminal.message(ticket.id.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    Terminal.output(ticket.id.padding(toLength: 9, withPad: " ", startingAt: 0)
                         + TicketsCommand.format(ticket.openedAt).padding(toLength: 22, withPad: " ", startingAt: 0)
                         + ticket.customerId.padding(toLength: 18, withPad: " ", startingAt: 0)
                         + ticket.priority.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -57,22 +59,24 @@ struct TicketsCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
+        @OptionGroup var format: OutputOptions
+
         func run() async throws {
             try await runReportingErrors {
                 let tickets = try TicketsCommand.openStore(global)
                 guard let ticket = try await tickets.ticket(id: id) else {
                     throw SupportKitError(.invalidInput, "no ticket \(id); `supportkit tickets list` shows the ids")
                 }
-                if global.json {
-                    try Terminal.printJSON(TicketJSON(ticket))
+                if format.json {
+                    try Terminal.printJSON(TicketOutput(ticket))
                     return
                 }
-                Terminal.message("\(ticket.id)  \(ticket.priority.rawValue) priority  customer \(ticket.customerId)  opened \(TicketsCommand.format(ticket.openedAt))")
-                Terminal.message("summary: \(ticket.summary)")
-                Terminal.message("reasons:")
-                for reason in ticket.reasons { Terminal.message("  - \(reason)") }
-                Terminal.message("transcript:")
-                for line in ticket.transcript { Terminal.message("  " + line.replacingOccurrences(of: "\n", with: "\n    ")) }
+                Terminal.output("\(ticket.id)  \(ticket.priority.rawValue) priority  customer \(ticket.customerId)  opened \(TicketsCommand.format(ticket.openedAt))")
+                Terminal.output("summary: \(ticket.summary)")
+                Terminal.output("reasons:")
+                for reason in ticket.reasons { Terminal.output("  - \(reason)") }
+                Terminal.output("transcript:")
+                for line in ticket.transcript { Terminal.output("  " + line.replacingOccurrences(of: "\n", with: "\n    ")) }
             }
         }
     }
@@ -92,26 +96,5 @@ struct TicketsCommand: AsyncParsableCommand {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
         return formatter.string(from: date)
-    }
-}
-
-/// A ticket as JSON (`tickets list --json`, `tickets show --json`).
-struct TicketJSON: Encodable {
-    var id: String
-    var customer: String
-    var opened_at: String
-    var priority: String
-    var reasons: [String]
-    var summary: String
-    var transcript: [String]
-
-    init(_ ticket: Ticket) {
-        id = ticket.id
-        customer = ticket.customerId
-        opened_at = ISO8601DateFormatter().string(from: ticket.openedAt)
-        priority = ticket.priority.rawValue
-        reasons = ticket.reasons
-        summary = ticket.summary
-        transcript = ticket.transcript
     }
 }

@@ -11,7 +11,7 @@ struct VectorAIDevServerCommand: AsyncParsableCommand {
         commandName: "vectorai-dev-server",
         abstract: "Development tool: serve VectorAI DB's gRPC API on loopback from a local SQLite store.",
         discussion: """
-            Not VectorAI DB: a stand-in for tests and demos (see docs/vectorai.md). Runs until interrupted.
+            Not VectorAI DB: a stand-in for tests and demos (see docs/vectorai.md). Runs until interrupted. \
             Example: supportkit vectorai-dev-server --port 50051 --store sqlite:/tmp/vectorai-dev.sqlite
             """,
         shouldDisplay: false)
@@ -43,7 +43,7 @@ struct VectorAIDevServerCommand: AsyncParsableCommand {
                 configuration: .init(host: host, port: port, requiredAPIKey: key))
             do {
                 try await server.serve { bound in
-                    Terminal.message("vectorai-dev-server: listening on \(host):\(bound), backed by \(path)\(key == nil ? "" : ", api-key required"); Ctrl-C stops it")
+                    Terminal.diagnostic("vectorai-dev-server: listening on \(host):\(bound), backed by \(path)\(key == nil ? "" : ", api-key required"); Ctrl-C stops it")
                 }
             } catch let error as SupportKitError {
                 throw error

@@ -4,23 +4,26 @@ import SupportKit
 
 /// Options every command that touches the store or the embedder shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Settings file (default: supportkit.yaml in the working directory, when present).")
+    @Option(name: .long, help: "Settings file, read when it exists.")
     var config: String = "supportkit.yaml"
 
     @Option(name: .long, help: "Store URL: sqlite:PATH (default sqlite:.supportkit/store.sqlite) or vectorai://HOST:PORT.")
     var store: String?
 
-    @Option(name: .long, help: "Embedder: minilm (default), lexical, or openai:MODEL.")
+    @Option(name: .long, help: "Embedder: minilm, lexical, or openai:MODEL (default: embedder in the settings file, else the one the collection was built with, else minilm).")
     var embedder: String?
 
     @Option(name: .long, help: "Folder of the local embedding model (default: found by `supportkit models path`).")
     var modelDir: String?
 
-    @Flag(name: .long, help: "Print one JSON object on stdout instead of human output.")
-    var json = false
-
-    @Flag(name: .shortAndLong, help: "Log more detail on stderr.")
+    @Flag(name: .shortAndLong, help: "Log on stderr (info and debug lines); quiet by default.")
     var verbose = false
+}
+
+/// `--json`, for the commands that have a result to print (not `demo`, `serve` or `chat`).
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print the result as one JSON object on stdout instead of human output.")
+    var json = false
 }
 
 /// Where the store lives, from `--store`, `supportkit.yaml` or the default.

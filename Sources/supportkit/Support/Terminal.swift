@@ -1,18 +1,42 @@
 import Foundation
+import SupportKit
 
-/// Human output on stderr: messages, and a progress bar when stderr is a terminal.
+/// Where the CLI writes, as ripgrep, git and cargo do it: a command's result on stdout, so pipes and redirects
+/// get it; progress, logs, warnings and errors on stderr.
 enum Terminal {
+    /// Whether stderr is a terminal: progress bars are drawn only then.
     static let isInteractive = isatty(STDERR_FILENO) == 1
+    /// Whether stdout is a terminal: table headers are printed only then, so `| wc -l` counts rows.
+    static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    /// Whether stdin is a terminal (`chat` edits lines itself then).
+    static let stdinIsTerminal = isatty(STDIN_FILENO) == 1
 
-    static func message(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    /// A table row on stdout, without the padding after its last column.
+    static func row(_ text: String) {
+        var text = Substring(text)
+        while text.last == " " { text = text.dropLast() }
+        output(String(text))
     }
 
-    /// Prints one JSON object on stdout, with sorted keys so output is stable.
+    /// A line of the command's result (a table row, a summary, a reply), on stdout.
+    static func output(_ text: String) {
+        // The throwing write: the non-throwing one traps on a closed pipe (`supportkit runs list | head -1`).
+        try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+    }
+
+    /// Text of the command's result as it is (no newline added), on stdout.
+    static func write(_ text: String) {
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+    }
+
+    /// A warning, an error, a note or a step heading, on stderr.
+    static func diagnostic(_ text: String) {
+        try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
+    }
+
+    /// Prints a command's result as one JSON object on stdout (`ResultJSON`: sorted keys, stable output).
     static func printJSON<Value: Encodable>(_ value: Value) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+        try? FileHandle.standardOutput.write(contentsOf: try ResultJSON.encode(value) + Data("\n".utf8))
     }
 }
 

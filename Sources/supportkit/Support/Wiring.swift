@@ -4,19 +4,23 @@ import Logging
 import SupportKit
 import SupportKitAssistant
 import SupportKitEmbedding
+import SupportKitIngest
 import SupportKitStore
 import SupportKitVectorAI
 
 /// Builds the live dependencies from options and settings. The only place that chooses implementations.
 struct Wiring {
     let options: GlobalOptions
+    /// The settings file, read once: every section comes from here.
+    let settingsFile: SettingsFile
     let settings: ProjectSettings
     let location: StoreLocation
     let logger: Logger
 
     init(options: GlobalOptions) throws {
         self.options = options
-        self.settings = try ProjectSettings.load(path: options.config)
+        self.settingsFile = try SettingsFile.load(path: options.config)
+        self.settings = try ProjectSettings(settingsFile)
         let environment = ProcessInfo.processInfo.environment
         self.location = try StoreLocation(
             options.store ?? environment["SUPPORTKIT_STORE"] ?? settings.store ?? environment["VECTORAI_URL"].map(StoreLocation.vectorAIURL))
@@ -25,7 +29,6 @@ struct Wiring {
         self.logger = logger
     }
 
-    var embedderName: String { options.embedder ?? settings.embedder ?? "minilm" }
     var modelDir: String? { options.modelDir ?? settings.modelDir }
 
     /// The local SQLite database (the store itself for sqlite:, the state file otherwise).
@@ -46,28 +49,21 @@ struct Wiring {
         }
     }
 
-    /// The configured embedder without the cache.
-    func makeBaseEmbedder() throws -> any Embedder {
-        try EmbedderFactory.make(name: embedderName, modelDirectory: modelDir, logger: logger)
+    /// The embedder to use: `--embedder`, else `embedder:` in the settings file, else the embedder `collection`
+    /// was built with (so a store ingested with `--embedder lexical` is searched with it), else minilm.
+    func embedderName(store: any VectorStore, collection: String = Collections.knowledge) async throws -> String {
+        if let name = options.embedder ?? settings.embedder { return name }
+        return try await store.collection(named: collection)?.embedder.name ?? EmbedderFactory.defaultName
     }
 
-    /// The configured embedder behind the SQLite embedding cache.
-    func makeEmbedder(database: StoreDatabase) throws -> CachingEmbedder {
-        CachingEmbedder(base: try makeBaseEmbedder(), cache: SQLiteEmbeddingCache(database: database))
+    /// The embedder (see `embedderName`) without the cache.
+    func makeBaseEmbedder(store: any VectorStore, collection: String = Collections.knowledge) async throws -> any Embedder {
+        try EmbedderFactory.make(name: try await embedderName(store: store, collection: collection), modelDirectory: modelDir, logger: logger)
     }
-}
 
-extension Wiring {
-    /// The assistant as evaluation replays it: isolated sessions, with the classifier's labels and training
-    /// texts for suite validation.
-    func makeEvalAssistant(database: StoreDatabase, store: any VectorStore) async throws -> EvalAssistant {
-        let configuration = try assistantConfiguration()
-        let assistant = try await SupportAssistant.makeLive(
-            store: store, embedder: try makeEmbedder(database: database), configuration: configuration,
-            paths: assistantPaths(configuration), logger: logger)
-        return EvalAssistant(
-            factory: try SupportAssistantFactory(assistant: assistant),
-            intents: assistant.classifier.intentLabels, trainingExamples: assistant.classifier.trainingTexts)
+    /// The embedder (see `embedderName`) behind the SQLite embedding cache.
+    func makeEmbedder(database: StoreDatabase, store: any VectorStore, collection: String = Collections.knowledge) async throws -> CachingEmbedder {
+        CachingEmbedder(base: try await makeBaseEmbedder(store: store, collection: collection), cache: SQLiteEmbeddingCache(database: database))
     }
 }
 
@@ -78,15 +74,18 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as ExitCode {
         throw error
     } catch let error as SupportKitError {
-        Terminal.message("error: \(error.description)")
+        Terminal.diagnostic("error: \(error.description)")
         throw ExitCode(error.exitCode)
     } catch let error as InputError {
-        Terminal.message("error: \(error.description)")
+        Terminal.diagnostic("error: \(error.description)")
+        throw ExitCode(2)
+    } catch IngestError.massDeletion(let partial) {
+        Terminal.diagnostic("error: " + (partial.massDeletion?.explanation ?? "refusing a mass deletion"))
         throw ExitCode(2)
     } catch let error as ValidationError {
         throw error
     } catch {
-        Terminal.message("error: \(error)")
+        Terminal.diagnostic("error: \(error)")
         throw ExitCode(3)
     }
 }

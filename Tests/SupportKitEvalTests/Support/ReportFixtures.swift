@@ -61,3 +61,44 @@ enum ReportFixtures {
                            trend: [earlier, other, current])
     }
 }
+
+extension ReportFixtures {
+    static let baselineRun = RunInfo(
+        id: "20261124-010000-0001", startedAt: Date(timeIntervalSince1970: 1_795_482_000), status: .complete,
+        suiteHash: "0123456789abcdef0123", suitePaths: ["evals"], conversationCount: 3, turnCount: 5,
+        fingerprints: ["embedder": "lexical@1/512", "classifier": "logreg@0", "git_commit": "cafebabe"], seed: 42,
+        concurrency: 2, turnTimeout: 30)
+
+    /// The fixture run's turns as the baseline answered them: `orders-2` passed there (it regressed since),
+    /// `billing-1` missed the escalation there (it was fixed since).
+    static var baselineRecords: [TurnRecord] {
+        records.map { record in
+            var record = record
+            if record.conversationId == "orders-2", record.turnIndex == 0 {
+                record.prediction?.rankedDocIds = ["orders/shipping"]
+                record.prediction?.escalated = false
+            }
+            if record.conversationId == "billing-1", record.turnIndex == 1 {
+                record.prediction?.intent = "question"
+                record.prediction?.escalated = false
+            }
+            return record
+        }
+    }
+
+    /// The fixture run compared with `baselineRun`.
+    static var comparison: BaselineComparison {
+        BaselineComparison.compare(current: records, currentInfo: run, baseline: baselineRecords, baselineInfo: baselineRun,
+                                   bootstrap: Bootstrap(resamples: 100, seed: 42))
+    }
+
+    /// The fixture run as `EvalRunner` returns it, compared with the baseline, one gate passed and one failed.
+    static var outcome: EvalOutcome {
+        let records = records
+        return EvalOutcome(
+            run: run, records: records, metrics: EvalMetrics.compute(records: records, bootstrap: Bootstrap(resamples: 100, seed: 42)),
+            baseline: baselineRun, comparison: comparison,
+            gates: [GateResult(rule: "fail-under intent_accuracy=0.8", passed: false, detail: "intent_accuracy = 0.7500 < 0.8"),
+                    GateResult(rule: "max-regression recall@5=0.02", passed: true, detail: "within tolerance")])
+    }
+}

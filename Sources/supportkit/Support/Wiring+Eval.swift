@@ -1,0 +1,88 @@
+import Foundation
+import SupportKit
+import SupportKitAssistant
+import SupportKitEval
+import SupportKitStore
+
+/// What `eval` needs from the live assistant.
+struct EvalAssistant {
+    /// Opens one isolated session per conversation.
+    var factory: any AssistantSessionFactory
+    /// The labels the intent classifier predicts (`expect.intent` is checked against them).
+    var intents: [String]
+    /// The classifier's training texts (eval messages that repeat one are reported).
+    var trainingExamples: [String]
+}
+
+/// The live pieces an evaluation runs against: the assistant (nil for a dry run without a classifier), the
+/// knowledge base's catalog (nil before the first ingest) and a suite loader that checks labels against both.
+struct EvalContext {
+    var assistant: EvalAssistant?
+    var catalog: KnowledgeCatalog?
+    var loader: SuiteLoader
+}
+
+extension Wiring {
+    /// The `eval:` section of the settings file.
+    func evalSettings() throws -> EvalSettings { try EvalSettings(settings: settingsFile) }
+
+    /// The assistant as evaluation replays it: isolated sessions, with the classifier's labels and training
+    /// texts for suite validation.
+    func makeEvalAssistant(database: StoreDatabase, store: any VectorStore) async throws -> EvalAssistant {
+        let configuration = try assistantConfiguration()
+        let assistant = try await SupportAssistant.makeLive(
+            store: store, embedder: try await makeEmbedder(database: database, store: store), configuration: configuration,
+            paths: assistantPaths(configuration), logger: logger)
+        return EvalAssistant(
+            factory: try SupportAssistantFactory(assistant: assistant),
+            intents: assistant.classifier.intentLabels, trainingExamples: assistant.classifier.trainingTexts)
+    }
+
+    /// The store, the assistant and a suite loader. A dry run works before a classifier is trained: it then
+    /// checks intents against the default labels.
+    func makeEvalContext(dryRun: Bool) async throws -> EvalContext {
+        let database = try localDatabase()
+        let store = try await makeStore(database: database)
+        let catalog = try await KnowledgeCatalog.load(from: store)
+        if catalog == nil {
+            Terminal.diagnostic("warning: the store has no \(Collections.knowledge) collection, so `docs` labels are not checked; run `supportkit ingest corpora/` first")
+        }
+        var assistant: EvalAssistant?
+        do {
+            assistant = try await makeEvalAssistant(database: database, store: store)
+        } catch let error where dryRun {
+            Terminal.diagnostic("note: no assistant available (\(error)); checking intents against the defaults, without training-overlap warnings")
+        }
+        let loader = SuiteLoader(configuration: .init(
+            intents: assistant?.intents ?? DefaultIntent.all, categories: settings.categories,
+            knownDocIds: catalog?.docIds, trainingExamples: assistant?.trainingExamples ?? []))
+        return EvalContext(assistant: assistant, catalog: catalog, loader: loader)
+    }
+
+    /// What a run records about its inputs: the store (never with credentials), the settings file's hash, the
+    /// tool version, the knowledge base's content hash and the working tree's commit.
+    func runFingerprints(catalog: KnowledgeCatalog?) -> [String: String] {
+        var fingerprints = [
+            FingerprintKey.store: storeDescription,
+            FingerprintKey.config: configFingerprint,
+            FingerprintKey.toolVersion: BuildInfo.version,
+        ]
+        if let catalog { fingerprints[FingerprintKey.corpusHash] = catalog.corpusHash }
+        if let commit = GitInfo.commit() { fingerprints[FingerprintKey.gitCommit] = commit }
+        return fingerprints
+    }
+
+    /// The store URL for run fingerprints (sqlite paths and vectorai host:port only).
+    var storeDescription: String {
+        switch location {
+        case .sqlite(let path): "sqlite:\(path)"
+        case .vectorAI(let host, let port): "vectorai://\(host):\(port)"
+        }
+    }
+
+    /// A hash of the settings file, or `defaults` without one: two runs with different settings differ here.
+    var configFingerprint: String {
+        guard let data = FileManager.default.contents(atPath: options.config) else { return "defaults" }
+        return String(ContentHasher.hash(data).prefix(16))
+    }
+}
