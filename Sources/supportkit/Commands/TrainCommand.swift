@@ -54,7 +54,7 @@ struct TrainCommand: AsyncParsableCommand {
             }
             var logger = wiring.logger
             if !global.json { logger.logLevel = global.verbose ? .debug : .info }
-            let trainer = ClassifierTrainer(embedder: embedder, configuration: configuration.classifier)
+            let trainer = ClassifierTrainer(embedder: embedder, configuration: configuration.classifier, outOfScope: configuration.outOfScope)
             let classifier = try await trainer.train(trainingSet, knowledge: knowledge, test: heldOut, logger: logger)
             let path = output ?? wiring.assistantPaths(configuration).classifier
             try classifier.save(to: path)
@@ -75,6 +75,7 @@ struct TrainCommand: AsyncParsableCommand {
             if report.categories == nil {
                 Terminal.message("categories: none (no `categories:` examples and no ingested knowledge base); replies will carry no category")
             }
+            if let outOfScope = report.outOfScope { Terminal.message(outOfScope.summary) }
             Terminal.message(String(format: "embedded in %.1f s, fitted in %.1f s (l2 %g)", report.embedSeconds, report.fitSeconds, report.l2))
             Terminal.message("saved \(path) (\(classifier.fingerprint), embedder \(embedder.fingerprint))")
         }
@@ -132,6 +133,7 @@ struct TrainJSON: Encodable {
     var categories: Head?
     var embed_seconds: Double
     var fit_seconds: Double
+    var out_of_scope: TrainingReport.OutOfScope?
 
     init(classifier: String, path: String, embedder: String, report: TrainingReport) {
         self.classifier = classifier
@@ -141,5 +143,6 @@ struct TrainJSON: Encodable {
         categories = report.categories.map(Head.init)
         embed_seconds = report.embedSeconds
         fit_seconds = report.fitSeconds
+        out_of_scope = report.outOfScope
     }
 }
