@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SupportKit
 import SupportKitStore
+import Synchronization
 @testable import SupportKitAssistant
 
 /// A classifier that calls everything `escalate` with high confidence: small talk must still never escalate.
@@ -206,5 +207,38 @@ private struct ScopedClassifier: IntentClassifier {
         var state = ConversationState(customerId: "vic")
         let reply = try await assistant.respond(to: "piratage de mon compte", state: &state)
         #expect(reply.escalationReasons.contains { $0.hasPrefix("security") })
+    }
+}
+
+/// Counts the characters it is asked to embed, so a test can see how much work a turn does.
+private final class CountingEmbedder: Embedder, Sendable {
+    let base = AssistantFixtures.embedder
+    let embedded = Mutex(0)
+    var fingerprint: EmbedderFingerprint { base.fingerprint }
+    var preferredBatchSize: Int { base.preferredBatchSize }
+    var tokenCounter: any TokenCounter { base.tokenCounter }
+    func embed(_ texts: [String]) async throws -> [[Float]] {
+        embedded.withLock { $0 += texts.reduce(0) { $0 + $1.count } }
+        return try await base.embed(texts)
+    }
+}
+
+@Suite struct BoundedTurnTests {
+    @Test func aTurnEmbedsTheSameAmountAtTurnTenAndTurnTwoHundred() async throws {
+        let counting = CountingEmbedder()
+        let base = try await AssistantFixtures.assistant(classifier: KeywordClassifier([("arrive", "problem", 0.9, "orders", 0.9)]))
+        let assistant = SupportAssistant(
+            configuration: base.configuration, embedder: counting, classifier: base.classifier, knowledge: base.knowledge,
+            memory: CustomerMemory(store: InMemoryVectorStore(), embedder: counting, configuration: base.configuration.memory),
+            tickets: base.tickets)
+        var state = ConversationState(customerId: "wen")
+        var costs: [Int: Int] = [:]
+        for index in 1...200 {
+            let before = counting.embedded.withLock { $0 }
+            _ = try await assistant.respond(to: "How do I cancel an order before it ships?", state: &state)
+            if index == 10 || index == 200 { costs[index] = counting.embedded.withLock { $0 } - before }
+        }
+        #expect(costs[10] != nil && costs[10] == costs[200])
+        #expect(state.turns.count == 200)
     }
 }
