@@ -5,7 +5,7 @@ import Foundation
 ///
 /// A message is small talk only when it is made entirely of small-talk phrases and filler words: "hi there,
 /// are you a bot?" is, "hi, I was charged twice" is not (it carries a request, which the other stages answer).
-public struct SmallTalk: Sendable, Hashable {
+public struct SmallTalk: Sendable {
     /// What kind of small talk a message is; when a message mixes kinds, the most specific one wins
     /// (identity over capabilities over opening over goodbye over thanks over greeting).
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {

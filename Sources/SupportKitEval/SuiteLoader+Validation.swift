@@ -33,6 +33,7 @@ extension SuiteLoader {
             var sawUser = false
             for (index, item) in items.enumerated() {
                 if item["agent"] != nil {
+                    if item["user"] != nil { sawUser = true }
                     guard let message = validateAgent(item, index: index, followsUser: sawUser, problems: &problems) else { continue }
                     if !turns.isEmpty { turns[turns.count - 1].agentMessages.append(message) }
                     continue
@@ -154,6 +155,7 @@ extension SuiteLoader {
         if node["user"] != nil {
             problems.append(InputError(location, field: field, problem: "an entry holds both a user and an agent message",
                                        remedy: "split it into two entries: \"- user: ...\" for the customer, then \"- agent: ...\" for what the agent answered"))
+            return nil
         } else if node["expect"] != nil {
             problems.append(InputError(node["expect"]?.location ?? location, field: "turns[\(index)].expect",
                                        problem: "an agent message is not scored, so it takes no expect",

@@ -60,6 +60,7 @@ private struct ScopedClassifier: IntentClassifier {
         }
         #expect(state.ticket == nil)
         #expect(try await tickets.list().isEmpty)
+        try await assistant.memory.prepare()
         #expect(try await assistant.memory.openIssues(for: "sam").isEmpty)
         // The same classifier still escalates a real request.
         #expect(try await assistant.respond(to: "get me a person about my refund", state: &state).escalated)
