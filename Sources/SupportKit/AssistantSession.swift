@@ -5,6 +5,15 @@
 public protocol AssistantSession: Sendable {
     /// The assistant's reply to the customer's next message.
     func respond(to message: String) async throws -> Reply
+
+    /// Puts what a person said after the last message (a logged agent message from a help-desk transcript)
+    /// into the conversation in place of the assistant's reply, for the turns after it.
+    func recordAgentMessage(_ text: String) async throws
+}
+
+extension AssistantSession {
+    /// Sessions that keep no conversation context ignore logged agent messages.
+    public func recordAgentMessage(_ text: String) async throws {}
 }
 
 /// Opens assistant sessions.

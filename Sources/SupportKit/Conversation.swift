@@ -41,15 +41,32 @@ public struct Conversation: Sendable, Hashable, Codable {
         }
     }
 
+    /// One customer message, its expectations, and the logged agent messages that followed it.
     public struct Turn: Sendable, Hashable, Codable {
         public var user: String
         public var expect: Expectation
         public var location: SourceLocation?
+        /// What the agent said after this message in the logged conversation (suite entries `- agent: "..."`),
+        /// oldest first. Not scored; replay puts them in the conversation's context in place of the
+        /// assistant's own reply to this turn.
+        public var agentMessages: [String]
 
-        public init(user: String, expect: Expectation = Expectation(), location: SourceLocation? = nil) {
+        public init(user: String, expect: Expectation = Expectation(), location: SourceLocation? = nil, agentMessages: [String] = []) {
             self.user = user
             self.expect = expect
             self.location = location
+            self.agentMessages = agentMessages
+        }
+
+        private enum CodingKeys: String, CodingKey { case user, expect, location, agentMessages }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            user = try c.decode(String.self, forKey: .user)
+            expect = try c.decode(Expectation.self, forKey: .expect)
+            location = try c.decodeIfPresent(SourceLocation.self, forKey: .location)
+            // Absent in turns recorded before logged agent messages existed.
+            agentMessages = try c.decodeIfPresent([String].self, forKey: .agentMessages) ?? []
         }
     }
 

@@ -21,12 +21,22 @@ public struct Reply: Sendable, Hashable, Codable {
     public var classifier: String
     /// Milliseconds per stage: classify, memory, retrieve, respond.
     public var timings: StageTimings
+    /// How unlike every intent the message is, 0 to 1 (nil when the classifier has no out-of-scope detector).
+    public var outOfScopeScore: Double?
+    /// Whether the message was taken as out of scope (the score reached the calibrated threshold).
+    public var outOfScope: Bool?
+    /// The kind of small talk the message was (`greeting`, `thanks`, ...), answered without retrieval or escalation.
+    public var smallTalk: String?
 
     public init(
         text: String, intent: String, confidence: Double, category: String?, categoryConfidence: Double,
         sources: [Source], retrieved: [RetrievedChunk], escalated: Bool, escalationReasons: [String],
-        ticket: Ticket?, memoryRecalled: [String], classifier: String, timings: StageTimings
+        ticket: Ticket?, memoryRecalled: [String], classifier: String, timings: StageTimings,
+        outOfScopeScore: Double? = nil, outOfScope: Bool? = nil, smallTalk: String? = nil
     ) {
+        self.outOfScopeScore = outOfScopeScore
+        self.outOfScope = outOfScope
+        self.smallTalk = smallTalk
         self.text = text
         self.intent = intent
         self.confidence = confidence

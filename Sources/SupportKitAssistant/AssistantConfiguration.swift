@@ -21,13 +21,19 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
     public var llm: LLM
     /// Where tickets are kept.
     public var tickets: Tickets
+    /// What happens to messages no intent covers.
+    public var outOfScope: OutOfScope
+    /// How much of the conversation so far a turn looks at.
+    public var context: Context
 
     /// An assistant configuration; every part defaults.
     public init(
         classifier: Classifier = Classifier(), retrieval: Retrieval = Retrieval(), memory: Memory = Memory(),
         escalation: Escalation = Escalation(), responder: Responder = Responder(), llm: LLM = LLM(),
-        tickets: Tickets = Tickets()
+        tickets: Tickets = Tickets(), outOfScope: OutOfScope = OutOfScope(), context: Context = Context()
     ) {
+        self.outOfScope = outOfScope
+        self.context = context
         self.classifier = classifier
         self.retrieval = retrieval
         self.memory = memory
@@ -265,9 +271,15 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         public var maxSentences: Int
         /// Documents cited at most.
         public var maxSources: Int
+        /// Ask which article is meant when the two best documents' similarities are within this (0: never ask).
+        public var clarifyMargin: Double
+        /// ...and the best one scores below this (a clear match is answered without asking).
+        public var clarifyBelow: Double
 
         /// Responder settings; every value defaults.
-        public init(kind: String = "extractive", model: String = "gpt-4o-mini", maxSentences: Int = 3, maxSources: Int = 2) {
+        public init(kind: String = "extractive", model: String = "gpt-4o-mini", maxSentences: Int = 3, maxSources: Int = 2, clarifyMargin: Double = 0.02, clarifyBelow: Double = 0.6) {
+            self.clarifyMargin = clarifyMargin
+            self.clarifyBelow = clarifyBelow
             self.kind = kind
             self.model = model
             self.maxSentences = maxSentences
@@ -278,6 +290,8 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case kind, model
             case maxSentences = "max_sentences"
             case maxSources = "max_sources"
+            case clarifyMargin = "clarify_margin"
+            case clarifyBelow = "clarify_below"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -287,6 +301,8 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             model = try c.decodeIfPresent(String.self, forKey: .model) ?? d.model
             maxSentences = try c.decodeIfPresent(Int.self, forKey: .maxSentences) ?? d.maxSentences
             maxSources = try c.decodeIfPresent(Int.self, forKey: .maxSources) ?? d.maxSources
+            clarifyMargin = try c.decodeIfPresent(Double.self, forKey: .clarifyMargin) ?? d.clarifyMargin
+            clarifyBelow = try c.decodeIfPresent(Double.self, forKey: .clarifyBelow) ?? d.clarifyBelow
         }
     }
 
@@ -345,7 +361,8 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case classifier, retrieval, memory, escalation, responder, llm, tickets
+        case classifier, retrieval, memory, escalation, responder, llm, tickets, context
+        case outOfScope = "out_of_scope"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -357,6 +374,8 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         responder = try c.decodeIfPresent(Responder.self, forKey: .responder) ?? Responder()
         llm = try c.decodeIfPresent(LLM.self, forKey: .llm) ?? LLM()
         tickets = try c.decodeIfPresent(Tickets.self, forKey: .tickets) ?? Tickets()
+        outOfScope = try c.decodeIfPresent(OutOfScope.self, forKey: .outOfScope) ?? OutOfScope()
+        context = try c.decodeIfPresent(Context.self, forKey: .context) ?? Context()
     }
 
     /// The keys each section accepts, for the unknown-key check.
@@ -369,6 +388,8 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         "responder": Set(Responder.CodingKeys.allCases.map(\.rawValue)),
         "llm": Set(LLM.CodingKeys.allCases.map(\.rawValue)),
         "tickets": Set(Tickets.CodingKeys.allCases.map(\.rawValue)),
+        "out_of_scope": Set(OutOfScope.CodingKeys.allCases.map(\.rawValue)),
+        "context": Set(Context.CodingKeys.allCases.map(\.rawValue)),
     ]
 
     /// Checks values that decode fine but cannot work.
@@ -391,6 +412,12 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         if !(0...1).contains(escalation.minEscalateConfidence) { try fail("escalation.min_escalate_confidence", "must be between 0 and 1") }
         if !(0...1).contains(escalation.minIntentConfidence) { try fail("escalation.min_intent_confidence", "must be between 0 and 1") }
         if memory.maxInteractionsPerCustomer < 1 { try fail("memory.max_interactions_per_customer", "must be at least 1") }
+        if !(0..<1).contains(outOfScope.rejectionRate) { try fail("out_of_scope.rejection_rate", "must be at least 0 and below 1") }
+        if let threshold = outOfScope.threshold, !(0...1).contains(threshold) { try fail("out_of_scope.threshold", "must be between 0 and 1") }
+        if context.turns < 0 { try fail("context.turns", "must not be negative") }
+        if context.weight < 0 { try fail("context.weight", "must not be negative") }
+        if context.repeatWindow < 0 { try fail("context.repeat_window", "must not be negative") }
+        if context.transcriptTurns < 1 { try fail("context.transcript_turns", "must be at least 1") }
         if llm.timeoutSeconds <= 0 { try fail("llm.timeout_seconds", "must be positive") }
     }
 }

@@ -14,11 +14,14 @@ public struct ClassifierTrainer: Sendable {
     public var features: ClassifierFeatures
     /// How messages become the category head's input (topic lives in the embedding; words add less).
     public var categoryFeatures: ClassifierFeatures
+    /// How the out-of-scope detector is calibrated.
+    public var outOfScope: AssistantConfiguration.OutOfScope
 
-    /// A trainer for `embedder` with the classifier settings.
-    public init(embedder: any Embedder, configuration: AssistantConfiguration.Classifier = .init()) {
+    /// A trainer for `embedder` with the classifier and out-of-scope settings.
+    public init(embedder: any Embedder, configuration: AssistantConfiguration.Classifier = .init(), outOfScope: AssistantConfiguration.OutOfScope = .init()) {
         self.embedder = embedder
         self.configuration = configuration
+        self.outOfScope = outOfScope
         self.features = ClassifierFeatures(hashedWords: configuration.hashedWords, wordWeight: Float(configuration.wordWeight))
         self.categoryFeatures = ClassifierFeatures(
             hashedWords: configuration.categoryWordWeight > 0 ? configuration.hashedWords : 0,
@@ -68,10 +71,21 @@ public struct ClassifierTrainer: Sendable {
         logger.info("embedded \(intentVectors.count + categoryVectors.count) examples in \(String(format: "%.1f", embedSeconds)) s")
 
         let fitStart = ContinuousClock.now
-        let (intentModel, intentHeadFitted) = fitHead(
+        let (intentModel, intentHeadFitted, signals) = fitHead(
             name: "intents", source: examples.intents.first?.location.path ?? "examples", features: features,
-            vectors: intentVectors, labels: examples.intents.map(\.label), logger: logger)
+            vectors: intentVectors, labels: examples.intents.map(\.label), collectSignals: true, logger: logger)
         var intentHead = intentHeadFitted
+        var detector: OutOfScopeDetector?
+        var outOfScopeReport: TrainingReport.OutOfScope?
+        if let signals {
+            let index = Dictionary(uniqueKeysWithValues: intentModel.labels.enumerated().map { ($1, $0) })
+            var fitted = fitOutOfScope(vectors: intentVectors, targets: examples.intents.map { index[$0.label] ?? 0 }, classes: intentModel.labels.count, heldOut: signals, settings: outOfScope)
+            if let test, let vectors = testIntentVectors, !test.intents.isEmpty {
+                testOutOfScope(&fitted.1, detector: fitted.0, model: intentModel, vectors: vectors, labels: test.intents.map(\.label))
+            }
+            detector = fitted.0
+            outOfScopeReport = fitted.1
+        }
         if let test, let vectors = testIntentVectors, !test.intents.isEmpty {
             intentHead.testAccuracy = accuracy(intentModel, vectors: vectors, labels: test.intents.map(\.label))
             intentHead.testExamples = test.intents.count
@@ -92,9 +106,12 @@ public struct ClassifierTrainer: Sendable {
             logger.warning("no category examples (and no knowledge base with two or more categories): replies will carry no category and retrieval will never filter")
         }
         let fitSeconds = fitStart.duration(to: .now).seconds
-        let report = TrainingReport(intents: intentHead, categories: categoryHead, embedSeconds: embedSeconds, fitSeconds: fitSeconds, l2: configuration.l2)
-        return LocalIntentClassifier(model: .init(embedder: embedder.fingerprint, features: features, categoryFeatures: categoryFeatures, intents: intentModel, categories: categoryModel, report: report,
-            trainingTexts: Self.unique(examples.intents.map(\.text) + examples.categories.map(\.text)), trainedAt: Date()))
+        var report = TrainingReport(intents: intentHead, categories: categoryHead, embedSeconds: embedSeconds, fitSeconds: fitSeconds, l2: configuration.l2)
+        report.outOfScope = outOfScopeReport
+        var model = LocalIntentClassifier.Model(embedder: embedder.fingerprint, features: features, categoryFeatures: categoryFeatures, intents: intentModel, categories: categoryModel, report: report,
+            trainingTexts: Self.unique(examples.intents.map(\.text) + examples.categories.map(\.text)), trainedAt: Date())
+        model.outOfScope = detector
+        return LocalIntentClassifier(model: model)
     }
 
     /// Chunk texts and categories of the knowledge collection, with vectors reused when they are in this
@@ -122,6 +139,13 @@ public struct ClassifierTrainer: Sendable {
 
     /// Cross-validates, calibrates and fits one head.
     func fitHead(name: String, source: String, features inputs: ClassifierFeatures, vectors: [[Float]], labels: [String], logger: Logger) -> (SoftmaxModel, TrainingReport.Head) {
+        let (model, head, _) = fitHead(name: name, source: source, features: inputs, vectors: vectors, labels: labels, collectSignals: false, logger: logger)
+        return (model, head)
+    }
+
+    /// Cross-validates, calibrates and fits one head; with `collectSignals`, also returns each example's
+    /// held-out out-of-scope signals.
+    func fitHead(name: String, source: String, features inputs: ClassifierFeatures, vectors: [[Float]], labels: [String], collectSignals: Bool, logger: Logger) -> (SoftmaxModel, TrainingReport.Head, HeldOutSignals?) {
         let classes = Array(Set(labels)).sorted()
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let targets = labels.map { index[$0] ?? 0 }
@@ -144,6 +168,9 @@ public struct ClassifierTrainer: Sendable {
         var calibrationError: Double?
         var temperature = 1.0
         var selective: [TrainingReport.SelectiveAccuracy] = []
+        var signals: HeldOutSignals?
+        var heldOutSimilarity = [Double](repeating: 0, count: collectSignals ? labels.count : 0)
+        let embeddingDimension = embedder.fingerprint.dimension
         if folds >= 2 && labels.count >= 2 * folds {
             var generator = SplitMix64(seed: seed)
             var fold = [Int](repeating: 0, count: labels.count)
@@ -165,6 +192,12 @@ public struct ClassifierTrainer: Sendable {
                         heldOutLogits[row * classes.count + column] = logits[position * classes.count + column]
                     }
                 }
+                if collectSignals {
+                    let centroids = OutOfScopeDetector.centroids(vectors, targets: targets, classes: classes.count, dimension: embeddingDimension, rows: trainRows)
+                    for row in testRows {
+                        heldOutSimilarity[row] = OutOfScopeDetector.nearestSimilarity(vectors[row].prefix(embeddingDimension), centroids: centroids, dimension: embeddingDimension)
+                    }
+                }
                 logger.info("\(name): fold \(k + 1)/\(folds) fitted in \(fit.iterations) iterations")
             }
             var correct = 0
@@ -178,6 +211,18 @@ public struct ClassifierTrainer: Sendable {
             temperature = Softmax.fitTemperature(logits: heldOutLogits, targets: targets, classes: classes.count)
             calibrationError = Self.expectedCalibrationError(logits: heldOutLogits, targets: targets, classes: classes.count, temperature: temperature)
             selective = Self.selectiveAccuracy(logits: heldOutLogits, targets: targets, classes: classes.count, temperature: temperature)
+            if collectSignals {
+                var confidence: [Double] = []
+                var correct: [Bool] = []
+                for (row, target) in targets.enumerated() {
+                    let probabilities = Softmax.probabilities((0..<classes.count).map { Double(heldOutLogits[row * classes.count + $0]) }, temperature: temperature)
+                    var best = 0
+                    for column in probabilities.indices where probabilities[column] > probabilities[best] { best = column }
+                    confidence.append(probabilities[best])
+                    correct.append(best == target)
+                }
+                signals = HeldOutSignals(similarity: heldOutSimilarity, confidence: confidence, correct: correct)
+            }
         } else {
             warnings.append("too few \(name) examples for \(configuration.folds)-fold cross-validation; confidence is uncalibrated")
         }
@@ -188,7 +233,7 @@ public struct ClassifierTrainer: Sendable {
             crossValidationAccuracy: cvAccuracy, folds: folds, calibrationError: calibrationError,
             temperature: temperature, iterations: fit.iterations, warnings: warnings)
         head.selective = selective
-        return (model, head)
+        return (model, head, signals)
     }
 
     /// `texts` without repeats, in first-seen order.

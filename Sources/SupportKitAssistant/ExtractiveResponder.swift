@@ -1,8 +1,10 @@
 import Foundation
 import SupportKit
 
-/// The default, offline answer: the sentences of the best chunks that share the most words with the
-/// message, quoted in their article's order, followed by numbered citations (title and link).
+/// The default, offline answer: it leads with the sentence of the best chunks that shares the most words with
+/// the message (the step that answers), goes on with the sentences after it in the article's order, and marks
+/// each with a numbered citation. The cited documents travel once, in `Response.sources` (channels show them
+/// as links), not again in the text. When retrieval cannot tell two articles apart, it asks which one is meant.
 ///
 /// Nothing is invented: every factual sentence comes from a retrieved chunk. Memory shapes the frame
 /// around it: an open issue is acknowledged, details the customer already gave (an order number, an email
@@ -40,9 +42,8 @@ public struct ExtractiveResponder: Responder {
             paragraphs.append("I couldn't find an article that answers this. Could you tell me a little more about what you're trying to do?")
         }
         let quoted = !quote.isEmpty && (context.ticket != nil || intent != DefaultIntent.feedback)
-        if quoted, !sources.isEmpty {
-            let cited = sources.enumerated().map { "[\($0.offset + 1)] \($0.element.title) - \($0.element.link)" }
-            paragraphs.append("Sources:\n" + cited.joined(separator: "\n"))
+        if quoted, context.ticket == nil, intent != DefaultIntent.feedback, let question = clarifyingQuestion(context.hits) {
+            paragraphs.insert(question, at: paragraphs.firstIndex(of: quote) ?? paragraphs.count)
         }
         return Response(text: paragraphs.joined(separator: "\n\n"), sources: quoted ? sources : [], responder: "extractive")
     }
@@ -105,8 +106,8 @@ public struct ExtractiveResponder: Responder {
                 candidates.append(Candidate(text: sentence, score: score, hit: hitIndex, position: position))
             }
         }
-        let chosen = candidates.sorted { $0.score > $1.score }.prefix(max(1, configuration.maxSentences))
-            .sorted { ($0.hit, $0.position) < ($1.hit, $1.position) }
+        let chosen = Self.choose(candidates.map { (hit: $0.hit, position: $0.position, score: $0.score) }, limit: max(1, configuration.maxSentences))
+            .compactMap { pick in candidates.first { $0.hit == pick.hit && $0.position == pick.position } }
         var usedDocs: [String] = []
         var lines: [String] = []
         for candidate in chosen {
@@ -120,6 +121,34 @@ public struct ExtractiveResponder: Responder {
             return Reply.Source(docId: docId, title: chunk.title, link: chunk.citationLink)
         }
         return (lines.joined(separator: "\n"), sources)
+    }
+
+    /// Which sentences to quote, in quoting order: the best-scoring one leads (the step that answers), then the
+    /// sentences that follow it in the same chunk, in the article's order; if room is left, the best sentences of
+    /// the other chunks, each chunk's in its own order. A sentence before the lead is never quoted after it.
+    static func choose(_ candidates: [(hit: Int, position: Int, score: Double)], limit: Int) -> [(hit: Int, position: Int)] {
+        guard let lead = candidates.max(by: { $0.score < $1.score }) else { return [] }
+        var picked = candidates.filter { $0.hit == lead.hit && $0.position >= lead.position }
+            .sorted { $0.position < $1.position }.prefix(limit).map { (hit: $0.hit, position: $0.position) }
+        let others = candidates.filter { $0.hit != lead.hit }.sorted { $0.score > $1.score }.prefix(max(0, limit - picked.count))
+        picked += others.sorted { ($0.hit, $0.position) < ($1.hit, $1.position) }.map { (hit: $0.hit, position: $0.position) }
+        return picked
+    }
+
+    /// A question when the two best documents match the message about equally well (cosine within
+    /// `clarifyMargin`) and neither clearly: "did you mean A or B?".
+    func clarifyingQuestion(_ hits: [KnowledgeBase.Hit]) -> String? {
+        guard configuration.clarifyMargin > 0 else { return nil }
+        var best: [(title: String, similarity: Double)] = []
+        var seen = Set<String>()
+        for hit in hits where seen.insert(hit.chunk.docId).inserted {
+            guard let similarity = hit.similarity else { return nil }
+            best.append((hit.chunk.title, similarity))
+            if best.count == 2 { break }
+        }
+        guard best.count == 2, best[0].title != best[1].title, best[0].similarity < configuration.clarifyBelow,
+              abs(best[0].similarity - best[1].similarity) <= configuration.clarifyMargin else { return nil }
+        return "I found two articles that could answer this: \"\(best[0].title)\" and \"\(best[1].title)\". Which one is closer to what you need? Here is what the first says:"
     }
 
     static func sentences(_ text: String) -> [String] {

@@ -14,16 +14,8 @@ public struct FrustrationDetector: Sendable {
         self.lexicon = lexicon
     }
 
-    /// A small lexicon tuned on support conversations: strong negative words, demands for a person, and
-    /// phrases about repeated failure.
-    public static let defaultLexicon = [
-        "ridiculous", "unacceptable", "useless", "terrible", "awful", "worst", "pathetic", "joke", "scam",
-        "fed up", "sick of", "tired of", "waste of time", "wasting my time", "furious", "angry", "annoyed",
-        "frustrated", "frustrating", "disgusting", "incompetent", "nonsense", "horrible", "outrageous",
-        "third time", "again and again", "still not", "still broken", "still doesn't", "still does not",
-        "still hasn't", "nobody", "no one helps", "real person", "a human", "speak to someone", "talk to someone",
-        "manager", "supervisor", "cancel everything", "never again", "lawyer", "complaint",
-    ]
+    /// The built-in list: ``SupportLexicon/standard``'s frustration phrases.
+    public static var defaultLexicon: [String] { SupportLexicon.standard.frustrationPhrases }
 
     /// The signs found in `message`, given the customer's earlier messages in the conversation.
     /// - Returns: human-readable cues such as `word "ridiculous"`, `shouting`, `"!!"`, `repeated message`.

@@ -13,6 +13,17 @@ public struct Classification: Sendable, Hashable, Codable {
     /// Which classifier decided, recorded in `Reply.classifier`: `logreg@1:9f2c…`, or
     /// `llm:MODEL`, or `llm:MODEL (fallback: logreg@1:9f2c…; timeout)`.
     public var classifier: String
+    /// How unlike the classifier's training examples the message is, 0 to 1 (nil when the classifier has no
+    /// out-of-scope detector).
+    public var outOfScopeScore: Double?
+    /// The score from which the message counts as out of scope.
+    public var outOfScopeThreshold: Double?
+
+    /// Whether the detector places the message outside every intent.
+    public var isOutOfScope: Bool {
+        guard let score = outOfScopeScore, let threshold = outOfScopeThreshold else { return false }
+        return score >= threshold
+    }
 
     /// A classification; `categoryConfidence` is 0 when there is no category.
     public init(intent: String, confidence: Double, category: String?, categoryConfidence: Double, classifier: String) {

@@ -23,6 +23,8 @@ public struct LocalIntentClassifier: IntentClassifier {
         /// The example texts trained on, so an evaluation can warn when its messages repeat them.
         public var trainingTexts: [String]
         public var trainedAt: Date
+        /// The out-of-scope detector (nil in classifiers trained before it existed: no score is reported).
+        public var outOfScope: OutOfScopeDetector?
 
         /// A model of format `formatVersion`.
         public init(embedder: EmbedderFingerprint, features: ClassifierFeatures, categoryFeatures: ClassifierFeatures, intents: SoftmaxModel, categories: SoftmaxModel?, report: TrainingReport, trainingTexts: [String] = [], trainedAt: Date) {
@@ -38,7 +40,7 @@ public struct LocalIntentClassifier: IntentClassifier {
         }
 
         private enum CodingKeys: String, CodingKey {
-            case format, embedder, features, categoryFeatures, intents, categories, report, trainingTexts, trainedAt
+            case format, embedder, features, categoryFeatures, intents, categories, report, trainingTexts, trainedAt, outOfScope
         }
 
         public init(from decoder: any Decoder) throws {
@@ -53,6 +55,7 @@ public struct LocalIntentClassifier: IntentClassifier {
             // Optional so that a classifier saved before the field existed still loads.
             trainingTexts = try c.decodeIfPresent([String].self, forKey: .trainingTexts) ?? []
             trainedAt = try c.decode(Date.self, forKey: .trainedAt)
+            outOfScope = try c.decodeIfPresent(OutOfScopeDetector.self, forKey: .outOfScope)
         }
     }
 
@@ -75,6 +78,7 @@ public struct LocalIntentClassifier: IntentClassifier {
             head.weights.withUnsafeBytes { hasher.combine(bytes: $0) }
             head.bias.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
+        if let detector = model.outOfScope { hasher.combine("oos:\(detector.method.rawValue):\(detector.threshold)") }
         fingerprint = "logreg@\(LocalIntentClassifier.formatVersion):" + hasher.finalize().prefix(12)
     }
 
@@ -86,9 +90,14 @@ public struct LocalIntentClassifier: IntentClassifier {
     public func classify(text: String, embedding: [Float]) -> Classification {
         let intent = model.intents.predict(model.features.vector(text: text, embedding: embedding))
         let category = model.categories.map { $0.predict(model.categoryFeatures.vector(text: text, embedding: embedding)) }
-        return Classification(
+        var classification = Classification(
             intent: intent.label, confidence: intent.probability, category: category?.label,
             categoryConfidence: category?.probability ?? 0, classifier: fingerprint)
+        if let detector = model.outOfScope {
+            classification.outOfScopeScore = detector.score(embedding: embedding, confidence: intent.probability)
+            classification.outOfScopeThreshold = detector.threshold
+        }
+        return classification
     }
 
     public func classify(_ message: String, embedding: [Float]) async throws -> Classification {

@@ -45,6 +45,24 @@ public actor SupportSession: AssistantSession {
         return try await assistant.respond(to: message, state: &current)
     }
 
+    /// Puts a logged agent message in place of the last reply, after the turns already queued.
+    /// - Throws: `SupportKitError.invalidInput` before the first customer message; embedder errors.
+    public func recordAgentMessage(_ text: String) async throws {
+        try await turns.acquire()
+        do {
+            guard !state.turns.isEmpty else {
+                throw SupportKitError(.invalidInput, "an agent message needs a customer message before it; start the conversation with the customer")
+            }
+            // Embedded once here, so later turns use it as context at no further cost.
+            let vector = assistant.configuration.context.weight > 0 ? try await assistant.embedder.embed(text) : nil
+            state.recordAgentMessage(text, vector: vector)
+            await turns.release()
+        } catch {
+            await turns.release()
+            throw error
+        }
+    }
+
     /// The conversation as of the last finished turn.
     public var conversation: ConversationState {
         get async {

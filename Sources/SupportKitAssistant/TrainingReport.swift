@@ -69,8 +69,84 @@ public struct TrainingReport: Sendable, Hashable, Codable {
         }
     }
 
+    /// How the out-of-scope detector was calibrated (nil for classifiers trained before it existed).
+    public struct OutOfScope: Sendable, Hashable, Codable {
+        /// The method in use (`similarity`, `confidence` or `combined`).
+        public var method: String
+        /// The threshold in use.
+        public var threshold: Double
+        /// The target share of held-out in-scope examples rejected.
+        public var rejectionRate: Double
+        /// Every method's figures, so the choice can be made by measurement.
+        public var methods: [OutOfScopeMethod]
+
+        /// The detector's figures.
+        public init(method: String, threshold: Double, rejectionRate: Double, methods: [OutOfScopeMethod]) {
+            self.method = method
+            self.threshold = threshold
+            self.rejectionRate = rejectionRate
+            self.methods = methods
+        }
+
+        /// One line for people: the method in use, its threshold, held-out rejection and, with a test file, its
+        /// out-of-scope precision, recall and F1.
+        public var summary: String {
+            guard let chosen = methods.first(where: { $0.method == method }) else { return "out of scope: \(method), threshold \(threshold)" }
+            var line = String(format: "out of scope: %@, threshold %.3f, rejects %.1f%% of held-out in-scope", method, threshold, chosen.heldOutRejection * 100)
+            if let test = chosen.test {
+                line += String(format: "; test: %d in scope, %d out: precision %.3f, recall %.3f, F1 %.3f, in-scope accuracy %.3f (%.3f before rejection)",
+                               test.inScope, test.outOfScope, test.precision, test.recall, test.f1, test.inScopeAccuracy, test.inScopeClassificationAccuracy)
+            }
+            return line
+        }
+    }
+
+    /// One out-of-scope method's calibration and, when the test file has labels never trained on, its test figures.
+    public struct OutOfScopeMethod: Sendable, Hashable, Codable {
+        public var method: String
+        /// Calibrated on the held-out folds.
+        public var threshold: Double
+        /// Share of held-out in-scope examples it rejects.
+        public var heldOutRejection: Double = 0
+        /// Held-out accuracy counting a rejected example as wrong.
+        public var heldOutAccuracy: Double = 0
+        /// Share of the rejected held-out examples that the intent head had wrong anyway.
+        public var heldOutRejectedErrors: Double = 0
+        /// Figures on the test file.
+        public var test: OutOfScopeTest?
+
+        /// A method's figures.
+        public init(method: String, threshold: Double) {
+            self.method = method
+            self.threshold = threshold
+        }
+    }
+
+    /// Out-of-scope figures on a test file: its examples with labels the classifier never trained on are out of scope.
+    public struct OutOfScopeTest: Sendable, Hashable, Codable {
+        public var inScope: Int
+        public var outOfScope: Int
+        /// Of the flagged examples, the share that are out of scope.
+        public var precision: Double = 0
+        /// Of the out-of-scope examples, the share flagged.
+        public var recall: Double = 0
+        public var f1: Double = 0
+        /// In-scope examples classified right and not flagged, over in-scope examples.
+        public var inScopeAccuracy: Double = 0
+        /// In-scope examples classified right, whatever the detector says.
+        public var inScopeClassificationAccuracy: Double = 0
+
+        /// Test counts; the rates are filled in by the trainer.
+        public init(inScope: Int, outOfScope: Int) {
+            self.inScope = inScope
+            self.outOfScope = outOfScope
+        }
+    }
+
     public var intents: Head
     public var categories: Head?
+    /// The out-of-scope detector's calibration and test figures.
+    public var outOfScope: OutOfScope?
     /// Seconds spent embedding and fitting.
     public var embedSeconds: Double
     public var fitSeconds: Double

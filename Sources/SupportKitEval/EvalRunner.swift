@@ -166,6 +166,10 @@ public enum EvalRunner {
             do {
                 let reply = try await withDeadline(seconds: timeout) { try await session.respond(to: turn.user) }
                 record.prediction = Prediction(reply)
+                // From a logged agent message on, it stands in the context in place of the assistant's reply.
+                for message in turn.agentMessages {
+                    try await withDeadline(seconds: timeout) { try await session.recordAgentMessage(message) }
+                }
             } catch is TurnTimeout {
                 record.status = .timeout
                 record.error = "no reply within \(timeout)s"

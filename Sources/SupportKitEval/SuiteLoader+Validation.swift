@@ -6,6 +6,7 @@ extension SuiteLoader {
     static let customerFields = ["id", "profile", "history"]
     static let historyFields = ["text", "intent", "category", "resolved"]
     static let turnFields = ["user", "expect"]
+    static let agentFields = ["agent"]
     static let expectFields = ["intent", "category", "docs", "escalate"]
 
     /// Builds a conversation from `node`, appending every problem found; nil when it cannot be used.
@@ -29,8 +30,20 @@ extension SuiteLoader {
                 problems.append(InputError(location, field: "turns", problem: "no turns",
                                            remedy: "add at least one turn with a user message"))
             }
+            var sawUser = false
             for (index, item) in items.enumerated() {
+                if item["agent"] != nil {
+                    if item["user"] != nil { sawUser = true }
+                    guard let message = validateAgent(item, index: index, followsUser: sawUser, problems: &problems) else { continue }
+                    if !turns.isEmpty { turns[turns.count - 1].agentMessages.append(message) }
+                    continue
+                }
+                sawUser = true
                 if let turn = validateTurn(item, index: index, problems: &problems) { turns.append(turn) }
+            }
+            if !items.isEmpty, !sawUser {
+                problems.append(InputError(location, field: "turns", problem: "only agent messages, no customer message",
+                                           remedy: "add the customer's messages as \"- user:\" entries; agent messages are context, not turns"))
             }
         case let other?:
             problems.append(InputError(other.location, field: "turns", problem: "expected a list, found \(other.kindName)",
@@ -132,6 +145,34 @@ extension SuiteLoader {
         }
         guard problems.count == before, let user else { return nil }
         return Conversation.Turn(user: user, expect: expectation, location: node.location)
+    }
+
+    /// A logged agent message (`- agent: "..."`): text, alone in its entry, after a customer message.
+    private func validateAgent(_ node: SuiteNode, index: Int, followsUser: Bool, problems: inout [InputError]) -> String? {
+        let field = "turns[\(index)].agent"
+        let location = node["agent"]?.location ?? node.location
+        let before = problems.count
+        if node["user"] != nil {
+            problems.append(InputError(location, field: field, problem: "an entry holds both a user and an agent message",
+                                       remedy: "split it into two entries: \"- user: ...\" for the customer, then \"- agent: ...\" for what the agent answered"))
+            return nil
+        } else if node["expect"] != nil {
+            problems.append(InputError(node["expect"]?.location ?? location, field: "turns[\(index)].expect",
+                                       problem: "an agent message is not scored, so it takes no expect",
+                                       remedy: "move the expect to the customer turn it belongs to"))
+        } else {
+            checkFields(node, allowed: Self.agentFields, prefix: "turns[\(index)].", problems: &problems)
+        }
+        if !followsUser {
+            problems.append(InputError(location, field: field, problem: "an agent message before the first customer message",
+                                       remedy: "start the conversation with a \"- user:\" entry; an agent message stands in for the reply to the customer message before it"))
+        }
+        let text = requiredText(node, "agent", field: field, remedy: "write what the agent said", problems: &problems)
+        if let text, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems.append(InputError(location, field: field, problem: "empty message", remedy: "write what the agent said or remove the entry"))
+        }
+        guard problems.count == before, let text else { return nil }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func validateDocs(_ node: SuiteNode?, field: String, problems: inout [InputError]) -> [String]? {

@@ -36,8 +36,8 @@ import Testing
         let decision = policy.decide(.init(intent: "problem", confidence: 0.9, bestKnowledgeScore: 0.6, securityConcerns: ["never placed"]))
         #expect(decision.reasons.map(\.description) == ["security: possible account takeover or fraud: \"never placed\""])
         #expect(decision.priority == .urgent)
-        #expect(SupportAssistant.securityConcerns("there's an order for a TV I never placed") == ["never placed"])
-        #expect(SupportAssistant.securityConcerns("I placed an order for a TV").isEmpty)
+        #expect(SupportLexicon.standard.securityConcerns(LexiconText("there's an order for a TV I never placed")) == ["never placed"])
+        #expect(SupportLexicon.standard.securityConcerns(LexiconText("I placed an order for a TV")).isEmpty)
     }
 
     @Test func lowConfidenceRule() {

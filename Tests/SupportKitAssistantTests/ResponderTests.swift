@@ -25,13 +25,38 @@ import Testing
         #expect(response.sources.first == Reply.Source(
             docId: "billing/refund-timeline", title: "Refund timeline",
             link: "https://help.example.com/billing/refund-timeline#how-long-refunds-take"))
-        #expect(response.text.contains("Sources:\n[1] Refund timeline - https://help.example.com/billing/refund-timeline#how-long-refunds-take"))
+        // The sources travel once, in `sources`: the text carries only the [n] markers.
+        #expect(!response.text.contains("Sources:"))
+        #expect(!response.text.contains("https://"))
         #expect(response.responder == "extractive")
         // Every quoted line comes from a retrieved chunk.
         let chunkText = AssistantFixtures.chunks.map(\.text).joined(separator: " ")
         for line in response.text.split(separator: "\n") where line.hasSuffix("[1]") || line.hasSuffix("[2]") {
             #expect(chunkText.contains(line.dropLast(4)))
         }
+    }
+
+    @Test func leadsWithTheAnsweringStepAndKeepsTheSourceOrder() {
+        let chunk = AssistantFixtures.chunk(
+            "orders/duplicate-order", title: "Duplicate orders", category: "orders", heading: "Duplicate orders",
+            text: "Double orders happen when checkout is submitted twice. Cancel the extra order in Order history within 60 minutes. The refund for it reaches your card in 3 to 5 days. Gift orders cannot be merged.")
+        let response = ExtractiveResponder().compose(context("how do I cancel the extra duplicate order?", hits: [KnowledgeBase.Hit(chunk: chunk, score: 1, similarity: 0.9)]))
+        let lines = response.text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Cancel the extra order in Order history within 60 minutes. [1]")
+        #expect(lines.dropFirst().first == "The refund for it reaches your card in 3 to 5 days. [1]")
+        #expect(!response.text.contains("Double orders happen"))
+    }
+
+    @Test func asksWhichArticleWhenRetrievalIsUnsure() {
+        let close = [
+            KnowledgeBase.Hit(chunk: AssistantFixtures.chunks[0], score: 1, similarity: 0.41),
+            KnowledgeBase.Hit(chunk: AssistantFixtures.chunks[1], score: 0.9, similarity: 0.40),
+        ]
+        let unsure = ExtractiveResponder().compose(context("refund", hits: close))
+        #expect(unsure.text.contains("Which one is closer to what you need?"))
+        var clear = close
+        clear[1].similarity = 0.2
+        #expect(!ExtractiveResponder().compose(context("refund", hits: clear)).text.contains("Which one"))
     }
 
     @Test func saysSoWhenNothingWasFound() {

@@ -62,6 +62,8 @@ public struct TrainOutput: Encodable, Sendable {
     public var embedSeconds: Double
     /// Seconds spent fitting.
     public var fitSeconds: Double
+    /// The out-of-scope detector's calibration and held-out figures, when one was fitted.
+    public var outOfScope: TrainingReport.OutOfScope?
 
     /// The JSON form of a training run.
     public init(classifier: String, path: String, embedder: String, report: TrainingReport) {
@@ -72,9 +74,11 @@ public struct TrainOutput: Encodable, Sendable {
         categories = report.categories.map(Head.init)
         embedSeconds = report.embedSeconds
         fitSeconds = report.fitSeconds
+        outOfScope = report.outOfScope
     }
 
     private enum CodingKeys: String, CodingKey {
         case classifier, path, embedder, intents, categories, embedSeconds = "embed_seconds", fitSeconds = "fit_seconds"
+        case outOfScope = "out_of_scope"
     }
 }

@@ -29,7 +29,7 @@ extension Wiring {
         let embedder = try await makeEmbedder(database: database, store: store)
         var knowledge: (any VectorStore)?
         if trainingSet.categories.isEmpty, try await store.collection(named: Collections.knowledge) != nil { knowledge = store }
-        let trainer = ClassifierTrainer(embedder: embedder, configuration: configuration.classifier)
+        let trainer = ClassifierTrainer(embedder: embedder, configuration: configuration.classifier, outOfScope: configuration.outOfScope)
         let classifier = try await trainer.train(trainingSet, knowledge: knowledge, test: heldOut, logger: logger)
         let path = output ?? assistantPaths(configuration).classifier
         try classifier.save(to: path)
@@ -74,6 +74,7 @@ enum TrainConsole {
         if report.categories == nil {
             Terminal.diagnostic("note: no categories (no `categories:` examples and no ingested knowledge base); replies will carry no category")
         }
+        if let outOfScope = report.outOfScope { Terminal.output(outOfScope.summary) }
         Terminal.output(String(format: "embedded in %.1f s, fitted in %.1f s (l2 %g)", report.embedSeconds, report.fitSeconds, report.l2))
         Terminal.output("saved \(trained.path) (\(trained.classifier.fingerprint), embedder \(trained.embedder))")
     }

@@ -1,0 +1,86 @@
+import Foundation
+import SupportKit
+
+extension AssistantConfiguration {
+    /// What happens to a message no intent covers (`assistant.out_of_scope`).
+    public struct OutOfScope: Sendable, Hashable, Codable {
+        /// The routing of an out-of-scope message.
+        public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
+            /// Say clearly that this is not something the assistant can help with here, and offer a person.
+            case decline
+            /// Hand the conversation to a person (a ticket with reason `out_of_scope`).
+            case handoff
+            /// Report the score only.
+            case off
+        }
+
+        public var action: Action
+        /// The signal `supportkit train` calibrates the detector on.
+        public var method: OutOfScopeDetector.Method
+        /// The share of held-out in-scope training examples the calibrated threshold rejects.
+        public var rejectionRate: Double
+        /// Overrides the calibrated threshold (a score between 0 and 1) when set.
+        public var threshold: Double?
+
+        /// Out-of-scope settings; every value defaults.
+        public init(action: Action = .decline, method: OutOfScopeDetector.Method = .combined, rejectionRate: Double = 0.03, threshold: Double? = nil) {
+            self.action = action
+            self.method = method
+            self.rejectionRate = rejectionRate
+            self.threshold = threshold
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case action, method, threshold
+            case rejectionRate = "rejection_rate"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = OutOfScope()
+            action = try c.decodeIfPresent(Action.self, forKey: .action) ?? d.action
+            method = try c.decodeIfPresent(OutOfScopeDetector.Method.self, forKey: .method) ?? d.method
+            rejectionRate = try c.decodeIfPresent(Double.self, forKey: .rejectionRate) ?? d.rejectionRate
+            threshold = try c.decodeIfPresent(Double.self, forKey: .threshold)
+        }
+    }
+
+    /// How much of the conversation so far a turn looks at (`assistant.context`).
+    ///
+    /// Every window is bounded, so a turn costs the same however long the conversation is.
+    public struct Context: Sendable, Hashable, Codable {
+        /// Earlier turns (a customer message and the reply or logged agent message after it) that the
+        /// knowledge query sees.
+        public var turns: Int
+        /// Weight of the earlier turns' embedding in the query vector: `unit(message + weight * context)`.
+        /// 0 searches with the message alone.
+        public var weight: Double
+        /// Earlier customer messages checked for a repeated message (a frustration cue).
+        public var repeatWindow: Int
+        /// Turns a ticket's transcript keeps at most (the most recent ones).
+        public var transcriptTurns: Int
+
+        /// Context settings; every value defaults.
+        public init(turns: Int = 2, weight: Double = 0.5, repeatWindow: Int = 20, transcriptTurns: Int = 50) {
+            self.turns = turns
+            self.weight = weight
+            self.repeatWindow = repeatWindow
+            self.transcriptTurns = transcriptTurns
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case turns, weight
+            case repeatWindow = "repeat_window"
+            case transcriptTurns = "transcript_turns"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Context()
+            turns = try c.decodeIfPresent(Int.self, forKey: .turns) ?? d.turns
+            weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? d.weight
+            repeatWindow = try c.decodeIfPresent(Int.self, forKey: .repeatWindow) ?? d.repeatWindow
+            transcriptTurns = try c.decodeIfPresent(Int.self, forKey: .transcriptTurns) ?? d.transcriptTurns
+        }
+    }
+}

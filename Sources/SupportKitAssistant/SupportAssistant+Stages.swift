@@ -1,0 +1,279 @@
+import Foundation
+import SupportKit
+
+extension SupportAssistant {
+    /// One turn in progress: what each stage found, for the stages after it.
+    struct Turn {
+        let text: String
+        let words: LexiconText
+        var timings = StageTimings()
+        /// The message's embedding.
+        var vector: [Float] = []
+        /// What dense retrieval searches with: the message, weighted with the recent conversation.
+        var queryVector: [Float] = []
+        var classification = Classification(intent: "", confidence: 0, category: nil, categoryConfidence: 0, classifier: "")
+        /// The customer says yes to the person the previous reply offered.
+        var acceptsHandoff = false
+        var outOfScope = false
+        var recall = CustomerMemory.Recall()
+        var earlierOpenIssues: [CustomerMemory.Interaction] = []
+        var result = KnowledgeBase.Result(hits: [], filteredCategory: nil, hybrid: false, bestSimilarity: 0)
+        var resolution = false
+        var unresolvedProblemReports = 0
+        var decision = EscalationPolicy.Decision(reasons: [], priority: .low)
+        var ticket: Ticket?
+        var response = Response(text: "", sources: [], responder: "")
+        var now = Date()
+
+        init(text: String, words: LexiconText) {
+            self.text = text
+            self.words = words
+        }
+
+        func reply(smallTalk: SmallTalk.Kind? = nil) -> Reply {
+            Reply(
+                text: response.text, intent: classification.intent, confidence: classification.confidence,
+                category: classification.category, categoryConfidence: classification.categoryConfidence,
+                sources: response.sources,
+                retrieved: result.hits.map {
+                    RetrievedChunk(chunkId: $0.chunk.id, docId: $0.chunk.docId, title: $0.chunk.title, headingPath: $0.chunk.headingPathText, score: $0.score)
+                },
+                escalated: decision.escalate, escalationReasons: decision.reasons.map(\.description), ticket: ticket,
+                memoryRecalled: recall.lines, classifier: classification.classifier, timings: timings,
+                outOfScopeScore: classification.outOfScopeScore,
+                outOfScope: classification.outOfScopeScore == nil ? nil : outOfScope, smallTalk: smallTalk?.rawValue)
+        }
+    }
+
+    // MARK: - Context
+
+    /// Embeds the message, and builds the query vector from the last `context.turns` turns: each turn's
+    /// message and what the customer was told (a logged agent message, or the titles of the articles the
+    /// assistant cited), newer turns weighing more. The window is bounded, so this costs the same at turn 5
+    /// and at turn 5,000.
+    func buildContext(_ turn: inout Turn, state: ConversationState) async throws {
+        let settings = configuration.context
+        let window = settings.weight > 0 ? Array(state.recent(settings.turns)) : []
+        // Titles of cited articles are embedded with the message, in one call; logged agent messages already
+        // carry their vector.
+        var texts = [turn.text]
+        var topicAt: [Int: Int] = [:]
+        for (position, earlier) in window.enumerated() where earlier.replyVector == nil && !earlier.sourceTitles.isEmpty {
+            topicAt[position] = texts.count
+            texts.append(earlier.sourceTitles.joined(separator: "; "))
+        }
+        let vectors = texts.count == 1 ? [try await embedder.embed(turn.text)] : try await embedder.embedAll(texts)
+        turn.vector = vectors[0]
+        turn.queryVector = turn.vector
+        guard !window.isEmpty else { return }
+        var context = [Float](repeating: 0, count: turn.vector.count)
+        for (position, earlier) in window.enumerated() {
+            // Each step back halves the weight: the last exchange matters most.
+            let weight = Float(pow(0.5, Double(window.count - 1 - position)))
+            let replyVector = earlier.replyVector ?? topicAt[position].map { vectors[$0] }
+            for part in [earlier.vector, replyVector].compactMap({ $0 }) where part.count == context.count {
+                let unit = Self.unit(part)
+                for index in context.indices { context[index] += weight * unit[index] }
+            }
+        }
+        let unitContext = Self.unit(context)
+        let message = Self.unit(turn.vector)
+        let w = Float(settings.weight)
+        turn.queryVector = Self.unit(zip(message, unitContext).map { $0 + w * $1 })
+    }
+
+    static func unit(_ vector: [Float]) -> [Float] {
+        var norm: Float = 0
+        for value in vector { norm += value * value }
+        guard norm > 0 else { return vector }
+        let scale = 1 / norm.squareRoot()
+        return vector.map { $0 * scale }
+    }
+
+    // MARK: - Classify and scope
+
+    /// The classifier's intent and category; a "yes" to the person the last reply offered is a hand-off.
+    func classify(_ turn: inout Turn) async throws {
+        turn.classification = try await classifier.classify(turn.text, embedding: turn.vector)
+    }
+
+    /// Small talk: a polite answer, no retrieval, no memory, never a ticket.
+    func answerSmallTalk(_ kind: SmallTalk.Kind, turn: Turn, state: inout ConversationState) -> Reply {
+        var turn = turn
+        turn.response = Response(text: SmallTalk.reply(to: kind, handoffOffered: state.ticket == nil), sources: [], responder: "small_talk")
+        var record = ConversationState.Turn(
+            message: turn.text, intent: turn.classification.intent, category: nil, openProblem: false,
+            interactionId: UUID(), reply: turn.response.text, escalated: false)
+        record.vector = turn.vector
+        state.append(record)
+        state.handoffOffered = false
+        return turn.reply(smallTalk: kind)
+    }
+
+    /// Whether the message is one no intent covers (and the configuration routes it).
+    func checkScope(_ turn: inout Turn, state: ConversationState) {
+        turn.acceptsHandoff = state.handoffOffered && lexicon.isAffirmation(turn.words)
+        turn.outOfScope = configuration.outOfScope.action != .off && turn.classification.isOutOfScope && !turn.acceptsHandoff
+    }
+
+    // MARK: - Memory and retrieval
+
+    func recallMemory(_ turn: inout Turn, state: ConversationState) async throws {
+        try await memory.prepare()
+        turn.recall = try await memory.recall(for: state.customerId, vector: turn.vector)
+        let conversationIds = state.interactionIds
+        turn.earlierOpenIssues = turn.recall.openIssues.filter { !conversationIds.contains($0.id) }
+    }
+
+    func retrieve(_ turn: inout Turn, state: ConversationState) async throws {
+        let query = retrievalQuery(turn.text, state: state)
+        let vector: [Float]
+        if configuration.context.weight > 0 {
+            vector = turn.queryVector
+        } else {
+            // Without context weighting, a short follow-up is searched together with the previous message.
+            vector = query == turn.text ? turn.vector : try await embedder.embed(query)
+        }
+        let classification = turn.classification
+        turn.result = try await knowledge.search(query, vector: vector, category: classification.category, categoryConfidence: classification.categoryConfidence)
+    }
+
+    /// What to search the knowledge base's words with: the message, or for a short follow-up ("still not
+    /// working") the previous message and this one, since the follow-up alone names no topic.
+    func retrievalQuery(_ text: String, state: ConversationState) -> String {
+        let words = ExtractiveResponder.contentWords(text).count
+        guard let previous = state.turns.last?.message, words < 3 || (words < 5 && lexicon.reportsPersistence(LexiconText(text))) else { return text }
+        return previous + "\n" + text
+    }
+
+    // MARK: - Decide
+
+    func decide(_ turn: inout Turn, state: ConversationState) {
+        let classification = turn.classification
+        // The resolution phrases carry their own negation check, so a misread intent does not hide a "thanks,
+        // it went through"; only an explicit request for a person overrides them.
+        turn.resolution = lexicon.reportsResolution(turn.words) && classification.intent != DefaultIntent.escalate
+        turn.unresolvedProblemReports = turn.resolution ? 0 : unresolvedProblemReports(turn, state: state)
+        let earlierMessages = state.recent(configuration.context.repeatWindow).map(\.message)
+        let signals = EscalationPolicy.Signals(
+            intent: classification.intent, confidence: classification.confidence,
+            unresolvedProblemReports: turn.unresolvedProblemReports,
+            frustrationCues: frustration.cues(in: turn.text, earlierMessages: earlierMessages),
+            bestKnowledgeScore: turn.resolution ? nil : turn.result.bestSimilarity,
+            securityConcerns: lexicon.securityConcerns(turn.words))
+        var decision = policy.decide(signals)
+        if turn.acceptsHandoff, !decision.reasons.contains(where: { $0.code == "escalate_intent" }) {
+            decision.reasons.append(.init(code: "escalate_intent", detail: "the customer accepted the offer of a person"))
+            if decision.priority == .low { decision.priority = .normal }
+        }
+        if turn.outOfScope {
+            // The out-of-scope answer replaces the weak "cannot place it" rules; the strong ones still stand.
+            decision.reasons.removeAll { $0.code == "low_confidence" || $0.code == "no_knowledge_match" }
+            if configuration.outOfScope.action == .handoff {
+                decision.reasons.append(.init(code: "out_of_scope", detail: String(
+                    format: "no intent covers this message (score %.2f, threshold %.2f)",
+                    classification.outOfScopeScore ?? 0, classification.outOfScopeThreshold ?? 0)))
+                if decision.priority == .low { decision.priority = .normal }
+            }
+        }
+        turn.decision = decision
+    }
+
+    /// Reports of the current problem that are still open: the current message (when it reports a problem),
+    /// earlier unresolved problem turns of this conversation, and open issues from memory on the same topic
+    /// (same category, or recalled as similar).
+    func unresolvedProblemReports(_ turn: Turn, state: ConversationState) -> Int {
+        let classification = turn.classification
+        let inConversation = state.openProblemCount
+        // A follow-up such as "still nothing arrived" reports the same problem again even when the classifier
+        // calls it feedback; it counts only while this conversation has an open problem.
+        let similar = Set(turn.recall.relevant.map(\.interaction.id))
+        let sameTopic = turn.earlierOpenIssues.filter { issue in
+            similar.contains(issue.id) || (classification.category != nil && issue.category == classification.category)
+        }
+        let persistent = lexicon.reportsPersistence(turn.words)
+        let persists = persistent && !turn.text.hasSuffix("?") && (inConversation > 0 || !sameTopic.isEmpty)
+        // "Third time I'm writing about this" is a repeat by the customer's own account, whatever memory holds.
+        if lexicon.claimsRepeat(turn.words) { return max(configuration.escalation.repeatedProblems, 1 + inConversation + sameTopic.count) }
+        guard classification.intent == DefaultIntent.problem || classification.intent == DefaultIntent.escalate || persists else { return 0 }
+        // An issue still open from an earlier session that the customer now says is still not fixed has
+        // already failed once: it counts as two reports, so "still hasn't arrived" about it escalates at once.
+        let carriedOver = persistent ? 2 : 1
+        return 1 + inConversation + sameTopic.count * carriedOver
+    }
+
+    // MARK: - Ticket and answer
+
+    /// Opens the conversation's ticket when the decision escalates (one per conversation). The transcript is
+    /// built only here, from the last `context.transcript_turns` turns.
+    func openTicket(_ turn: inout Turn, state: ConversationState) async throws {
+        turn.now = clock()
+        guard turn.decision.escalate else { return }
+        if let open = state.ticket {
+            // One hand-off per conversation: later escalations point at the ticket already open.
+            turn.ticket = open
+            return
+        }
+        turn.ticket = try await tickets.open(
+            customerId: state.customerId, conversationId: state.conversationId, priority: turn.decision.priority,
+            reasons: turn.decision.reasons.map(\.description), summary: summary(turn, state: state),
+            transcript: state.transcript(limit: configuration.context.transcriptTurns) + ["customer: \(turn.text)"], at: turn.now)
+    }
+
+    func answer(_ turn: inout Turn, state: ConversationState) async throws {
+        if turn.outOfScope, !turn.decision.escalate {
+            turn.response = Response(text: Self.outOfScopeAnswer, sources: [], responder: "out_of_scope")
+            return
+        }
+        turn.response = try await responder.respond(ResponseContext(
+            customerId: state.customerId, message: turn.text, classification: turn.classification, hits: turn.result.hits,
+            recall: turn.recall, decision: turn.decision, ticket: turn.ticket,
+            earlierMessages: state.recent(configuration.context.repeatWindow).map(\.message),
+            reportsResolution: turn.resolution, earlierOpenIssues: turn.earlierOpenIssues))
+    }
+
+    /// What the assistant says to a message no intent covers.
+    static let outOfScopeAnswer = "I'm sorry, I can't help with that here: it's outside what I can answer. If you'd like, I can pass you to a person on our support team. Just say yes."
+
+    private func summary(_ turn: Turn, state: ConversationState) -> String {
+        // The ticket is about the first open problem of the conversation, not the follow-up that tipped it.
+        let origin = state.firstOpenProblem
+        let first = origin?.message ?? turn.text
+        let intent = origin?.intent ?? turn.classification.intent
+        let category = (origin?.category ?? turn.classification.category).map { " [\($0)]" } ?? ""
+        let reasons = turn.decision.reasons.map(\.code).joined(separator: ", ")
+        return "\(intent)\(category): \(ExtractiveResponder.shortened(first, to: 140)) (\(reasons); \(state.turns.count + 1) turn\(state.turns.isEmpty ? "" : "s"))"
+    }
+
+    // MARK: - Remember
+
+    func remember(_ turn: inout Turn, state: inout ConversationState) async throws {
+        let classification = turn.classification
+        if turn.resolution {
+            try await memory.resolveOpenIssues(for: state.customerId)
+            state.resolveOpenProblems()
+        }
+        let openProblem = !turn.resolution && !turn.outOfScope && (classification.intent == DefaultIntent.problem
+            || (turn.decision.escalate && classification.intent != DefaultIntent.feedback)
+            || turn.unresolvedProblemReports > 0)
+        let interaction = CustomerMemory.Interaction(
+            customerId: state.customerId, text: turn.text, intent: classification.intent, category: classification.category,
+            resolved: !openProblem, time: turn.now, ticket: turn.ticket?.id)
+        try await memory.remember(interaction, vector: turn.vector)
+        if let ticket = turn.ticket {
+            // The problem the ticket is about was reported in earlier turns too; they now point at it.
+            let related = Set(state.openProblemInteractionIds)
+                .union(turn.earlierOpenIssues.filter { $0.category == classification.category }.map(\.id))
+            try await memory.attachTicket(ticket.id, to: related, customerId: state.customerId)
+        }
+        if state.ticket == nil { state.ticket = turn.ticket }
+        var record = ConversationState.Turn(
+            message: turn.text, intent: classification.intent, category: classification.category, openProblem: openProblem,
+            interactionId: interaction.id, reply: turn.response.text, escalated: turn.decision.escalate)
+        record.vector = turn.vector
+        record.sourceIds = turn.response.sources.map(\.docId)
+        record.sourceTitles = turn.response.sources.map(\.title)
+        state.append(record)
+        state.handoffOffered = turn.outOfScope && !turn.decision.escalate
+    }
+}
