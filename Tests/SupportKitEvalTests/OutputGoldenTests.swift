@@ -49,7 +49,8 @@ import SupportKitTesting
         try expectGolden(RunListOutput(try store.recentRuns(limit: 10)), "runs-list.json")
         try expectGolden(try store.loadRun("latest").output, "runs-show.json")
         try expectGolden(try store.compare(baseline: ReportFixtures.baselineRun.id, run: run.id, resamples: 100).output, "runs-compare.json")
-        let artifacts = RunArtifacts.Paths(html: URL(fileURLWithPath: "reports/\(run.id).html"), junit: URL(fileURLWithPath: "reports/junit.xml"))
+        // Absolute paths: relative ones resolve against the working directory, which differs between checkouts.
+        let artifacts = RunArtifacts.Paths(html: URL(fileURLWithPath: "/srv/ci/reports/\(run.id).html"), junit: URL(fileURLWithPath: "/srv/ci/reports/junit.xml"))
         try expectGolden(ReportOutput(run: run.id, artifacts: artifacts), "runs-report.json")
     }
 }

@@ -79,7 +79,8 @@ final class RawSocket {
             close(fd)
             throw RawSocketError(errno: code)
         }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        // Generous: a loaded CI machine can take seconds to answer; a healthy run never waits this long.
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
