@@ -235,7 +235,8 @@ public struct CustomerMemory: Sendable {
 
     /// Records the ticket opened for the given interactions.
     public func attachTicket(_ ticket: String, to ids: Set<UUID>, customerId: String) async throws {
-        let targets = try await scrollInteractions(customerId, withVectors: true).filter { ids.contains($0.0.id) }
+        guard !ids.isEmpty else { return }
+        let targets = try await scrollInteractions(customerId, withVectors: true, ids: ids)
         guard !targets.isEmpty else { return }
         try await store.upsert(targets.map { item, vector in
             var updated = item
@@ -260,11 +261,14 @@ public struct CustomerMemory: Sendable {
         try await store.delete(in: collection, matching: Filter(must: [FieldMatch(Key.customerId, customerId)], ids: doomed))
     }
 
-    private func scrollInteractions(_ customerId: String, withVectors: Bool, onlyOpen: Bool = false) async throws -> [(Interaction, [Float])] {
+    private func scrollInteractions(
+        _ customerId: String, withVectors: Bool, onlyOpen: Bool = false, ids: Set<UUID>? = nil
+    ) async throws -> [(Interaction, [Float])] {
         var out: [(Interaction, [Float])] = []
         var offset: UUID?
         var filter = customerFilter(customerId, kind: "interaction")
         if onlyOpen { filter.must.append(FieldMatch(Key.resolved, "false")) }
+        filter.ids = ids
         repeat {
             let page = try await store.scroll(collection, filter: filter, offset: offset, limit: 256, withVectors: withVectors)
             for point in page.points where point.payload[Key.customerId]?.stringValue == customerId {

@@ -260,8 +260,9 @@ extension SupportAssistant {
             customerId: state.customerId, text: turn.text, intent: classification.intent, category: classification.category,
             resolved: !openProblem, time: turn.now, ticket: turn.ticket?.id)
         try await memory.remember(interaction, vector: turn.vector)
-        if let ticket = turn.ticket {
-            // The problem the ticket is about was reported in earlier turns too; they now point at it.
+        if let ticket = turn.ticket, state.ticket == nil {
+            // The problem the ticket is about was reported in earlier turns too; they now point at it. Once, when
+            // the ticket opens: later escalations reuse it, and re-attaching every turn would grow with history.
             let related = Set(state.openProblemInteractionIds)
                 .union(turn.earlierOpenIssues.filter { $0.category == classification.category }.map(\.id))
             try await memory.attachTicket(ticket.id, to: related, customerId: state.customerId)
