@@ -141,17 +141,29 @@ struct VectorIndex: Sendable {
 
     /// The rows a filter can match, from its ids and its `must` conditions on indexed keys (the smallest of
     /// those sets); nil when the filter narrows nothing and every row is a candidate.
+    ///
+    /// Sizes are compared before any set is built: a broad condition such as `kind = interaction` holds nearly
+    /// every row, and building it (or a union with it) per search would cost the collection's size.
     func candidateRows(_ filter: Filter?) -> Set<Int>? {
         guard let filter else { return nil }
-        var narrowest: Set<Int>?
-        if let ids = filter.ids { narrowest = Set(ids.compactMap { rowByID[$0] }) }
+        var narrowest: [Set<Int>]?
+        var narrowestCount = Int.max
         for condition in filter.must where indexedKeys.contains(condition.key) {
             let byValue = postings[condition.key] ?? [:]
-            var rows = Set<Int>()
-            for value in condition.anyOf { rows.formUnion(byValue[value] ?? []) }
-            if rows.count < narrowest?.count ?? .max { narrowest = rows }
+            let sets = condition.anyOf.compactMap { byValue[$0] }
+            let count = sets.reduce(0) { $0 + $1.count }
+            if count < narrowestCount {
+                narrowest = sets
+                narrowestCount = count
+            }
         }
-        return narrowest
+        if let ids = filter.ids, ids.count < narrowestCount {
+            return Set(ids.compactMap { rowByID[$0] })
+        }
+        guard let narrowest else { return nil }
+        // One value: the posting set itself, shared, not copied.
+        if narrowest.count == 1 { return narrowest[0] }
+        return narrowest.reduce(into: Set<Int>()) { $0.formUnion($1) }
     }
 
     /// Exact top-`limit` by cosine; `query` must be unit length. Ties go to the smaller id.
