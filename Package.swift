@@ -198,7 +198,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitEvalTests",
-            dependencies: ["SupportKitEval", "SupportKitReport", "SupportKitTesting", "SupportKitIngest"],
+            dependencies: [
+                "SupportKitEval", "SupportKitReport", "SupportKitTesting", "SupportKitIngest", "SupportKitAssistant",
+                "SupportKitEmbedding", "SupportKitStore",
+            ],
             resources: [.copy("Fixtures")]
         ),
     ]
