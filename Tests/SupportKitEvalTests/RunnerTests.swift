@@ -39,7 +39,7 @@ import SupportKitTesting
             "get me a human": .reply(makeReply(intent: "escalate", escalated: true)),
             "explode": .fail("model crashed"),
             "after the error": .reply(makeReply(intent: "question")),
-            "hang": .hang(seconds: 30),
+            "hang": .hang(seconds: 600),
         ], failingConversations: ["no-session"])
     }
 
@@ -52,7 +52,9 @@ import SupportKitTesting
             suite: suite, factory: factory, results: store,
             options: .init(concurrency: 3, turnTimeout: 0.3, bootstrap: Bootstrap(resamples: 50), suitePaths: ["evals"],
                            fingerprints: ["git_commit": "abc"]))
-        #expect(ContinuousClock.now - started < .seconds(20))   // the 30 s hanging turn was cut off
+        // The 600 s hanging turn was cut off (the bound leaves room for a loaded 2-core machine, where the
+        // suite's model tests can hold the cooperative threads for many seconds).
+        #expect(ContinuousClock.now - started < .seconds(300))
         let records = outcome.records
         #expect(records.map { "\($0.conversationId)#\($0.turnIndex)" } == [
             "ok-conversation#0", "ok-conversation#1", "failing-turn#0", "failing-turn#1", "slow-turn#0", "no-session#0",
