@@ -17,8 +17,8 @@ import Synchronization
 public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     public let database: StoreDatabase
     private let indexes = Mutex<[String: VectorIndex]>([:])
-    /// Per collection, the revision of this process's write that is between its cache update and its commit.
-    private let committing = Mutex<[String: Int]>([:])
+    /// How many times this process read a whole collection into its cache.
+    private let loads = Mutex(0)
 
     public init(database: StoreDatabase) {
         self.database = database
@@ -154,15 +154,15 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     ///
     /// The cache follows inside the transaction, where writes are serialized: turns that write concurrently
     /// then apply their changes in revision order, where applying them after the commit would let a later
-    /// revision arrive first and throw the cache away. For the moment between the closure and the commit the
-    /// cache is one revision ahead of the file (`committing`), which a search of this process takes (it reads
-    /// its own write); a failed commit drops the cache.
+    /// revision arrive first and throw the cache away. Between the closure and the commit the cache is one
+    /// revision ahead of the file, which a search of this process takes (it reads its own write); a failed
+    /// commit drops the cache.
     private func followingWrites(
         of collection: String, _ write: @escaping @Sendable (Database) throws -> (@Sendable (inout VectorIndex) -> Void)?
     ) async throws {
         do {
-            let written = try await database.pool.write { db -> Int? in
-                guard let change = try write(db) else { return nil }
+            try await database.pool.write { db in
+                guard let change = try write(db) else { return }
                 let revision = try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection]) ?? 0
                 self.indexes.withLock { cache in
                     guard cache[collection]?.revision == revision - 1 else {
@@ -171,13 +171,9 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
                     }
                     change(&cache[collection]!)
                 }
-                self.committing.withLock { $0[collection] = revision }
-                return revision
             }
-            if let written { committing.withLock { if $0[collection] == written { $0[collection] = nil } } }
         } catch {
             indexes.withLock { $0[collection] = nil }
-            committing.withLock { $0[collection] = nil }
             throw error
         }
     }
@@ -224,7 +220,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
 
     /// Ids of points passing `filter`; payloads are decoded only for conditions the indexes cannot answer.
     private func matchingIDs(_ stored: StoredCollection, _ filter: Filter, _ db: Database) throws -> [String] {
-        guard let pushed = IndexedConditions(filter, in: stored.spec, column: "id") else { return [] }
+        guard let pushed = indexedConditions(filter, in: stored.spec, column: "points.id") else { return [] }
         let sql = "SELECT id\(pushed.isComplete ? "" : ", payload") FROM points WHERE collection = ?" + pushed.sql
         let arguments: StatementArguments = [stored.spec.name] + pushed.arguments
         if pushed.isComplete { return try String.fetchAll(db, sql: sql, arguments: arguments) }
@@ -255,9 +251,14 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     public func scroll(
         _ collection: String, filter: Filter?, offset: UUID?, limit: Int, withVectors: Bool
     ) async throws -> (points: [Point], next: UUID?) {
-        try await database.pool.read { db in
+        // Memory reads the customer's open issues every turn: from the cached index that is a look at the
+        // rows of one customer, where SQL would read and decode their pages, cold after every write.
+        if !withVectors, let page = try await withCachedIndex(collection, { $0.scroll(filter, offset: offset, limit: limit) }) ?? nil {
+            return page
+        }
+        return try await database.pool.read { db in
             let stored = try self.requireCollection(collection, db)
-            let pushed = filter.map { IndexedConditions($0, in: stored.spec, column: "id") }
+            let pushed = filter.map { self.indexedConditions($0, in: stored.spec, column: "points.id") }
             if case .some(.none) = pushed { return ([], nil) }
             let conditions = pushed ?? nil
             var sql = "SELECT id, payload\(withVectors ? ", vector" : "") FROM points WHERE collection = ?"
@@ -294,12 +295,13 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     }
 
     public func count(in collection: String, filter: Filter?) async throws -> Int {
-        try await database.pool.read { db in
+        if let count = try await withCachedIndex(collection, { $0.count(filter) }) { return count }
+        return try await database.pool.read { db in
             guard let stored = try StoredCollection.fetch(collection, db) else { return 0 }
             guard let filter else {
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM points WHERE collection = ?", arguments: [collection]) ?? 0
             }
-            guard let pushed = IndexedConditions(filter, in: stored.spec, column: "id") else { return 0 }
+            guard let pushed = self.indexedConditions(filter, in: stored.spec, column: "points.id") else { return 0 }
             if pushed.isComplete {
                 return try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM points WHERE collection = ?" + pushed.sql,
@@ -323,7 +325,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             var arguments: StatementArguments = [terms.joined(separator: " OR ")]
             var isComplete = filter == nil
             if let filter {
-                guard let pushed = IndexedConditions(filter, in: stored.spec, column: "point_id") else { return [] }
+                guard let pushed = self.indexedConditions(filter, in: stored.spec, column: "\(quoted).point_id") else { return [] }
                 sql += pushed.sql
                 arguments += pushed.arguments
                 isComplete = pushed.isComplete
@@ -349,10 +351,43 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
 
     // MARK: Index cache
 
+    /// The filter's indexed conditions, driven by the one this process's cached index says matches fewest points.
+    private func indexedConditions(_ filter: Filter, in spec: CollectionSpec, column: String) -> IndexedConditions? {
+        IndexedConditions(filter, in: spec, column: column) { condition in
+            self.indexes.withLock { $0[spec.name]?.postingSize(condition) }
+        }
+    }
+
     /// The revision of this process's cached index of `collection`, nil when none is cached (for tests that
     /// check a write was followed rather than reloaded).
     func cachedRevision(of collection: String) -> Int? {
         indexes.withLock { $0[collection]?.revision }
+    }
+
+    /// How many whole-collection loads this store has made (for tests that check searches under write load
+    /// use the followed cache).
+    var indexLoads: Int { loads.withLock { $0 } }
+
+    /// Runs `body` on this process's cached index of `collection` when it is current; nil (and `body` not
+    /// run) when none is cached or another process wrote since, so a one-off read does not load the matrix.
+    private func withCachedIndex<T: Sendable>(_ collection: String, _ body: (borrowing VectorIndex) throws -> T) async throws -> T? {
+        guard indexes.withLock({ $0[collection] != nil }),
+              let revision = try await database.pool.read({ db in
+                  try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection])
+              })
+        else { return nil }
+        return try indexes.withLock { cache in
+            guard let cached = cache[collection], cached.revision >= revision else { return nil }
+            return try body(cached)
+        }
+    }
+
+    private func currentRevision(of collection: String) async throws -> Int {
+        let revision = try await database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection])
+        }
+        guard let revision else { throw SupportKitError.missingCollection(collection) }
+        return revision
     }
 
     /// Runs `body` on the current index of `collection`, loading it when this process has none or an old one.
@@ -362,19 +397,18 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     /// searches are always in flight, so every memory write would cost the size of everyone's memory. Bodies
     /// are short (a scan of the rows a filter leaves, or payload lookups), so holding the lock costs little.
     private func withCurrentIndex<T: Sendable>(_ collection: String, _ body: (borrowing VectorIndex) throws -> T) async throws -> T {
-        let revision = try await database.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection])
-        }
-        guard let revision else { throw SupportKitError.missingCollection(collection) }
+        let revision = try await currentRevision(of: collection)
         let cachedResult: Result<T, any Error>? = indexes.withLock { cache in
-            guard let cached = cache[collection] else { return nil }
-            // One revision ahead of the file: this process's own write, committing right now.
-            let current = cached.revision == revision
-                || (cached.revision == revision + 1 && committing.withLock { $0[collection] } == cached.revision)
-            guard current else { return nil }
+            // The cache moves only with this process's own writes, inside their transactions, and is dropped
+            // when one fails: a cache ahead of the revision just read holds writes that committed (or are
+            // committing) after that read began, so it is as current as the file. Only a revision the cache
+            // has not reached (another process wrote) needs a reload; reloading whenever a concurrent write
+            // committed between the two reads made every search under write load read the whole collection.
+            guard let cached = cache[collection], cached.revision >= revision else { return nil }
             return Result { try body(cached) }
         }
         if let cachedResult { return try cachedResult.get() }
+        loads.withLock { $0 += 1 }
         guard let index = try await database.pool.read({ db in try VectorIndex.load(collection: collection, db) }) else {
             throw SupportKitError.missingCollection(collection)
         }
@@ -449,8 +483,12 @@ struct PointIndexWriter {
     }
 }
 
-/// The part of a `Filter` SQL can answer from point_keys: its ids and its `must` conditions on indexed keys,
-/// as `AND <column> IN (...)` clauses.
+/// The part of a `Filter` SQL can answer from point_keys: its ids and its `must` conditions on indexed keys.
+///
+/// Only the narrowest condition becomes `<column> IN (...)`, the list SQLite walks; every other condition is a
+/// correlated `EXISTS` probe of point_keys' primary key per candidate row. As `IN` subqueries, each condition
+/// was materialized whole, and a broad one such as `kind = interaction` holds every memory row of every
+/// customer, so one customer's recall cost the size of everyone's memory.
 struct IndexedConditions {
     var sql = ""
     var arguments = StatementArguments()
@@ -460,23 +498,37 @@ struct IndexedConditions {
     var narrows = false
 
     /// Nil when the filter can match nothing (an empty id set, or an empty `anyOf` in `must`).
-    init?(_ filter: Filter, in collection: CollectionSpec, column: String) {
+    ///
+    /// - Parameters:
+    ///   - column: the qualified id column of the queried table (`points.id`), which the probes correlate on.
+    ///   - size: how many points a condition matches, when known (the cached index's postings); conditions
+    ///     without one keep their order in `indexedKeys`, which declares the most selective keys first.
+    init?(_ filter: Filter, in collection: CollectionSpec, column: String, size: (FieldMatch) -> Int? = { _ in nil }) {
         isComplete = filter.should.isEmpty && filter.mustNot.isEmpty
+        var indexed: [FieldMatch] = []
+        for condition in filter.must {
+            guard !condition.anyOf.isEmpty else { return nil }
+            if collection.indexedKeys.contains(condition.key) { indexed.append(condition) } else { isComplete = false }
+        }
+        let declared = { (condition: FieldMatch) in collection.indexedKeys.firstIndex(of: condition.key) ?? .max }
+        let ranked = indexed
+            .map { (condition: $0, size: size($0) ?? .max, declared: declared($0)) }
+            .sorted { ($0.size, $0.declared) < ($1.size, $1.declared) }
+        var probes = ranked.map(\.condition)
         if let ids = filter.ids {
             guard !ids.isEmpty else { return nil }
             sql += " AND \(column) IN (\(databaseQuestionMarks(count: ids.count)))"
             arguments += StatementArguments(ids.map(\.uuidString).sorted())
             narrows = true
-        }
-        for condition in filter.must {
-            guard !condition.anyOf.isEmpty else { return nil }
-            guard collection.indexedKeys.contains(condition.key) else {
-                isComplete = false
-                continue
-            }
-            sql += " AND \(column) IN (SELECT id FROM point_keys WHERE collection = ? AND key = ? AND value IN (\(databaseQuestionMarks(count: condition.anyOf.count))))"
-            arguments += StatementArguments([collection.name, condition.key] + condition.anyOf)
+        } else if let driving = probes.first {
+            probes.removeFirst()
+            sql += " AND \(column) IN (SELECT id FROM point_keys WHERE collection = ? AND key = ? AND value IN (\(databaseQuestionMarks(count: driving.anyOf.count))))"
+            arguments += StatementArguments([collection.name, driving.key] + driving.anyOf)
             narrows = true
+        }
+        for condition in probes {
+            sql += " AND EXISTS (SELECT 1 FROM point_keys WHERE collection = ? AND key = ? AND value IN (\(databaseQuestionMarks(count: condition.anyOf.count))) AND id = \(column))"
+            arguments += StatementArguments([collection.name, condition.key] + condition.anyOf)
         }
     }
 }

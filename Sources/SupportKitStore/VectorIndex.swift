@@ -139,6 +139,13 @@ struct VectorIndex: Sendable {
         rowByID[id].map { payloads[$0] }
     }
 
+    /// How many points match `condition`; nil when its key is not indexed.
+    func postingSize(_ condition: FieldMatch) -> Int? {
+        guard indexedKeys.contains(condition.key) else { return nil }
+        let byValue = postings[condition.key] ?? [:]
+        return condition.anyOf.reduce(0) { $0 + (byValue[$1]?.count ?? 0) }
+    }
+
     /// The rows a filter can match, from its ids and its `must` conditions on indexed keys (the smallest of
     /// those sets); nil when the filter narrows nothing and every row is a candidate.
     ///
@@ -164,6 +171,31 @@ struct VectorIndex: Sendable {
         // One value: the posting set itself, shared, not copied.
         if narrowest.count == 1 { return narrowest[0] }
         return narrowest.reduce(into: Set<Int>()) { $0.formUnion($1) }
+    }
+
+    /// The points passing `filter`, in id order (as SQL orders the text ids), from `offset` on: at most
+    /// `limit` of them, and the id of the next one when more remain. Payloads only: the matrix holds
+    /// normalized vectors, not the stored ones. Nil when the filter narrows nothing through the postings or
+    /// ids: paging through a whole collection is SQL's job, a sort per page here.
+    func scroll(_ filter: Filter?, offset: UUID?, limit: Int) -> (points: [Point], next: UUID?)? {
+        guard let rows = candidateRows(filter) else { return nil }
+        var matching: [(text: String, row: Int)] = []
+        let start = offset?.uuidString
+        for row in rows where filter?.matches(id: ids[row], payload: payloads[row]) ?? true {
+            let text = ids[row].uuidString
+            if let start, text < start { continue }
+            matching.append((text, row))
+        }
+        matching.sort { $0.text < $1.text }
+        let page = matching.prefix(limit).map { Point(id: ids[$0.row], vector: [], payload: payloads[$0.row]) }
+        return (page, matching.count > limit ? ids[matching[limit].row] : nil)
+    }
+
+    /// How many points pass `filter`.
+    func count(_ filter: Filter?) -> Int {
+        guard let filter else { return ids.count }
+        let rows = candidateRows(filter).map(Array.init) ?? Array(ids.indices)
+        return rows.reduce(0) { $0 + (filter.matches(id: ids[$1], payload: payloads[$1]) ? 1 : 0) }
     }
 
     /// Exact top-`limit` by cosine; `query` must be unit length. Ties go to the smaller id.

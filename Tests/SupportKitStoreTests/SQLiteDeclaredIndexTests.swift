@@ -258,6 +258,94 @@ extension SQLiteDeclaredIndexTests {
     /// Turns of different conversations write memory at the same time: the cache must follow every write, in
     /// revision order, rather than drop itself (a whole-collection reload on the next search) when a later
     /// revision's update arrives first.
+    /// Memory reads a customer's rows from the cached index (no SQL, no payload decoding): its pages and
+    /// counts must be exactly what SQL gives, offsets and filters on unindexed keys included.
+    @Test func scrollsAndCountsFromTheCacheMatchSQL() async throws {
+        try await Self.withStore { store, path in
+            let spec = CollectionSpec(name: "m", dimension: 2, embedder: Self.fingerprint, indexedKeys: ["customer_id", "kind", "resolved"])
+            try await store.prepareCollection(spec)
+            var random = SplitMix(seed: 7)
+            var points: [Point] = []
+            for index in 0..<300 {
+                let customer = "c\(random.next() % 5)"
+                let kind = index % 10 == 0 ? "profile" : "interaction"
+                let payload: Payload = [
+                    "customer_id": .string(customer), "kind": .string(kind),
+                    "resolved": .bool(random.next() % 3 == 0), "n": .integer(Int64(index % 7)),
+                ]
+                points.append(Point(id: UUID.v5(namespace: .supportKitChunks, name: "q\(index)"), vector: [1, Float(index)], payload: payload))
+            }
+            try await store.upsert(points, into: "m")
+            _ = try await store.search([1, 0], in: "m", filter: nil, limit: 1)   // loads the matrix
+            let loads = store.indexLoads
+            let sql = try SQLiteVectorStore(path: path)   // no cache: answers from SQL
+            let filters: [Filter] = [
+                Filter(must: [FieldMatch("customer_id", "c2")]),
+                Filter(must: [FieldMatch("customer_id", "c1"), FieldMatch("kind", "interaction"), FieldMatch("resolved", "false")]),
+                Filter(must: [FieldMatch(key: "customer_id", anyOf: ["c0", "c4"]), FieldMatch("n", "3")]),
+                Filter(must: [FieldMatch("kind", "profile")], mustNot: [FieldMatch("customer_id", "c3")]),
+                Filter(must: [FieldMatch("customer_id", "nobody")]),
+                Filter(ids: Set(points.prefix(40).map(\.id))),
+            ]
+            for filter in filters {
+                for pageSize in [1, 7, 500] {
+                    var cached: [UUID] = [], fromSQL: [UUID] = []
+                    var offset: UUID?
+                    repeat {
+                        let page = try await store.scroll("m", filter: filter, offset: offset, limit: pageSize, withVectors: false)
+                        cached += page.points.map(\.id)
+                        offset = page.next
+                    } while offset != nil
+                    repeat {
+                        let page = try await sql.scroll("m", filter: filter, offset: offset, limit: pageSize, withVectors: false)
+                        fromSQL += page.points.map(\.id)
+                        offset = page.next
+                    } while offset != nil
+                    #expect(cached == fromSQL)
+                }
+                #expect(try await store.count(in: "m", filter: filter) == (try await sql.count(in: "m", filter: filter)))
+            }
+            #expect(store.indexLoads == loads)
+        }
+    }
+
+    @Test func searchesDuringConcurrentWritesUseTheFollowedCache() async throws {
+        try await Self.withStore { store, path in
+            let spec = CollectionSpec(name: "m", dimension: 2, embedder: Self.fingerprint, indexedKeys: ["customer_id"])
+            try await store.prepareCollection(spec)
+            try await store.upsert([Point(id: UUID(), vector: [1, 0], payload: ["customer_id": .string("seed")])], into: "m")
+            _ = try await store.search([1, 0], in: "m", filter: nil, limit: 1)   // loads the matrix
+            #expect(store.indexLoads == 1)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<4 {
+                    group.addTask {
+                        for index in 0..<40 {
+                            try await store.upsert([Point(id: UUID(), vector: [1, Float(index)], payload: ["customer_id": .string("c\(writer)")])], into: "m")
+                        }
+                    }
+                }
+                // Readers between the writes: a search that read the revision just before a commit and
+                // looked at the cache just after it must not reload the collection.
+                for reader in 0..<4 {
+                    group.addTask {
+                        for _ in 0..<80 {
+                            _ = try await store.search([1, 0], in: "m", filter: Filter(must: [FieldMatch("customer_id", "c\(reader)")]), limit: 3)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(store.indexLoads == 1, "searches under write load reloaded the collection")
+            #expect(try await store.search([1, 0], in: "m", filter: nil, limit: 500).count == 161)
+
+            // Another process's write is past anything this cache followed: the next search reloads.
+            let other = try SQLiteVectorStore(path: path)
+            try await other.upsert([Point(id: UUID(), vector: [0, 1], payload: ["customer_id": .string("other")])], into: "m")
+            #expect(try await store.search([0, 1], in: "m", filter: Filter(must: [FieldMatch("customer_id", "other")]), limit: 1).count == 1)
+            #expect(store.indexLoads == 2)
+        }
+    }
+
     @Test func concurrentWritersAreFollowedWithoutAReload() async throws {
         try await Self.withStore { store, path in
             let spec = CollectionSpec(name: "m", dimension: 2, embedder: Self.fingerprint, indexedKeys: ["customer_id"])
