@@ -159,22 +159,27 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
 
     /// Customer memory settings.
     public struct Memory: Sendable, Hashable, Codable {
-        /// Past interactions recalled per message (open issues are always recalled).
+        /// Past interactions recalled per message, by similarity.
         public var recallLimit: Int
+        /// Open issues recalled per message, the most recent first: what the assistant knows is still wrong,
+        /// whatever the message says, bounded so that a turn costs the same however many are open.
+        public var openIssueLimit: Int
         /// A past interaction is recalled only when its similarity to the message is at least this.
         public var minRecallScore: Double
         /// Interactions kept per customer; beyond it the oldest resolved ones are pruned first.
         public var maxInteractionsPerCustomer: Int
 
         /// Memory settings; every value defaults.
-        public init(recallLimit: Int = 3, minRecallScore: Double = 0.2, maxInteractionsPerCustomer: Int = 200) {
+        public init(recallLimit: Int = 3, openIssueLimit: Int = 10, minRecallScore: Double = 0.2, maxInteractionsPerCustomer: Int = 200) {
             self.recallLimit = recallLimit
+            self.openIssueLimit = openIssueLimit
             self.minRecallScore = minRecallScore
             self.maxInteractionsPerCustomer = maxInteractionsPerCustomer
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case recallLimit = "recall_limit"
+            case openIssueLimit = "open_issue_limit"
             case minRecallScore = "min_recall_score"
             case maxInteractionsPerCustomer = "max_interactions_per_customer"
         }
@@ -183,6 +188,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = Memory()
             recallLimit = try c.decodeIfPresent(Int.self, forKey: .recallLimit) ?? d.recallLimit
+            openIssueLimit = try c.decodeIfPresent(Int.self, forKey: .openIssueLimit) ?? d.openIssueLimit
             minRecallScore = try c.decodeIfPresent(Double.self, forKey: .minRecallScore) ?? d.minRecallScore
             maxInteractionsPerCustomer = try c.decodeIfPresent(Int.self, forKey: .maxInteractionsPerCustomer) ?? d.maxInteractionsPerCustomer
         }
@@ -411,6 +417,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         if !(0...1).contains(retrieval.categoryFilterThreshold) { try fail("retrieval.category_filter_threshold", "must be between 0 and 1") }
         if !(0...1).contains(escalation.minEscalateConfidence) { try fail("escalation.min_escalate_confidence", "must be between 0 and 1") }
         if !(0...1).contains(escalation.minIntentConfidence) { try fail("escalation.min_intent_confidence", "must be between 0 and 1") }
+        if memory.openIssueLimit < 0 { try fail("memory.open_issue_limit", "must be at least 0") }
         if memory.maxInteractionsPerCustomer < 1 { try fail("memory.max_interactions_per_customer", "must be at least 1") }
         if !(0..<1).contains(outOfScope.rejectionRate) { try fail("out_of_scope.rejection_rate", "must be at least 0 and below 1") }
         if let threshold = outOfScope.threshold, !(0...1).contains(threshold) { try fail("out_of_scope.threshold", "must be between 0 and 1") }

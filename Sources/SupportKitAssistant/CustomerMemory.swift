@@ -195,7 +195,8 @@ public struct CustomerMemory: Sendable {
         try await scrollInteractions(customerId, withVectors: false, onlyOpen: true).map(\.0)
     }
 
-    /// The profile, the past interactions most similar to `vector`, and every open issue.
+    /// The profile, the past interactions most similar to `vector`, and the most recent open issues
+    /// (`openIssueLimit`).
     /// - Parameter excluding: interactions of the current turn, which must not recall themselves.
     public func recall(for customerId: String, vector: [Float], excluding: Set<UUID> = []) async throws -> Recall {
         let limit = configuration.recallLimit + excluding.count
@@ -210,10 +211,10 @@ public struct CustomerMemory: Sendable {
             else { return nil }
             return (interaction, Double(hit.score))
         }
-        let open = try await openIssues(for: customerId).filter { !excluding.contains($0.id) }
+        let open = try await openIssues(for: customerId).filter { !excluding.contains($0.id) }.suffix(configuration.openIssueLimit)
         return Recall(
             profile: try await profile(for: customerId), relevant: Array(relevant.prefix(configuration.recallLimit)),
-            openIssues: open)
+            openIssues: Array(open))
     }
 
     /// Marks open issues resolved: those in `category` when given, otherwise all of them.

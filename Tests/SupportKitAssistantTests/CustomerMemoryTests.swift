@@ -36,6 +36,23 @@ import Testing
         #expect(try await memory.openIssues(for: "alice").isEmpty)
     }
 
+    @Test func recallHoldsTheMostRecentOpenIssuesUpToTheLimit() async throws {
+        let store = InMemoryVectorStore()
+        var configuration = AssistantConfiguration.Memory()
+        configuration.openIssueLimit = 3
+        let memory = CustomerMemory(store: store, embedder: AssistantFixtures.embedder, configuration: configuration)
+        try await memory.prepare()
+        for day in 1...8 {
+            try await memory.remember(interaction("erin", "parcel \(day) still missing", category: "orders", resolved: false, at: Double(day)))
+        }
+        let recall = try await memory.recall(for: "erin", vector: AssistantFixtures.embedder.vector(for: "where is my parcel"))
+        #expect(recall.openIssues.map(\.text) == ["parcel 6 still missing", "parcel 7 still missing", "parcel 8 still missing"])
+        #expect(recall.lines.filter { $0.hasPrefix("open issue:") }.count == 3)
+        // The bound is on recall only: every open issue is still kept, and resolving still resolves them all.
+        #expect(try await memory.openIssues(for: "erin").count == 8)
+        #expect(try await memory.resolveOpenIssues(for: "erin") == 8)
+    }
+
     @Test func customersAreStrictlyIsolated() async throws {
         let store = InMemoryVectorStore()
         let memory = try await memory(store)
