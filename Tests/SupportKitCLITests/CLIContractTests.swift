@@ -105,11 +105,15 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs `supportkit ARGUMENTS` in `folder` with stdin, stdout and stderr not terminals.
-    static func run(_ arguments: [String], in folder: TemporaryDirectory) throws -> Result {
+    /// Runs `supportkit ARGUMENTS` in `folder` with stdin, stdout and stderr not terminals, with `environment`
+    /// added to this process's.
+    static func run(_ arguments: [String], in folder: TemporaryDirectory, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        }
         process.currentDirectoryURL = folder.url
         // Files rather than pipes: nothing to drain while the process runs, and neither is a terminal.
         let outFile = folder.url.appendingPathComponent(".stdout-\(UUID().uuidString)")
