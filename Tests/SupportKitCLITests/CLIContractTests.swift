@@ -133,6 +133,16 @@ enum CLI {
                       stderr: try String(contentsOf: errFile, encoding: .utf8))
     }
 
+    /// `run` on a thread of its own: an async test that waited for a subprocess on the cooperative pool would hold
+    /// one of its few threads (two here) for seconds, starving the deadline timers of tests running beside it.
+    static func runDetached(_ arguments: [String], in folder: TemporaryDirectory, environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try run(arguments, in: folder, environment: environment) })
+            }.start()
+        }
+    }
+
     /// The one JSON object `text` holds.
     static func object(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

@@ -53,8 +53,8 @@ struct EvalTargetEndToEndTests {
         let folder = try CLI.scratch()
         defer { folder.remove() }
         _ = try folder.write(Self.suite, to: "target.yaml")
-        #expect(try CLI.run(["ingest", "corpora", "--embedder", "lexical"], in: folder).status == 0)
-        #expect(try CLI.run(["train", "corpora/intents.yaml"], in: folder).status == 0)
+        #expect(try await CLI.runDetached(["ingest", "corpora", "--embedder", "lexical"], in: folder).status == 0)
+        #expect(try await CLI.runDetached(["train", "corpora/intents.yaml"], in: folder).status == 0)
 
         let store = folder.url.appendingPathComponent(".supportkit/store.sqlite").path
         let wiring = try Wiring(options: try GlobalOptions.parse(["--store", "sqlite:\(store)", "--config", folder.url.appendingPathComponent("supportkit.yaml").path]))
@@ -121,11 +121,11 @@ struct EvalTargetEndToEndTests {
         #expect(((try await URLSession.shared.data(for: live)).1 as? HTTPURLResponse)?.statusCode == 404, "the suite's own customer id was never used")
 
         // The command: a refused key stops before any turn (exit 2); the right one measures every turn.
-        let wrong = try CLI.run(["eval", "target.yaml", "--target", target.description, "--results", "cli.sqlite"], in: folder,
+        let wrong = try await CLI.runDetached(["eval", "target.yaml", "--target", target.description, "--results", "cli.sqlite"], in: folder,
                                 environment: ["SUPPORTKIT_API_KEY": "not-the-key-0123456789"])
         #expect(wrong.status == 2 && wrong.stderr.contains("refused the API key"), "\(wrong.stderr)")
         #expect(!wrong.stderr.contains("not-the-key"))
-        let right = try CLI.run(["eval", "target.yaml", "--target", target.description, "--results", "cli.sqlite", "--json"], in: folder,
+        let right = try await CLI.runDetached(["eval", "target.yaml", "--target", target.description, "--results", "cli.sqlite", "--json"], in: folder,
                                 environment: ["SUPPORTKIT_API_KEY": Self.key])
         #expect(right.status == 0, "\(right.stderr)")
         let output = try CLI.object(right.stdout)
