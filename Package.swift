@@ -193,7 +193,13 @@ let package = Package(
         // The built binary as shells and CI see it (stdout/stderr, exit codes, the README's CI recipe).
         .testTarget(
             name: "SupportKitCLITests",
-            dependencies: ["supportkit", "SupportKitTesting"],
+            // The server, eval and report targets for the end-to-end `eval --target` test, which wires the server
+            // as `serve` does (`@testable import supportkit`).
+            dependencies: [
+                "supportkit", "SupportKitTesting", "SupportKitServer", "SupportKitEval", "SupportKitReport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -26,4 +26,14 @@ public protocol AssistantSessionFactory: Sendable {
 
     /// Fingerprints that identify what answers (embedder, classifier, settings), recorded with eval runs.
     var fingerprints: [String: String] { get }
+
+    /// Called once before an evaluation run replays anything (and before it is recorded), with the run's id:
+    /// a factory can check that what it talks to is reachable, fail early with a clear error, and name what it
+    /// creates after the run. `fingerprints` is read after it returns.
+    func prepare(forRun runId: String) async throws
+}
+
+extension AssistantSessionFactory {
+    /// Factories with nothing to check or name do nothing.
+    public func prepare(forRun runId: String) async throws {}
 }

@@ -95,19 +95,14 @@ public struct OpenAIEmbedder: Embedder {
     public var preferredBatchSize: Int { configuration.batchSize }
     public let tokenCounter: any TokenCounter = ApproximateTokenCounter()
     private let logger: Logger
-    private let session: URLSession
+    private let transport: any HTTPTransport
 
     public init(configuration: Configuration, logger: Logger = Logger(label: "supportkit.embedding.openai")) {
         self.configuration = configuration
         self.logger = logger
         fingerprint = EmbedderFingerprint(name: "openai:\(configuration.model)", version: "1",
                                           dimension: configuration.dimension)
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout
-        sessionConfiguration.timeoutIntervalForResource = configuration.requestTimeout
-        sessionConfiguration.httpShouldSetCookies = false
-        sessionConfiguration.urlCache = nil
-        session = URLSession(configuration: sessionConfiguration)
+        transport = URLSessionTransport()
     }
 
     public func embed(_ texts: [String]) async throws -> [[Float]] {
@@ -163,7 +158,7 @@ public struct OpenAIEmbedder: Embedder {
             if remaining <= 0 { break }
             var wait = backoff
             do {
-                let (data, response) = try await send(request, timeout: min(configuration.requestTimeout, remaining))
+                let (data, response) = try await transport.send(request, timeout: min(configuration.requestTimeout, remaining))
                 switch response.statusCode {
                 case 200..<300:
                     return try decode(data, count: texts.count)
@@ -185,10 +180,10 @@ public struct OpenAIEmbedder: Embedder {
                 throw error
             } catch is CancellationError {
                 throw CancellationError()
-            } catch let error as AttemptTimeout {
-                lastProblem = "no complete answer within \(String(format: "%g", error.seconds)) s"
-            } catch let error as URLError where error.code == .timedOut {
-                lastProblem = "no complete answer within \(String(format: "%g", min(configuration.requestTimeout, remaining))) s"
+            } catch HTTPTransportError.timedOut(let seconds) {
+                lastProblem = "no complete answer within \(String(format: "%g", seconds)) s"
+            } catch HTTPTransportError.unreachable(let detail) {
+                lastProblem = detail
             } catch {
                 lastProblem = Self.describeTransport(error)
             }
@@ -206,45 +201,6 @@ public struct OpenAIEmbedder: Embedder {
         }
         throw fail(.unavailable, "gave up after retries within \(String(format: "%g", configuration.totalTimeout)) s "
                    + "(last problem: \(lastProblem))")
-    }
-
-    struct AttemptTimeout: Error { var seconds: TimeInterval }
-
-    /// One request with a total deadline: the transfer races a timer and is cancelled when the timer wins.
-    private func send(_ request: URLRequest, timeout: TimeInterval) async throws -> (Data, HTTPURLResponse) {
-        let box = TaskBox()
-        return try await withThrowingTaskGroup(of: (Data, HTTPURLResponse)?.self) { group in
-            group.addTask {
-                try await withTaskCancellationHandler {
-                    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse)?, any Error>) in
-                        let task = session.dataTask(with: request) { data, response, error in
-                            if let error {
-                                continuation.resume(throwing: error)
-                            } else if let response = response as? HTTPURLResponse {
-                                continuation.resume(returning: (data ?? Data(), response))
-                            } else {
-                                continuation.resume(throwing: URLError(.badServerResponse))
-                            }
-                        }
-                        box.set(task)
-                        task.resume()
-                    }
-                } onCancel: {
-                    box.cancel()
-                }
-            }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(timeout * 1_000_000_000))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw AttemptTimeout(seconds: timeout) }
-            guard let result = first else {
-                box.cancel()
-                throw AttemptTimeout(seconds: timeout)
-            }
-            return result
-        }
     }
 
     private func decode(_ data: Data, count: Int) throws -> [[Float]] {
@@ -310,14 +266,7 @@ public struct OpenAIEmbedder: Embedder {
 
     /// Seconds from a Retry-After header: a number of seconds or an HTTP date.
     static func retryAfter(_ value: String?) -> TimeInterval? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Double(value), seconds >= 0 { return seconds }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        if let date = formatter.date(from: value) { return max(0, date.timeIntervalSinceNow) }
-        return nil
+        RetryAfter.seconds(value)
     }
 
     static func describeTransport(_ error: any Error) -> String {
@@ -332,28 +281,5 @@ public struct OpenAIEmbedder: Embedder {
         }
         let ns = error as NSError
         return "network error \(ns.domain) \(ns.code)"
-    }
-}
-
-/// Holds the URLSession task of an attempt so that cancellation can reach it.
-private final class TaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionDataTask?
-    private var cancelled = false
-
-    func set(_ task: URLSessionDataTask) {
-        lock.lock()
-        self.task = task
-        let cancel = cancelled
-        lock.unlock()
-        if cancel { task.cancel() }
-    }
-
-    func cancel() {
-        lock.lock()
-        cancelled = true
-        let task = self.task
-        lock.unlock()
-        task?.cancel()
     }
 }

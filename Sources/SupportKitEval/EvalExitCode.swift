@@ -11,9 +11,11 @@ public enum EvalExitCode {
 
     /// The exit code of a finished run.
     ///
-    /// Invalid input wins over a failed gate: with conversations left out, the metrics the gates judged
-    /// are not the suite's, so the input has to be fixed first.
-    public static func forRun(gatesPassed: Bool, hadInputErrors: Bool) -> Int32 {
+    /// An unreachable assistant wins over everything: the run is incomplete (`--resume` finishes it), so no
+    /// metric is the suite's yet. Invalid input wins over a failed gate: with conversations left out, the
+    /// metrics the gates judged are not the suite's, so the input has to be fixed first.
+    public static func forRun(gatesPassed: Bool, hadInputErrors: Bool, hadUnavailableTurns: Bool = false) -> Int32 {
+        if hadUnavailableTurns { return unavailable }
         if hadInputErrors { return invalidInput }
         return gatesPassed ? ok : gateFailed
     }

@@ -14,7 +14,7 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
     public var turns: Int
     /// Turns with a reply that metrics score.
     public var measuredTurns: Int
-    /// Turns that threw (or whose session could not be opened): unmeasured.
+    /// Turns that threw, whose session could not be opened, or whose assistant was unreachable: unmeasured.
     public var erroredTurns: Int
     /// Turns past the per-turn timeout: unmeasured.
     public var timedOutTurns: Int
@@ -90,7 +90,7 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
         return EvalMetrics(
             metrics: metrics, conversations: conversationIds.count, turns: records.count,
             measuredTurns: measured.count,
-            erroredTurns: records.filter { $0.status == .error }.count,
+            erroredTurns: records.filter { $0.status == .error || $0.status == .unavailable }.count,
             timedOutTurns: records.filter { $0.status == .timeout }.count,
             intent: ClassReport(labels: labels.intents, pairs: intentPairs),
             category: ClassReport(labels: labels.categories, pairs: categoryPairs),

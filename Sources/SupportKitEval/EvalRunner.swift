@@ -5,7 +5,8 @@ import SupportKit
 ///
 /// Conversations run in parallel (at most `concurrency` at a time), the turns of one conversation in
 /// order in one fresh session with isolated memory. Each turn has a deadline; a turn that throws or misses
-/// it is recorded as unmeasured and the run goes on. Every turn is written to the results database as soon
+/// it is recorded as unmeasured and the run goes on. A turn whose assistant could not be reached
+/// (`SupportKitError.unavailable`) is recorded as `unavailable` and leaves the run incomplete. Every turn is written to the results database as soon
 /// as it completes, so an interrupted run can be finished with `resume`.
 public enum EvalRunner {
     /// How to run.
@@ -71,19 +72,25 @@ public enum EvalRunner {
             let recorded = Dictionary(grouping: try results.turns(runId: run.id), by: \.conversationId)
             pending = []
             for conversation in suite.conversations {
-                let done = Set((recorded[conversation.id] ?? []).map(\.turnIndex))
+                let turns = recorded[conversation.id] ?? []
+                // A turn that could not reach the assistant is not done: the conversation is replayed.
+                let done = Set(turns.filter { $0.status != .unavailable }.map(\.turnIndex))
                 if done.isSuperset(of: 0..<conversation.turns.count) {
                     alreadyDone += conversation.turns.count
                 } else {
                     // Memory depends on earlier turns, so a half-done conversation is replayed from its start;
                     // its old rows go first so the stored turns all come from one session.
-                    if !done.isEmpty { try await results.deleteTurns(runId: run.id, conversationId: conversation.id) }
+                    if !turns.isEmpty { try await results.deleteTurns(runId: run.id, conversationId: conversation.id) }
                     pending.append(conversation)
                 }
             }
+            try await factory.prepare(forRun: run.id)
         } else {
+            let id = RunInfo.makeID()
+            // Before the run is recorded: a target that refuses the key leaves no empty run behind.
+            try await factory.prepare(forRun: id)
             run = RunInfo(
-                id: RunInfo.makeID(), startedAt: Date(), suiteHash: suite.hash, suitePaths: options.suitePaths,
+                id: id, startedAt: Date(), suiteHash: suite.hash, suitePaths: options.suitePaths,
                 conversationCount: suite.conversations.count, turnCount: suite.turnCount,
                 fingerprints: factory.fingerprints.merging(options.fingerprints) { _, extra in extra },
                 seed: options.bootstrap.seed, concurrency: options.concurrency, turnTimeout: options.turnTimeout)
@@ -127,9 +134,12 @@ public enum EvalRunner {
         let warnings = noBaselineYet
             ? ["no baseline yet: no earlier complete run to use as \"latest\"; regression gates skipped, this run is the next run's baseline"] : []
         let finishedAt = Date()
-        try await results.finishRun(id: run.id, metrics: metrics.metrics, gates: gates, baselineRun: baselineInfo?.id, at: finishedAt)
-        run.status = .complete
-        run.finishedAt = finishedAt
+        // Turns that could not reach the assistant leave the run incomplete: `resume` replays their conversations.
+        let complete = !records.contains { $0.status == .unavailable }
+        try await results.finishRun(
+            id: run.id, metrics: metrics.metrics, gates: gates, baselineRun: baselineInfo?.id, at: finishedAt, complete: complete)
+        run.status = complete ? .complete : .running
+        run.finishedAt = complete ? finishedAt : nil
         run.baselineRun = baselineInfo?.id
         return EvalOutcome(run: run, records: records, metrics: metrics, baseline: baselineInfo, comparison: comparison, gates: gates,
                            warnings: warnings)
@@ -147,7 +157,7 @@ public enum EvalRunner {
             }
         } catch {
             try Task.checkCancellation()
-            let status: TurnRecord.Status = error is TurnTimeout ? .timeout : .error
+            let status: TurnRecord.Status = error is TurnTimeout ? .timeout : isUnavailable(error) ? .unavailable : .error
             let message = status == .timeout
                 ? "opening the session took longer than \(timeout)s" : "could not open a session: \(error)"
             for (index, turn) in conversation.turns.enumerated() {
@@ -176,7 +186,7 @@ public enum EvalRunner {
             } catch {
                 // A cancelled run is not a failed turn: stop, and let --resume replay this conversation.
                 try Task.checkCancellation()
-                record.status = .error
+                record.status = isUnavailable(error) ? .unavailable : .error
                 record.error = String(describing: error)
             }
             let elapsed = started.duration(to: clock.now)
@@ -184,6 +194,12 @@ public enum EvalRunner {
             try await results.record(record, runId: runId)
             progress?.turnCompleted(measured: record.isMeasured)
         }
+    }
+
+    /// Whether `error` says the assistant could not be reached (its server, store or model service), rather than
+    /// that it failed on this input.
+    static func isUnavailable(_ error: any Error) -> Bool {
+        (error as? SupportKitError)?.code == .unavailable
     }
 
     /// Runs `operation`, throwing `TurnTimeout` when it takes longer than `seconds`.

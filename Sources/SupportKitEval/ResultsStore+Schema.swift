@@ -91,6 +91,17 @@ extension ResultsStore {
         migrator.registerMigration("v2: gates.skipped") { db in
             try db.execute(sql: "ALTER TABLE gates ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v3: turns.status unavailable") { db in
+            // SQLite cannot change a CHECK constraint in place: the table is rebuilt with the same columns.
+            let columns = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'turns'") ?? ""
+            let widened = columns
+                .replacingOccurrences(of: "CREATE TABLE turns", with: "CREATE TABLE turns_v3")
+                .replacingOccurrences(of: "status IN ('ok', 'error', 'timeout')", with: "status IN ('ok', 'error', 'timeout', 'unavailable')")
+            try db.execute(sql: widened)
+            try db.execute(sql: "INSERT INTO turns_v3 SELECT * FROM turns")
+            try db.execute(sql: "DROP TABLE turns")
+            try db.execute(sql: "ALTER TABLE turns_v3 RENAME TO turns")
+        }
         return migrator
     }
 }

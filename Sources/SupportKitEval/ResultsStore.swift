@@ -86,9 +86,11 @@ public final class ResultsStore: Sendable {
         }
     }
 
-    /// Stores a finished run's metrics and gate results and marks it complete.
+    /// Stores a finished run's metrics and gate results and marks it complete, or, with `complete: false`
+    /// (some turns could not reach the assistant), stores them and leaves the run for `--resume` to finish.
     public func finishRun(
-        id: String, metrics: [String: MetricValue], gates: [GateResult], baselineRun: String?, at date: Date = Date()
+        id: String, metrics: [String: MetricValue], gates: [GateResult], baselineRun: String?, at date: Date = Date(),
+        complete: Bool = true
     ) async throws {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [id])
@@ -105,8 +107,9 @@ public final class ResultsStore: Sendable {
                     arguments: [id, position, gate.rule, gate.passed, gate.detail, gate.skipped])
             }
             try db.execute(
-                sql: "UPDATE runs SET status = 'complete', finished_at = ?, baseline_run = ? WHERE id = ?",
-                arguments: [Self.timestamp(date), baselineRun, id])
+                sql: "UPDATE runs SET status = ?, finished_at = ?, baseline_run = ? WHERE id = ?",
+                arguments: [complete ? RunInfo.Status.complete.rawValue : RunInfo.Status.running.rawValue,
+                            complete ? Self.timestamp(date) : nil, baselineRun, id])
         }
     }
 

@@ -14,6 +14,9 @@ public struct TurnRecord: Sendable, Hashable, Codable {
         case error
         /// The turn did not finish within the per-turn timeout; unmeasured.
         case timeout
+        /// The assistant (its server, store or model service) could not be reached; unmeasured, the run stays
+        /// incomplete and `--resume` replays the conversation.
+        case unavailable
     }
 
     /// The conversation the turn belongs to.
@@ -26,7 +29,7 @@ public struct TurnRecord: Sendable, Hashable, Codable {
     public var expected: Conversation.Expectation
     /// Whether the turn is measured.
     public var status: Status
-    /// Why the turn is unmeasured, for `.error` and `.timeout`.
+    /// Why the turn is unmeasured, for `.error`, `.timeout` and `.unavailable`.
     public var error: String?
     /// What the assistant did; nil when the turn is unmeasured.
     public var prediction: Prediction?

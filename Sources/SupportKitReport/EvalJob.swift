@@ -14,9 +14,12 @@ public enum EvalJob {
         /// The conversations the suite loader refused (left out of the run).
         public var inputErrors: [InputError]
 
-        /// 0 ok, 1 a gate failed, 2 a conversation could not be read (see `EvalExitCode`).
+        /// 0 ok, 1 a gate failed, 2 a conversation could not be read, 3 the assistant was unreachable for some
+        /// turns and the run is incomplete (see `EvalExitCode`).
         public var exitCode: Int32 {
-            EvalExitCode.forRun(gatesPassed: outcome.passedGates, hadInputErrors: !inputErrors.isEmpty)
+            EvalExitCode.forRun(
+                gatesPassed: outcome.passedGates, hadInputErrors: !inputErrors.isEmpty,
+                hadUnavailableTurns: outcome.records.contains { $0.status == .unavailable })
         }
 
         /// The `--json` result.

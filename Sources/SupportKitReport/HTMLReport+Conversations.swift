@@ -43,7 +43,7 @@ extension HTMLReport {
         html += " <span class=\"muted\">\(ReportFormat.milliseconds(turn.latencyMs))</span></div>"
         html += "<p class=\"user\"><span class=\"who\">customer</span>\(turn.user.htmlEscaped)</p>"
         if let error = turn.error {
-            html += "<p class=\"error\">\(turn.status == .timeout ? "Timed out" : "Error"): \(error.htmlEscaped) — not counted in any metric.</p>"
+            html += "<p class=\"error\">\(turn.status == .timeout ? "Timed out" : turn.status == .unavailable ? "Unavailable" : "Error"): \(error.htmlEscaped) — not counted in any metric.</p>"
         }
         guard let prediction = turn.prediction else { return html + "</article>" }
         html += "<table class=\"expect\"><thead><tr><th></th><th>expected</th><th>predicted</th></tr></thead><tbody>"

@@ -1,22 +1,34 @@
 import Foundation
 import SupportKit
 
-/// The API keys the server accepts, compared in constant time.
+/// The API keys the server accepts, each with its scopes, compared in constant time.
 ///
-/// Keys come from a file (one per line, `#` starts a comment) and/or a comma-separated environment variable.
-/// A key is never logged or echoed; ``fingerprint(of:)`` gives a short hash prefix for logs and metrics.
+/// Keys come from a file (one per line, optionally followed by the key's scopes; `#` starts a comment) and/or a
+/// comma-separated environment variable (keys with the default scopes). A key is never logged or echoed;
+/// ``fingerprint(of:)`` gives a short hash prefix for logs and metrics.
 public struct APIKeySet: Sendable {
-    private let keys: [[UInt8]]
+    private struct Entry: Sendable {
+        var key: [UInt8]
+        var scopes: Set<APIScope>
+    }
+    private let keys: [Entry]
 
     /// The smallest key length accepted, so that a typo like an empty line cannot become a key.
     public static let minimumKeyLength = 16
 
-    /// Creates a key set.
+    /// Creates a key set of keys with the default scopes (``APIScope/defaults``).
     ///
     /// - Throws: ``ServerConfigurationError`` when a key is shorter than ``minimumKeyLength`` or has spaces.
     public init(keys: [String], origin: String = "keys") throws {
-        var parsed: [[UInt8]] = []
-        for (index, key) in keys.enumerated() {
+        try self.init(scopedKeys: keys.map { ($0, APIScope.defaults) }, origin: origin)
+    }
+
+    /// Creates a key set in which each key has the scopes given with it.
+    ///
+    /// - Throws: ``ServerConfigurationError`` when a key is shorter than ``minimumKeyLength`` or has spaces.
+    public init(scopedKeys: [(key: String, scopes: Set<APIScope>)], origin: String = "keys") throws {
+        var parsed: [Entry] = []
+        for (index, (key, scopes)) in scopedKeys.enumerated() {
             guard key.count >= Self.minimumKeyLength else {
                 throw ServerConfigurationError(
                     "\(origin): key #\(index + 1) is \(key.count) characters long; use keys of at least \(Self.minimumKeyLength) characters (e.g. `openssl rand -hex 24`)")
@@ -24,7 +36,7 @@ public struct APIKeySet: Sendable {
             guard !key.contains(where: { $0.isWhitespace }) else {
                 throw ServerConfigurationError("\(origin): key #\(index + 1) contains whitespace; write one key per line")
             }
-            parsed.append(Array(key.utf8))
+            parsed.append(Entry(key: Array(key.utf8), scopes: scopes))
         }
         self.keys = parsed
     }
@@ -34,18 +46,29 @@ public struct APIKeySet: Sendable {
     /// Whether no key is configured (then every protected request is refused).
     public var isEmpty: Bool { keys.isEmpty }
 
-    /// Parses a keys file: one key per line, blank lines and lines starting with `#` ignored, text after ` #` ignored.
+    /// Parses a keys file: one key per line, optionally followed by its scopes (`KEY chat history:write`);
+    /// a key without scopes gets ``APIScope/defaults``. Blank lines and text from `#` on are ignored.
     ///
     /// - Parameter origin: Named in errors (the file path).
+    /// - Throws: ``ServerConfigurationError`` naming the line of a short key or an unknown scope (never the key).
     public static func parseKeysFile(_ text: String, origin: String) throws -> APIKeySet {
-        var keys: [String] = []
-        for line in text.split(whereSeparator: \.isNewline) {
+        var keys: [(key: String, scopes: Set<APIScope>)] = []
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             var content = Substring(line)
             if let hash = content.firstIndex(of: "#") { content = content[..<hash] }
-            let key = content.trimmingCharacters(in: .whitespaces)
-            if !key.isEmpty { keys.append(key) }
+            let words = content.split(whereSeparator: \.isWhitespace)
+            guard let key = words.first else { continue }
+            var scopes = Set<APIScope>()
+            for word in words.dropFirst() {
+                guard let scope = APIScope(rawValue: String(word)) else {
+                    let known = APIScope.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ServerConfigurationError("\(origin):\(number + 1): unknown scope \"\(word)\"; expected some of \(known) after the key")
+                }
+                scopes.insert(scope)
+            }
+            keys.append((String(key), scopes.isEmpty ? APIScope.defaults : scopes))
         }
-        return try APIKeySet(keys: keys, origin: origin)
+        return try APIKeySet(scopedKeys: keys, origin: origin)
     }
 
     /// Parses `SUPPORTKIT_API_KEYS`: comma-separated keys, spaces around them ignored.
@@ -59,19 +82,25 @@ public struct APIKeySet: Sendable {
         APIKeySet(raw: keys + other.keys)
     }
 
-    private init(raw: [[UInt8]]) { self.keys = raw }
+    private init(raw: [Entry]) { self.keys = raw }
 
     /// Whether `candidate` is one of the keys.
+    public func contains(_ candidate: some StringProtocol) -> Bool {
+        scopes(of: candidate) != nil
+    }
+
+    /// The scopes of `candidate`, or nil when it is not one of the keys.
     ///
     /// Every configured key is compared in full, and each comparison touches every byte of the longer of the
     /// two, so the time taken does not reveal how much of a key matched nor which key it was.
-    public func contains(_ candidate: some StringProtocol) -> Bool {
+    public func scopes(of candidate: some StringProtocol) -> Set<APIScope>? {
         let bytes = Array(candidate.utf8)
-        var found: UInt8 = 0
-        for key in keys {
-            found |= Self.constantTimeEquals(key, bytes)
+        var found: Set<APIScope>?
+        for entry in keys {
+            let equal = Self.constantTimeEquals(entry.key, bytes)
+            if equal == 1 { found = entry.scopes }
         }
-        return found == 1
+        return found
     }
 
     /// 1 when equal, 0 otherwise, in time that depends only on the lengths.

@@ -30,18 +30,7 @@ public struct ChatRequest: Sendable, Equatable {
     ///   - customerRequired: Whether a missing `customer_id` (with no default) is an error.
     /// - Throws: ``ServerError`` with code `bad_request`.
     public static func parse(_ data: Data, defaultCustomerId: String? = nil, defaultConversationId: String? = nil) throws -> ChatRequest {
-        guard !data.isEmpty else {
-            throw bad("the request body is empty; send a JSON object like {\"customer_id\": \"c-1\", \"message\": \"Hello\"}")
-        }
-        let value: JSONValue
-        do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw bad("the request body is not valid JSON (\(Self.describeJSONSyntaxError(data))); send a JSON object like {\"customer_id\": \"c-1\", \"message\": \"Hello\"}")
-        }
-        guard case .object(let fields) = value else {
-            throw bad("the request body must be a JSON object with customer_id and message, not \(value.kind)")
-        }
+        let fields = try jsonObject(data, fields: "customer_id and message", example: #"{"customer_id": "c-1", "message": "Hello"}"#)
         let customerId = try Self.string(fields, "customer_id", required: defaultCustomerId == nil) ?? defaultCustomerId ?? ""
         guard let message = try Self.string(fields, "message", required: true, maxLength: maxMessageLength) else {
             throw bad("field message is missing")
@@ -63,9 +52,30 @@ public struct ChatRequest: Sendable, Equatable {
         }
     }
 
-    private static func string(_ fields: [String: JSONValue], _ name: String, required: Bool, maxLength: Int = maxIdLength) throws -> String? {
+    /// The body as a JSON object, or a `bad_request` that says what is wrong and shows `example`.
+    static func jsonObject(_ data: Data, fields: String, example: String) throws -> [String: JSONValue] {
+        guard !data.isEmpty else {
+            throw bad("the request body is empty; send a JSON object like \(example)")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw bad("the request body is not valid JSON (\(Self.describeJSONSyntaxError(data))); send a JSON object like \(example)")
+        }
+        guard case .object(let object) = value else {
+            throw bad("the request body must be a JSON object with \(fields), not \(value.kind)")
+        }
+        return object
+    }
+
+    /// The string field `name` of a body, checked for type and length.
+    static func string(
+        _ fields: [String: JSONValue], _ name: String, required: Bool, maxLength: Int = maxIdLength,
+        example: String = #"{"customer_id": "c-1", "message": "Hello"}"#
+    ) throws -> String? {
         guard let value = fields[name], value != .null else {
-            if required { throw bad("field \(name) is missing; send {\"customer_id\": \"c-1\", \"message\": \"Hello\"}") }
+            if required { throw bad("field \(name) is missing; send \(example)") }
             return nil
         }
         guard case .string(let string) = value else {
@@ -77,7 +87,7 @@ public struct ChatRequest: Sendable, Equatable {
         return string
     }
 
-    private static func bad(_ message: String) -> ServerError {
+    static func bad(_ message: String) -> ServerError {
         ServerError(.badRequest, .badRequest, message)
     }
 
@@ -117,6 +127,20 @@ public struct ChatReplyPayload: Sendable, Equatable, Encodable {
     public var reasons: [String]
     /// The ticket opened by this turn, if any.
     public var ticket: TicketPayload?
+    /// Every chunk retrieval returned, best first: what retrieval metrics score (a document ranks by its best chunk).
+    public var retrieved: [RetrievedPayload]
+    /// How unlike every intent the message is, 0 to 1; nil without an out-of-scope detector.
+    public var outOfScopeScore: Double?
+    /// Whether the message was taken as out of scope; nil without an out-of-scope detector.
+    public var outOfScope: Bool?
+    /// The kind of small talk the message was (`greeting`, `thanks`, ...), or nil.
+    public var smallTalk: String?
+    /// Which classifier produced the intent.
+    public var classifier: String
+    /// Memory items recalled for the turn, one line each.
+    public var memoryRecalled: [String]
+    /// Milliseconds per stage: `classify`, `memory`, `retrieve`, `respond`.
+    public var timingsMs: [String: Double]
 
     /// Builds the wire shape of `reply`.
     public init(reply: Reply, customerId: String, conversationId: String) {
@@ -131,11 +155,21 @@ public struct ChatReplyPayload: Sendable, Equatable, Encodable {
         self.escalated = reply.escalated
         self.reasons = reply.escalationReasons
         self.ticket = reply.ticket.map { TicketPayload($0, includeTranscript: false) }
+        self.retrieved = reply.retrieved.map(RetrievedPayload.init)
+        self.outOfScopeScore = reply.outOfScopeScore
+        self.outOfScope = reply.outOfScope
+        self.smallTalk = reply.smallTalk
+        self.classifier = reply.classifier
+        self.memoryRecalled = reply.memoryRecalled
+        let timings = reply.timings
+        self.timingsMs = ["classify": timings.classify, "memory": timings.memory, "retrieve": timings.retrieve, "respond": timings.respond]
     }
 
     enum CodingKeys: String, CodingKey {
         case conversationId = "conversation_id", customerId = "customer_id", text, intent, confidence, category
         case categoryConfidence = "category_confidence", sources, escalated, reasons, ticket
+        case retrieved, outOfScopeScore = "out_of_scope_score", outOfScope = "out_of_scope", smallTalk = "small_talk"
+        case classifier, memoryRecalled = "memory_recalled", timingsMs = "timings_ms"
     }
 
     /// Writes every field, `null` for absent optionals, so the shape is stable.
@@ -152,7 +186,39 @@ public struct ChatReplyPayload: Sendable, Equatable, Encodable {
         try container.encode(escalated, forKey: .escalated)
         try container.encode(reasons, forKey: .reasons)
         try container.encode(ticket, forKey: .ticket)
+        try container.encode(retrieved, forKey: .retrieved)
+        try container.encode(outOfScopeScore, forKey: .outOfScopeScore)
+        try container.encode(outOfScope, forKey: .outOfScope)
+        try container.encode(smallTalk, forKey: .smallTalk)
+        try container.encode(classifier, forKey: .classifier)
+        try container.encode(memoryRecalled, forKey: .memoryRecalled)
+        try container.encode(timingsMs, forKey: .timingsMs)
     }
+}
+
+/// A retrieved chunk: `{"doc_id", "chunk_id", "title", "heading_path", "score"}`.
+public struct RetrievedPayload: Sendable, Equatable, Encodable {
+    /// The document the chunk belongs to.
+    public var docId: String
+    /// The chunk's id.
+    public var chunkId: String
+    /// The document's title.
+    public var title: String
+    /// `Title > Section > Subsection`.
+    public var headingPath: String
+    /// The retrieval score.
+    public var score: Double
+
+    /// Builds the wire shape of `chunk`.
+    public init(_ chunk: RetrievedChunk) {
+        docId = chunk.docId
+        chunkId = chunk.chunkId.uuidString.lowercased()
+        title = chunk.title
+        headingPath = chunk.headingPath
+        score = chunk.score
+    }
+
+    enum CodingKeys: String, CodingKey { case docId = "doc_id", chunkId = "chunk_id", title, headingPath = "heading_path", score }
 }
 
 /// A cited document: `{"doc_id", "title", "link"}`.
@@ -242,7 +308,7 @@ struct HistoryPayload: Encodable {
     }
 }
 
-/// `GET /readyz`: `{"ready", "checks": [{"name", "ready", "detail"}]}`.
+/// `GET /readyz`: `{"ready", "checks": [{"name", "ready", "detail"}], "deployment": {...}}`.
 struct ReadinessPayload: Encodable {
     struct Check: Encodable {
         var name: String
@@ -251,6 +317,8 @@ struct ReadinessPayload: Encodable {
     }
     var ready: Bool
     var checks: [Check]
+    /// What answers chats (`tool_version`, `embedder`, `classifier`, `knowledge_base`, ...).
+    var deployment: [String: String]
 }
 
 enum WireJSON {

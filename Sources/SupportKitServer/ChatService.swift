@@ -48,6 +48,23 @@ public struct ChatService: Sendable {
         return ChatReplyPayload(reply: reply, customerId: request.customerId, conversationId: conversationId)
     }
 
+    /// Puts what an agent said into the conversation `conversationId`, after the turns already queued in it.
+    ///
+    /// - Throws: ``ServerError``: 400 before the conversation's first customer message (or with a bad body), 504
+    ///   past the deadline, 503 when the assistant reports its store or model unavailable.
+    public func recordAgentMessage(_ request: AgentMessageRequest, conversationId: String, logger: Logger) async throws {
+        let key = SessionRegistry.Key(customerId: request.customerId, conversationId: conversationId)
+        let sessions = self.sessions
+        let text = request.text
+        do {
+            try await withDeadline(timeout) {
+                try await sessions.withSession(for: key) { session in try await session.recordAgentMessage(text) }
+            }
+        } catch {
+            throw Self.mapAssistantError(error, what: "the assistant", timeout: timeout, logger: logger)
+        }
+    }
+
     /// Turns an assistant, store or deadline failure into the answer the client gets.
     static func mapAssistantError(_ error: any Error, what: String, timeout: Duration, logger: Logger) -> ServerError {
         switch error {

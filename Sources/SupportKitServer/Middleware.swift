@@ -60,7 +60,7 @@ extension ServerError {
 }
 
 /// Checks the API key of protected routes (everything under `/v1/`, and `/metrics` unless it is configured
-/// open), then spends one token of that key's rate limit.
+/// open) and that the key has the route's scope (403 otherwise), then spends one token of that key's rate limit.
 ///
 /// Keys come from `Authorization: Bearer KEY`; on the WebSocket route, where browsers cannot set headers,
 /// also from the `api_key` query parameter. Keys are never logged; a short hash prefix stands in for them.
@@ -78,9 +78,15 @@ struct AuthMiddleware: RouterMiddleware {
         guard let key = Self.presentedKey(request) else {
             throw Self.unauthorized("this endpoint needs an API key; send the header `Authorization: Bearer KEY`")
         }
-        guard keys.contains(key) else {
+        guard let scopes = keys.scopes(of: key) else {
             context.logger.notice("rejected API key", metadata: ["key_hash": "\(APIKeySet.fingerprint(of: key))"])
             throw Self.unauthorized("the API key is not valid; check it against the server's keys file or SUPPORTKIT_API_KEYS")
+        }
+        if let scope = Self.requiredScope(method: request.method, path: path), !scopes.contains(scope) {
+            context.logger.notice("API key lacks a scope", metadata: ["key_hash": "\(APIKeySet.fingerprint(of: key))", "scope": "\(scope)"])
+            throw ServerError(
+                .forbidden, .forbidden,
+                "this API key may not \(request.method.rawValue) \(path): it lacks the scope \(scope); list it after the key in the server's keys file (`KEY chat \(scope)`)")
         }
         let hash = ContentHasher.hash(String(key))
         if case .limited(let retryAfter) = limiter.acquire(key: hash) {
@@ -90,6 +96,15 @@ struct AuthMiddleware: RouterMiddleware {
         context.apiKeyHash = hash
         context.logger[metadataKey: "key_hash"] = "\(hash.prefix(8))"
         return try await next(request, context)
+    }
+
+    /// The scope a protected request needs, by route; nil for an unknown `/v1/` path (any valid key, then 404).
+    static func requiredScope(method: HTTPRequest.Method, path: String) -> APIScope? {
+        if path == "/metrics" { return .metrics }
+        if path == "/v1/chat" || path == ChatSocketHandler.path || path.hasPrefix("/v1/conversations/") { return .chat }
+        if path.hasPrefix("/v1/customers/") { return method == .post ? .historyWrite : .historyRead }
+        if path.hasPrefix("/v1/tickets/") { return .ticketsRead }
+        return nil
     }
 
     static func presentedKey(_ request: Request) -> Substring? {

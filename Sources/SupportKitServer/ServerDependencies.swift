@@ -42,6 +42,17 @@ public protocol CustomerHistoryProvider: Sendable {
     func history(forCustomer customerId: String, limit: Int) async throws -> [CustomerHistoryEntry]?
 }
 
+/// Adds to what the assistant remembers about a customer (`POST /v1/customers/{id}/history`): how an
+/// evaluation harness seeds a test customer's earlier interactions, or how a help desk imports them.
+public protocol CustomerHistoryRecorder: Sendable {
+    /// Records `entries` (oldest first) as the customer's most recent earlier interactions, and replaces the
+    /// customer's profile facts when `profile` is not empty.
+    ///
+    /// - Throws: `SupportKitError.invalidInput` for entries the memory refuses (the server answers 400); other
+    ///   errors when the memory store cannot be written (503).
+    func record(_ entries: [CustomerHistoryEntry], profile: [String: String], forCustomer customerId: String) async throws
+}
+
 /// Finds tickets the assistant opened.
 public protocol TicketLookup: Sendable {
     /// The ticket with `id`, or `nil` when there is none (the server answers 404).
@@ -67,10 +78,20 @@ public struct ReadinessCheck: Sendable, Hashable, Codable {
     }
 }
 
-/// Reports whether the assistant's dependencies are loaded (`GET /readyz`).
+/// Reports whether the assistant's dependencies are loaded (`GET /readyz`), and what answers.
 public protocol ReadinessProbe: Sendable {
     /// The state of each dependency; the server is ready when every check is.
     func checkReadiness() async -> [ReadinessCheck]
+
+    /// Fingerprints of what answers chats (`GET /readyz`'s `deployment`), so an evaluation run can record which
+    /// deployment it measured: `tool_version`, `embedder`, `classifier`, `knowledge_base`, and any others. Never
+    /// secrets. Empty by default.
+    func deployment() async -> [String: String]
+}
+
+extension ReadinessProbe {
+    /// A probe that says nothing about the deployment.
+    public func deployment() async -> [String: String] { [:] }
 }
 
 /// Everything the server needs from the assistant, wired by the CLI.
@@ -83,15 +104,18 @@ public struct ServerDependencies: Sendable {
     public var tickets: any TicketLookup
     /// Answers `GET /readyz`.
     public var readiness: any ReadinessProbe
+    /// Answers `POST /v1/customers/{id}/history`; nil when the server does not accept history (404).
+    public var historyRecorder: (any CustomerHistoryRecorder)?
 
     /// Bundles the assistant-side dependencies of ``SupportServer``.
     public init(
         sessions: any AssistantSessionFactory, history: any CustomerHistoryProvider, tickets: any TicketLookup,
-        readiness: any ReadinessProbe
+        readiness: any ReadinessProbe, historyRecorder: (any CustomerHistoryRecorder)? = nil
     ) {
         self.sessions = sessions
         self.history = history
         self.tickets = tickets
         self.readiness = readiness
+        self.historyRecorder = historyRecorder
     }
 }

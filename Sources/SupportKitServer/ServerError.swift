@@ -17,6 +17,8 @@ public struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let badRequest = Code(rawValue: "bad_request")
         /// No API key or an unknown one (401).
         public static let unauthorized = Code(rawValue: "unauthorized")
+        /// The API key is valid but lacks the scope the route needs (403).
+        public static let forbidden = Code(rawValue: "forbidden")
         /// No such route or resource (404).
         public static let notFound = Code(rawValue: "not_found")
         /// The conversation already has as many messages waiting for a reply as it may queue (409).

@@ -8,9 +8,10 @@ import UnixSignals
 
 /// The REST and WebSocket server for the avatar front end.
 ///
-/// Routes (see `openapi.yaml`): `POST /v1/chat`, `GET /v1/chat/ws`, `GET /v1/customers/{id}/history`,
-/// `GET /v1/tickets/{id}`, `GET /healthz`, `GET /readyz`, `GET /metrics`, and the chat page at `/`.
-/// Everything under `/v1/` needs an API key; errors have the shape `{"error": {"code", "message"}}`.
+/// Routes (see `openapi.yaml`): `POST /v1/chat`, `GET /v1/chat/ws`, `POST /v1/conversations/{id}/agent-messages`,
+/// `GET` and `POST /v1/customers/{id}/history`, `GET /v1/tickets/{id}`, `GET /healthz`, `GET /readyz`,
+/// `GET /metrics`, and the chat page at `/`. Everything under `/v1/` needs an API key with the route's scope
+/// (``APIScope``); errors have the shape `{"error": {"code", "message"}}`.
 public struct SupportServer: Sendable {
     /// One registered route; ``endpoints`` is what the router serves, and what `openapi.yaml` must describe.
     public struct Endpoint: Sendable, Hashable, CaseIterable {
@@ -21,7 +22,7 @@ public struct SupportServer: Sendable {
         let kind: Kind
 
         enum Kind: Sendable, Hashable {
-            case page, healthz, readyz, metrics, chat, chatSocket, history, ticket
+            case page, healthz, readyz, metrics, chat, chatSocket, agentMessage, history, recordHistory, ticket
         }
 
         /// Every route, in registration order.
@@ -32,7 +33,9 @@ public struct SupportServer: Sendable {
             Endpoint(method: "GET", path: "/metrics", kind: .metrics),
             Endpoint(method: "POST", path: "/v1/chat", kind: .chat),
             Endpoint(method: "GET", path: ChatSocketHandler.path, kind: .chatSocket),
+            Endpoint(method: "POST", path: "/v1/conversations/{id}/agent-messages", kind: .agentMessage),
             Endpoint(method: "GET", path: "/v1/customers/{id}/history", kind: .history),
+            Endpoint(method: "POST", path: "/v1/customers/{id}/history", kind: .recordHistory),
             Endpoint(method: "GET", path: "/v1/tickets/{id}", kind: .ticket),
         ]
 
@@ -172,6 +175,31 @@ public struct SupportServer: Sendable {
             throw ServerError(
                 .upgradeRequired, .upgradeRequired,
                 "GET \(ChatSocketHandler.path) is a WebSocket endpoint; connect with a WebSocket client (Upgrade: websocket), or use POST /v1/chat")
+        case .agentMessage:
+            let conversationId = try Self.pathParameter("id", context: context, field: "conversation id")
+            let body = try await Self.collectBody(request, limit: configuration.maxBodyBytes)
+            try await chat.recordAgentMessage(AgentMessageRequest.parse(body), conversationId: conversationId, logger: context.logger)
+            return Self.response(.noContent, contentType: "application/json; charset=utf-8", body: Data())
+        case .recordHistory:
+            let customerId = try Self.pathParameter("id", context: context, field: "customer id")
+            guard let recorder = dependencies.historyRecorder else {
+                throw ServerError(.notFound, .notFound, "this server does not accept customer history; its assistant has no writable memory")
+            }
+            let body = try await Self.collectBody(request, limit: configuration.maxBodyBytes)
+            let record = try HistoryRecordRequest.parse(body)
+            do {
+                try await withDeadline(configuration.requestTimeout) {
+                    try await recorder.record(record.entries, profile: record.profile, forCustomer: customerId)
+                }
+            } catch {
+                throw ChatService.mapAssistantError(error, what: "the customer memory", timeout: configuration.requestTimeout, logger: context.logger)
+            }
+            struct Recorded: Encodable {
+                var customerId: String
+                var recorded: Int
+                enum CodingKeys: String, CodingKey { case customerId = "customer_id", recorded }
+            }
+            return try Self.json(.created, Recorded(customerId: customerId, recorded: record.entries.count))
         case .history:
             let customerId = try Self.pathParameter("id", context: context, field: "customer id")
             let limit = try Self.limit(request, maximum: configuration.maxHistoryEntries)
@@ -207,14 +235,19 @@ public struct SupportServer: Sendable {
     private func readiness(context: ServerRequestContext) async throws -> Response {
         let probe = dependencies.readiness
         let checks: [ReadinessCheck]
+        let deployment: [String: String]
         do {
-            checks = try await withDeadline(configuration.requestTimeout) { await probe.checkReadiness() }
+            (checks, deployment) = try await withDeadline(configuration.requestTimeout) {
+                (await probe.checkReadiness(), await probe.deployment())
+            }
         } catch {
             checks = [ReadinessCheck(name: "readiness", isReady: false, detail: "the readiness check did not finish within \(configuration.requestTimeout.formattedSeconds) s")]
+            deployment = [:]
         }
         let notReady = checks.filter { !$0.isReady }
         let payload = ReadinessPayload(
-            ready: notReady.isEmpty, checks: checks.map { .init(name: $0.name, ready: $0.isReady, detail: $0.detail) })
+            ready: notReady.isEmpty, checks: checks.map { .init(name: $0.name, ready: $0.isReady, detail: $0.detail) },
+            deployment: deployment)
         guard notReady.isEmpty else {
             // Same error shape as every other failure, plus the checks so an operator sees what is missing.
             struct NotReady: Encodable {

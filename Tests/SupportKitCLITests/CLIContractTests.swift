@@ -105,11 +105,15 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs `supportkit ARGUMENTS` in `folder` with stdin, stdout and stderr not terminals.
-    static func run(_ arguments: [String], in folder: TemporaryDirectory) throws -> Result {
+    /// Runs `supportkit ARGUMENTS` in `folder` with stdin, stdout and stderr not terminals, with `environment`
+    /// added to this process's.
+    static func run(_ arguments: [String], in folder: TemporaryDirectory, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        }
         process.currentDirectoryURL = folder.url
         // Files rather than pipes: nothing to drain while the process runs, and neither is a terminal.
         let outFile = folder.url.appendingPathComponent(".stdout-\(UUID().uuidString)")
@@ -127,6 +131,16 @@ enum CLI {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: try String(contentsOf: outFile, encoding: .utf8),
                       stderr: try String(contentsOf: errFile, encoding: .utf8))
+    }
+
+    /// `run` on a thread of its own: an async test that waited for a subprocess on the cooperative pool would hold
+    /// one of its few threads (two here) for seconds, starving the deadline timers of tests running beside it.
+    static func runDetached(_ arguments: [String], in folder: TemporaryDirectory, environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try run(arguments, in: folder, environment: environment) })
+            }.start()
+        }
     }
 
     /// The one JSON object `text` holds.

@@ -88,7 +88,7 @@ import Yams
         let code = try #require((detail["properties"] as? [String: Any])?["code"] as? [String: Any])
         let codes = Set(code["enum"] as? [String] ?? [])
         let server: Set<String> = [
-            ServerError.Code.badRequest, .unauthorized, .notFound, .payloadTooLarge, .upgradeRequired, .rateLimited,
+            ServerError.Code.badRequest, .unauthorized, .forbidden, .notFound, .conversationBusy, .payloadTooLarge, .upgradeRequired, .rateLimited,
             .internalError, .unavailable, .timeout,
         ].reduce(into: []) { $0.insert($1.rawValue) }
         #expect(codes == server)

@@ -11,7 +11,8 @@ struct EvalCommand: AsyncParsableCommand {
         abstract: "Replay labeled conversations through the assistant, score them, and write reports.",
         discussion: """
             Exit codes: 0 ok; 1 a gate failed or a regression was found; 2 bad input (a conversation could not \
-            be read: the valid ones are still evaluated); 3 the store or a model service is unreachable. \
+            be read: the valid ones are still evaluated; with --target, a refused API key); 3 the store, a model \
+            service or the --target server is unreachable (turns recorded unmeasured; --resume RUN finishes the run). \
             `--baseline latest` on a results database with no complete run yet warns and skips the regression \
             gates (the run becomes the next run's baseline); a named baseline that does not exist is an error.
             Metrics: intent_accuracy, intent_macro_f1, intent_ece, category_accuracy, category_macro_f1, \
@@ -58,6 +59,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Bootstrap resamples for the 95% intervals (default: 1000).")
     var resamples: Int?
 
+    @Option(name: .long, help: "Evaluate the running assistant at this http(s)://HOST:PORT through its API (key from SUPPORTKIT_API_KEY); see docs/evaluate-your-assistant.md.")
+    var target: String?
+
     @Flag(name: .customLong("dry-run"), help: "Only load and validate the suite (labels, docs against the store); replay nothing.")
     var dryRun = false
 
@@ -70,6 +74,13 @@ struct EvalCommand: AsyncParsableCommand {
         if let turnTimeout, !(turnTimeout > 0) { throw ValidationError("--turn-timeout must be more than 0 seconds") }
         if let resamples, !(0...100_000).contains(resamples) { throw ValidationError("--resamples must be between 0 and 100000") }
         _ = try request()
+        _ = try targetURL()
+    }
+
+    /// `--target` parsed, or nil without it.
+    func targetURL() throws -> AssistantTarget? {
+        guard let target else { return nil }
+        do { return try AssistantTarget(target) } catch { throw ValidationError(error.message) }
     }
 
     /// The flags as a library request (gate rules parsed and range-checked).
@@ -89,7 +100,9 @@ struct EvalCommand: AsyncParsableCommand {
         try await runReportingErrors {
             let wiring = try Wiring(options: global)
             let plan = try request().plan(settings: try wiring.evalSettings())
-            let context = try await wiring.makeEvalContext(dryRun: dryRun)
+            let target = try targetURL()
+            let context = if let target { wiring.makeTargetEvalContext(target: target, turnTimeout: plan.options.turnTimeout) }
+                else { try await wiring.makeEvalContext(dryRun: dryRun) }
             let loaded = context.loader.load(paths: plan.suitePaths)
             EvalConsole.printProblems(loaded)
             guard let assistant = context.assistant, !dryRun else {
@@ -98,7 +111,7 @@ struct EvalCommand: AsyncParsableCommand {
                 return
             }
             let result = try await EvalJob.run(
-                plan: plan, loaded: loaded, factory: assistant.factory, fingerprints: wiring.runFingerprints(catalog: context.catalog),
+                plan: plan, loaded: loaded, factory: assistant.factory, fingerprints: wiring.runFingerprints(catalog: context.catalog, target: target),
                 stepSummary: ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"],
                 progress: Terminal.isInteractive ? ConsoleProgress() : nil)
             if format.json { try Terminal.printJSON(result.output) } else { EvalConsole.printSummary(result.outcome, report: result.artifacts) }

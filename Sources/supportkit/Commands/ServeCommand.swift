@@ -9,9 +9,11 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the REST and WebSocket server for the avatar front end.",
         discussion: """
-            Serves POST /v1/chat, GET /v1/chat/ws, GET /v1/customers/{id}/history, GET /v1/tickets/{id}, /healthz, \
-            /readyz, /metrics and the chat page at /. Routes under /v1/ need `Authorization: Bearer KEY`; keys come \
-            from --keys-file (one per line, # comments) and/or SUPPORTKIT_API_KEYS (comma-separated). SIGTERM or \
+            Serves POST /v1/chat, GET /v1/chat/ws, POST /v1/conversations/{id}/agent-messages, GET and POST \
+            /v1/customers/{id}/history, GET /v1/tickets/{id}, /healthz, /readyz, /metrics and the chat page at /. \
+            Routes under /v1/ need `Authorization: Bearer KEY`; keys come from --keys-file (one per line, optionally \
+            followed by its scopes: chat history:read history:write tickets:read metrics; a key alone has all but \
+            history:write; # comments) and/or SUPPORTKIT_API_KEYS (comma-separated, default scopes). SIGTERM or \
             SIGINT drains in-flight requests and closes WebSockets within --grace-period. See docs/server.md. \
             Exit codes: 0 stopped cleanly, 2 bad flags or keys, 3 the address or the assistant is unavailable.
             """)
@@ -24,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on (0 picks a free one and prints it).")
     var port = 8080
 
-    @Option(name: .long, help: "File of API keys: one per line, blank lines and # comments ignored.")
+    @Option(name: .long, help: "File of API keys: one per line, optionally followed by its scopes (KEY chat history:write); blank lines and # comments ignored.")
     var keysFile: String?
 
     @Option(name: .long, help: "Seconds SIGTERM waits for in-flight requests and open sockets.")

@@ -1,6 +1,7 @@
 import Foundation
 import SupportKit
 import SupportKitAssistant
+import SupportKitEval
 import SupportKitServer
 
 /// The assistant, customer memory, ticket store and readiness checks `supportkit serve` runs on.
@@ -9,16 +10,29 @@ import SupportKitServer
 /// connections and restarts.
 func makeServerDependencies(wiring: Wiring) async throws -> ServerDependencies {
     let assistant = try await wiring.makeAssistant()
+    let sessions = try SupportAssistantFactory(assistant: assistant)
+    // The knowledge base as of start-up: hashing every chunk on each /readyz poll would cost too much.
+    var deployment = sessions.fingerprints
+    deployment["tool_version"] = BuildInfo.version
+    if let catalog = try await KnowledgeCatalog.load(from: assistant.knowledge.store) { deployment["knowledge_base"] = catalog.corpusHash }
+    let history = MemoryHistory(memory: assistant.memory, clock: assistant.clock)
     return ServerDependencies(
-        sessions: try SupportAssistantFactory(assistant: assistant),
-        history: MemoryHistory(memory: assistant.memory),
-        tickets: StoredTickets(store: assistant.tickets),
-        readiness: AssistantReadiness(assistant: assistant))
+        sessions: sessions, history: history, tickets: StoredTickets(store: assistant.tickets),
+        readiness: AssistantReadiness(assistant: assistant, deployment: deployment), historyRecorder: history)
 }
 
-/// `GET /v1/customers/{id}/history` from the assistant's customer memory.
-struct MemoryHistory: CustomerHistoryProvider {
+/// `GET` and `POST /v1/customers/{id}/history` on the assistant's customer memory.
+struct MemoryHistory: CustomerHistoryProvider, CustomerHistoryRecorder {
     let memory: CustomerMemory
+    let clock: @Sendable () -> Date
+
+    /// Seeds the entries as an evaluation run seeds an isolated memory (`CustomerMemory.seed`), so a replay
+    /// through the server remembers what an in-process replay remembers.
+    func record(_ entries: [CustomerHistoryEntry], profile: [String: String], forCustomer customerId: String) async throws {
+        try await memory.prepare()
+        let history = entries.map { Conversation.HistoryItem(text: $0.text, intent: $0.intent, category: $0.category, resolved: $0.resolved) }
+        try await memory.seed(Conversation.Customer(id: customerId, profile: profile, history: history), now: clock())
+    }
 
     func history(forCustomer customerId: String, limit: Int) async throws -> [CustomerHistoryEntry]? {
         let interactions = try await memory.interactions(for: customerId)
@@ -42,6 +56,15 @@ struct StoredTickets: TicketLookup {
 /// Ready when the knowledge base answers a search and the embedder embeds (the model is loaded).
 struct AssistantReadiness: ReadinessProbe {
     let assistant: SupportAssistant
+    /// Tool version, embedder, classifier, settings and knowledge-base fingerprints.
+    let fingerprints: [String: String]
+
+    init(assistant: SupportAssistant, deployment: [String: String]) {
+        self.assistant = assistant
+        self.fingerprints = deployment
+    }
+
+    func deployment() async -> [String: String] { fingerprints }
 
     func checkReadiness() async -> [ReadinessCheck] {
         var checks: [ReadinessCheck] = []

@@ -59,14 +59,26 @@ extension Wiring {
         return EvalContext(assistant: assistant, catalog: catalog, loader: loader)
     }
 
-    /// What a run records about its inputs: the store (never with credentials), the settings file's hash, the
-    /// tool version, the knowledge base's content hash and the working tree's commit.
-    func runFingerprints(catalog: KnowledgeCatalog?) -> [String: String] {
+    /// An evaluation of the running assistant at `target` (`eval --target`): sessions over its HTTP API with the
+    /// key from `SUPPORTKIT_API_KEY`, and a suite loader that checks labels against the defaults and the settings
+    /// file's categories (the target's own store and classifier are not at hand).
+    func makeTargetEvalContext(target: AssistantTarget, turnTimeout: Double) -> EvalContext {
+        let key = ProcessInfo.processInfo.environment["SUPPORTKIT_API_KEY"].flatMap { $0.isEmpty ? nil : APIKeyValue($0) }
+        let factory = HTTPAssistantSessionFactory(configuration: .init(target: target, apiKey: key, requestTimeout: turnTimeout))
+        let loader = SuiteLoader(configuration: .init(intents: DefaultIntent.all, categories: settings.categories))
+        return EvalContext(
+            assistant: EvalAssistant(factory: factory, intents: DefaultIntent.all, trainingExamples: []), catalog: nil, loader: loader)
+    }
+
+    /// What a run records about its inputs: the store (never with credentials; none for a target, whose
+    /// factory records the target), the settings file's hash, the tool version, the knowledge base's content
+    /// hash and the working tree's commit.
+    func runFingerprints(catalog: KnowledgeCatalog?, target: AssistantTarget? = nil) -> [String: String] {
         var fingerprints = [
-            FingerprintKey.store: storeDescription,
             FingerprintKey.config: configFingerprint,
             FingerprintKey.toolVersion: BuildInfo.version,
         ]
+        if target == nil { fingerprints[FingerprintKey.store] = storeDescription }
         if let catalog { fingerprints[FingerprintKey.corpusHash] = catalog.corpusHash }
         if let commit = GitInfo.commit() { fingerprints[FingerprintKey.gitCommit] = commit }
         return fingerprints
