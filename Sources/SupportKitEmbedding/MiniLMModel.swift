@@ -194,7 +194,9 @@ public final class MiniLMModel: @unchecked Sendable {
         var chunks: [[Int]] = []
         var current: [Int] = []
         var tokens = 0
-        var limit = budget
+        // The first chunk is a worker's share too: a batch of short texts within one budget was a single
+        // chunk, and ran on one thread while the others waited (256 queries embedded at half the speed).
+        var limit = max(min(budget, remaining / workers), min(budget, 512))
         for index in order {
             let length = lengths[index]
             if tokens + length > limit, !current.isEmpty {

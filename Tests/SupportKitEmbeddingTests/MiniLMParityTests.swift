@@ -151,4 +151,14 @@ import Testing
         #expect(chunks.flatMap { $0 }.sorted() == Array(0..<300))
         for chunk in chunks { #expect(chunk.map { lengths[$0] }.reduce(0, +) <= 1024) }
     }
+
+    /// A batch of short queries that fits one budget still gives every worker a chunk.
+    @Test func aBatchWithinOneBudgetIsSplitForTheWorkers() {
+        let lengths = Array(repeating: 14, count: 256)   // 3,584 tokens, under the 4,096 budget
+        let chunks = MiniLMModel.plan(lengths: lengths, budget: 4096, workers: 2)
+        #expect(chunks.count >= 2)
+        #expect(chunks.flatMap { $0 }.sorted() == Array(0..<256))
+        #expect(chunks.map { $0.count * 14 }.max()! <= 3584 / 2)
+        #expect(MiniLMModel.plan(lengths: [9], budget: 4096, workers: 2) == [[0]])
+    }
 }
