@@ -31,9 +31,17 @@ public protocol AssistantSessionFactory: Sendable {
     /// a factory can check that what it talks to is reachable, fail early with a clear error, and name what it
     /// creates after the run. `fingerprints` is read after it returns.
     func prepare(forRun runId: String) async throws
+
+    /// The messages the run will send (customer turns and logged agent messages), before any is replayed. An
+    /// in-process assistant with a persistent embedding cache embeds them here in batches, so a suite's first
+    /// run holds the same warm cache its later runs find, and measures the same turn latencies.
+    func prefetch(messages: [String]) async throws
 }
 
 extension AssistantSessionFactory {
     /// Factories with nothing to check or name do nothing.
     public func prepare(forRun runId: String) async throws {}
+
+    /// Factories without an embedding cache of their own embed each message when it is sent.
+    public func prefetch(messages: [String]) async throws {}
 }

@@ -105,6 +105,18 @@ public struct SupportAssistantFactory: AssistantSessionFactory {
         return SupportSession(assistant: isolated, conversationId: conversationId, customerId: customer.id)
     }
 
+    /// Embeds the run's messages in batches into the store's embedding cache, when the assistant embeds
+    /// through one (batches of short messages cost a fraction of one call each); otherwise nothing.
+    public func prefetch(messages: [String]) async throws {
+        guard let caching = assistant.embedder as? CachingEmbedder else { return }
+        let unique = Array(Set(messages)).sorted()
+        let batch = 512
+        for start in stride(from: 0, to: unique.count, by: batch) {
+            try Task.checkCancellation()
+            _ = try await caching.embed(Array(unique[start..<min(start + batch, unique.count)]))
+        }
+    }
+
     public var fingerprints: [String: String] {
         var settings = ContentHasher()
         let encoder = JSONEncoder()

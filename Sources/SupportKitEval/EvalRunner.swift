@@ -100,6 +100,7 @@ public enum EvalRunner {
         let baselineInfo = try options.baseline.flatMap { try results.resolveBaseline($0, excluding: run.id) }
         let noBaselineYet = options.baseline != nil && baselineInfo == nil
 
+        try await factory.prefetch(messages: pending.flatMap { $0.turns.flatMap { [$0.user] + $0.agentMessages } })
         progress?.started(total: suite.turnCount, alreadyDone: alreadyDone)
         let runId = run.id
         let width = max(1, options.concurrency)
