@@ -142,8 +142,24 @@ public struct LexiconText: Sendable, Hashable {
         padded = " " + words.joined(separator: " ") + " "
     }
 
-    /// Whether `phrase` occurs on word boundaries.
-    public func contains(_ phrase: String) -> Bool { padded.contains(" " + phrase + " ") }
+    /// Whether `phrase` occurs on word boundaries (a byte search: Foundation's `contains` on Linux goes
+    /// through CFString and was most of a turn's lexicon cost).
+    public func contains(_ phrase: String) -> Bool {
+        var haystack = padded
+        var needle = " " + phrase + " "
+        return haystack.withUTF8 { text in
+            needle.withUTF8 { pattern in
+                guard text.count >= pattern.count else { return false }
+                let first = pattern[0]
+                for start in 0...(text.count - pattern.count) where text[start] == first {
+                    var index = 1
+                    while index < pattern.count, text[start + index] == pattern[index] { index += 1 }
+                    if index == pattern.count { return true }
+                }
+                return false
+            }
+        }
+    }
 
     /// Whether any of `phrases` occurs.
     public func containsAny(_ phrases: [String]) -> Bool { phrases.contains(where: contains) }
