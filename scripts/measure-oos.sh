@@ -6,7 +6,7 @@
 # and reports, per detector method, OOS precision / recall / F1 and in-scope accuracy (a rejected in-scope
 # message counts as wrong) next to the classification accuracy before rejection.
 #
-#   scripts/measure-oos.sh                 # rejection rate 0.03 (the default)
+#   scripts/measure-oos.sh                 # rejection rate 0.01 (the default)
 #   RATES="0.01 0.03 0.05" scripts/measure-oos.sh
 # Environment: CLINC150 (train_val.json), SUPPORTKIT (binary; default .build/release/supportkit), FOLDS (5),
 # WORK (scratch folder, keeps the embedding cache between runs; default .build/measure-oos).
@@ -30,7 +30,7 @@ with open(sys.argv[2] + "/test.jsonl", "w") as out:
         out.write(json.dumps({"text": text, "intent": intent}) + "\n")
 PY
 cd "$work"
-for rate in ${RATES:-0.03}; do
+for rate in ${RATES:-0.01}; do
   printf 'assistant:\n  out_of_scope:\n    rejection_rate: %s\n' "$rate" > supportkit.yaml
   "$bin" train train.jsonl --test test.jsonl --folds "${FOLDS:-5}" --output classifier.json --json > "train-$rate.json"
   python3 - "train-$rate.json" "$rate" <<'PY'

@@ -23,7 +23,7 @@ extension AssistantConfiguration {
         public var threshold: Double?
 
         /// Out-of-scope settings; every value defaults.
-        public init(action: Action = .decline, method: OutOfScopeDetector.Method = .combined, rejectionRate: Double = 0.03, threshold: Double? = nil) {
+        public init(action: Action = .decline, method: OutOfScopeDetector.Method = .combined, rejectionRate: Double = 0.01, threshold: Double? = nil) {
             self.action = action
             self.method = method
             self.rejectionRate = rejectionRate
