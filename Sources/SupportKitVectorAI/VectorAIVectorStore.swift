@@ -117,7 +117,12 @@ public final class VectorAIVectorStore: VectorStore, Sendable {
         // Metadata first: a main collection never exists without its fingerprint, even after a crash here.
         let meta = Self.metadataCollection(of: spec.name)
         if try await !exists(meta) {
-            try await createCollection(meta, dimension: 1)
+            do {
+                try await createCollection(meta, dimension: 1)
+            } catch is ServerRefusal {
+                // Already there: another process made it between the check and the create, or an attempt of
+                // ours that timed out had reached the server before the retry. Either way it exists.
+            }
         }
         try await recordMetadata(of: spec)
         do {
