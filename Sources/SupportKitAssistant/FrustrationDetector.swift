@@ -61,16 +61,13 @@ public struct FrustrationDetector: Sendable {
         return words
     }
 
+    /// Letters, marks and numbers (`CharacterSet.alphanumerics`).
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII {
-            return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-        }
+        if isLetter(scalar) { return true }
+        if scalar.isASCII { return ("0"..."9").contains(scalar) }
         switch scalar.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
-            return true
-        default:
-            return false
+        case .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return false
         }
     }
 

@@ -371,23 +371,18 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     /// Runs `body` on this process's cached index of `collection` when it is current; nil (and `body` not
     /// run) when none is cached or another process wrote since, so a one-off read does not load the matrix.
     private func withCachedIndex<T: Sendable>(_ collection: String, _ body: (borrowing VectorIndex) throws -> T) async throws -> T? {
-        guard indexes.withLock({ $0[collection] != nil }),
-              let revision = try await database.pool.read({ db in
-                  try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection])
-              })
-        else { return nil }
+        guard indexes.withLock({ $0[collection] != nil }), let revision = try await storedRevision(of: collection) else { return nil }
         return try indexes.withLock { cache in
             guard let cached = cache[collection], cached.revision >= revision else { return nil }
             return try body(cached)
         }
     }
 
-    private func currentRevision(of collection: String) async throws -> Int {
-        let revision = try await database.pool.read { db in
+    /// The collection's revision in the file; nil when the collection does not exist.
+    private func storedRevision(of collection: String) async throws -> Int? {
+        try await database.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection])
         }
-        guard let revision else { throw SupportKitError.missingCollection(collection) }
-        return revision
     }
 
     /// Runs `body` on the current index of `collection`, loading it when this process has none or an old one.
@@ -397,7 +392,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     /// searches are always in flight, so every memory write would cost the size of everyone's memory. Bodies
     /// are short (a scan of the rows a filter leaves, or payload lookups), so holding the lock costs little.
     private func withCurrentIndex<T: Sendable>(_ collection: String, _ body: (borrowing VectorIndex) throws -> T) async throws -> T {
-        let revision = try await currentRevision(of: collection)
+        guard let revision = try await storedRevision(of: collection) else { throw SupportKitError.missingCollection(collection) }
         let cachedResult: Result<T, any Error>? = indexes.withLock { cache in
             // The cache moves only with this process's own writes, inside their transactions, and is dropped
             // when one fails: a cache ahead of the revision just read holds writes that committed (or are

@@ -153,21 +153,20 @@ struct VectorIndex: Sendable {
     /// every row, and building it (or a union with it) per search would cost the collection's size.
     func candidateRows(_ filter: Filter?) -> Set<Int>? {
         guard let filter else { return nil }
-        var narrowest: [Set<Int>]?
+        var narrowestCondition: FieldMatch?
         var narrowestCount = Int.max
-        for condition in filter.must where indexedKeys.contains(condition.key) {
-            let byValue = postings[condition.key] ?? [:]
-            let sets = condition.anyOf.compactMap { byValue[$0] }
-            let count = sets.reduce(0) { $0 + $1.count }
-            if count < narrowestCount {
-                narrowest = sets
+        for condition in filter.must {
+            if let count = postingSize(condition), count < narrowestCount {
+                narrowestCondition = condition
                 narrowestCount = count
             }
         }
         if let ids = filter.ids, ids.count < narrowestCount {
             return Set(ids.compactMap { rowByID[$0] })
         }
-        guard let narrowest else { return nil }
+        guard let narrowestCondition else { return nil }
+        let byValue = postings[narrowestCondition.key] ?? [:]
+        let narrowest = narrowestCondition.anyOf.compactMap { byValue[$0] }
         // One value: the posting set itself, shared, not copied.
         if narrowest.count == 1 { return narrowest[0] }
         return narrowest.reduce(into: Set<Int>()) { $0.formUnion($1) }
