@@ -173,7 +173,9 @@ func makeTestServer(
     assistant: any AssistantSessionFactory = FakeAssistant(), ready: Bool = true, configure: (inout ServerConfiguration) -> Void = { _ in },
     clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds
 ) throws -> SupportServer {
-    var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, requestTimeout: .seconds(2), rateLimit: 1000, burst: 1000)
+    // Tests of the deadline set their own; for the others, room for a 2-core machine whose full test run stalls
+    // this process for 20 s (turns of the instant fake assistant answered 504 at 2 s).
+    var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, requestTimeout: .seconds(60), rateLimit: 1000, burst: 1000)
     configure(&configuration)
     let dependencies = ServerDependencies(
         sessions: assistant, history: FakeHistory(), tickets: FakeTickets(), readiness: FakeReadiness(ready: ready))
