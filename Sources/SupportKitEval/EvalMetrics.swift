@@ -42,6 +42,33 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
     ///   - bootstrap: settings for the 95% intervals; nil skips them (faster, for slices and previews).
     public static func compute(records: [TurnRecord], bootstrap: Bootstrap? = Bootstrap()) -> EvalMetrics {
         let conversationIds = orderedConversationIds(records)
+        let measured = records.filter(\.isMeasured)
+        // The headline metrics (with the bootstrap) and the detail tables are independent: one thread each.
+        let (summary, details) = concurrently(
+            { headline(records: records, measured: measured, conversationIds: conversationIds, bootstrap: bootstrap) },
+            {
+                let rankings = measured.map { record -> RetrievalScores.Ranking? in
+                    guard let docs = record.expected.docs, !docs.isEmpty, let prediction = record.prediction else { return nil }
+                    return RetrievalScores.Ranking(ranked: prediction.rankedDocIds, relevant: Set(docs))
+                }
+                return (recallCurve(rankings.compactMap { $0 }), escalationOutcomes(records, order: conversationIds),
+                        latencySummaries(measured), slices(measured, rankings: rankings))
+            })
+        return EvalMetrics(
+            metrics: summary.metrics, conversations: conversationIds.count, turns: records.count,
+            measuredTurns: measured.count,
+            erroredTurns: records.filter { $0.status == .error || $0.status == .unavailable }.count,
+            timedOutTurns: records.filter { $0.status == .timeout }.count,
+            intent: summary.intent, category: summary.category, reliability: summary.reliability,
+            recallCurve: details.0, escalationTurns: summary.escalation, escalationOutcomes: details.1,
+            latency: details.2, slices: details.3)
+    }
+
+    /// The bootstrapped metrics, the confusion reports, the reliability bins and the escalation counts.
+    private static func headline(
+        records: [TurnRecord], measured: [TurnRecord], conversationIds: [String], bootstrap: Bootstrap?
+    ) -> (metrics: [String: MetricValue], intent: ClassReport, category: ClassReport, reliability: [ReliabilityBin],
+          escalation: EscalationCounts) {
         let labels = labelSets(records)
         let table = ScoreTable(records: records, conversationIds: conversationIds,
                                intentLabels: labels.intents, categoryLabels: labels.categories)
@@ -52,7 +79,6 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
                 metrics[name]?.ciHigh = interval.high
             }
         }
-        let measured = records.filter(\.isMeasured)
         var intentPairs: [(expected: String, predicted: String)] = []
         var categoryPairs: [(expected: String, predicted: String)] = []
         var binCounts = [Int](repeating: 0, count: 10), binCorrect = [Int](repeating: 0, count: 10)
@@ -87,16 +113,8 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
                 meanConfidence: count > 0 ? binConfidence[index] / Double(count) : nil,
                 accuracy: count > 0 ? Double(binCorrect[index]) / Double(count) : nil)
         }
-        return EvalMetrics(
-            metrics: metrics, conversations: conversationIds.count, turns: records.count,
-            measuredTurns: measured.count,
-            erroredTurns: records.filter { $0.status == .error || $0.status == .unavailable }.count,
-            timedOutTurns: records.filter { $0.status == .timeout }.count,
-            intent: ClassReport(labels: labels.intents, pairs: intentPairs),
-            category: ClassReport(labels: labels.categories, pairs: categoryPairs),
-            reliability: reliability, recallCurve: recallCurve(measured), escalationTurns: escalation,
-            escalationOutcomes: escalationOutcomes(records, order: conversationIds),
-            latency: latencySummaries(measured), slices: slices(measured))
+        return (metrics, ClassReport(labels: labels.intents, pairs: intentPairs),
+                ClassReport(labels: labels.categories, pairs: categoryPairs), reliability, escalation)
     }
 
     /// Conversation ids in the order their first turn appears.
@@ -129,16 +147,13 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
         return first + rest + (labels.contains(ScoreTable.noCategory) ? [ScoreTable.noCategory] : [])
     }
 
-    static func recallCurve(_ measured: [TurnRecord]) -> [CurvePoint] {
-        let labeled = measured.compactMap { record -> (ranked: [String], relevant: Set<String>)? in
-            guard let docs = record.expected.docs, !docs.isEmpty, let prediction = record.prediction else { return nil }
-            return (prediction.rankedDocIds, Set(docs))
-        }
+    /// recall@k and hit@k for k = 1...10 over the turns labeled with documents.
+    static func recallCurve(_ labeled: [RetrievalScores.Ranking]) -> [CurvePoint] {
         guard !labeled.isEmpty else { return [] }
         return (1...10).map { k in
             var recall = 0.0, hit = 0.0
             for turn in labeled {
-                let scores = RetrievalScores.score(ranked: turn.ranked, relevant: turn.relevant, k: k)
+                let scores = turn.scores(at: k)
                 recall += scores.recall
                 hit += scores.hit
             }
@@ -197,31 +212,37 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
         return sorted[min(rank, sorted.count) - 1]
     }
 
-    static func slices(_ measured: [TurnRecord]) -> [SliceRow] {
-        func row(_ dimension: String, _ label: String, _ turns: [TurnRecord]) -> SliceRow {
+    /// Per expected category, then per expected intent; `rankings` holds each measured turn's document ranking
+    /// (nil when the turn has no labeled documents).
+    static func slices(_ measured: [TurnRecord], rankings: [RetrievalScores.Ranking?]) -> [SliceRow] {
+        func row(_ dimension: String, _ label: String, _ indices: [Int]) -> SliceRow {
             var intent = (0, 0), category = (0, 0), escalation = (0, 0)
             var recall = 0.0, retrievalTurns = 0
-            for turn in turns {
+            for index in indices {
+                let turn = measured[index]
                 guard let prediction = turn.prediction else { continue }
                 if let expected = turn.expected.intent { intent.1 += 1; if expected == prediction.intent { intent.0 += 1 } }
                 if let expected = turn.expected.category { category.1 += 1; if expected == prediction.category { category.0 += 1 } }
                 if let expected = turn.expected.escalate { escalation.1 += 1; if expected == prediction.escalated { escalation.0 += 1 } }
-                if let docs = turn.expected.docs, !docs.isEmpty {
+                if let ranking = rankings[index] {
                     retrievalTurns += 1
-                    recall += RetrievalScores.score(ranked: prediction.rankedDocIds, relevant: Set(docs), k: 5).recall
+                    recall += ranking.scores(at: 5).recall
                 }
             }
             func value(_ pair: (Int, Int)) -> MetricValue {
                 MetricValue(value: pair.1 > 0 ? Double(pair.0) / Double(pair.1) : nil, n: pair.1)
             }
             return SliceRow(
-                dimension: dimension, label: label, turns: turns.count, intentAccuracy: value(intent),
+                dimension: dimension, label: label, turns: indices.count, intentAccuracy: value(intent),
                 categoryAccuracy: value(category),
                 recallAt5: MetricValue(value: retrievalTurns > 0 ? recall / Double(retrievalTurns) : nil, n: retrievalTurns),
                 escalationAccuracy: value(escalation))
         }
-        let byCategory = Dictionary(grouping: measured.filter { $0.expected.category != nil }) { $0.expected.category ?? "" }
-        let byIntent = Dictionary(grouping: measured.filter { $0.expected.intent != nil }) { $0.expected.intent ?? "" }
+        var byCategory: [String: [Int]] = [:], byIntent: [String: [Int]] = [:]
+        for (index, turn) in measured.enumerated() {
+            if let category = turn.expected.category { byCategory[category, default: []].append(index) }
+            if let intent = turn.expected.intent { byIntent[intent, default: []].append(index) }
+        }
         return ordered(Set(byCategory.keys), preferred: CategorySet.default.names).map { row("category", $0, byCategory[$0] ?? []) }
             + ordered(Set(byIntent.keys), preferred: DefaultIntent.all).map { row("intent", $0, byIntent[$0] ?? []) }
     }

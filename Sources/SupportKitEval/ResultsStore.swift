@@ -182,15 +182,29 @@ public final class ResultsStore: Sendable {
     }
 
     /// The run's recorded turns, in suite order.
+    ///
+    /// A large run has thousands of turns, each with several JSON columns: the rows are read in one
+    /// transaction in key order (sorting wide rows in SQL cost more than the read), put in suite order here,
+    /// and their JSON is decoded on every core.
     public func turns(runId: String) throws -> [TurnRecord] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.* FROM turns t
-                LEFT JOIN conversations c ON c.run_id = t.run_id AND c.conversation_id = t.conversation_id
-                WHERE t.run_id = ?
-                ORDER BY COALESCE(c.ordinal, 2147483647), t.conversation_id, t.turn_index
-                """, arguments: [runId]).map(Self.turn)
+        let (rows, ordinals) = try writer.read { db in
+            let ordinals = try Dictionary(
+                Row.fetchAll(db, sql: "SELECT conversation_id, ordinal FROM conversations WHERE run_id = ?", arguments: [runId])
+                    .map { (row: Row) -> (String, Int) in (row[0], row[1]) },
+                uniquingKeysWith: { first, _ in first })
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(StoredTurn.columns) FROM turns t WHERE t.run_id = ?", arguments: [runId])
+            var rows: [StoredTurn] = []
+            while let row = try cursor.next() { rows.append(StoredTurn(row)) }
+            return (rows, ordinals)
         }
+        // Conversations the run did not list (imported turns) go last, by id.
+        let ordered = rows.sorted { a, b in
+            let left = ordinals[a.conversationId] ?? Int.max, right = ordinals[b.conversationId] ?? Int.max
+            if left != right { return left < right }
+            if a.conversationId != b.conversationId { return a.conversationId < b.conversationId }
+            return a.turnIndex < b.turnIndex
+        }
+        return ordered.concurrentMap(minimumPerSlice: 128) { $0.record() }
     }
 
     /// The run's conversations, in suite order.
@@ -279,39 +293,16 @@ public final class ResultsStore: Sendable {
             concurrency: row["concurrency"], turnTimeout: row["turn_timeout"], baselineRun: row["baseline_run"])
     }
 
-    private static func turn(_ row: Row) -> TurnRecord {
-        let expected = Conversation.Expectation(
-            intent: row["expected_intent"], category: row["expected_category"],
-            docs: decode([String].self, row["expected_docs"]), escalate: row["expected_escalate"])
-        var prediction: Prediction?
-        if let intent: String = row["predicted_intent"] {
-            prediction = Prediction(
-                intent: intent, confidence: row["confidence"] ?? 0, category: row["predicted_category"],
-                categoryConfidence: row["category_confidence"] ?? 0,
-                rankedDocIds: decode([String].self, row["ranked_docs"]) ?? [],
-                retrieved: decode([RetrievedChunk].self, row["retrieved"]) ?? [], escalated: row["escalated"] ?? false,
-                escalationReasons: decode([String].self, row["escalation_reasons"]) ?? [], ticketId: row["ticket_id"],
-                memoryRecalled: decode([String].self, row["memory_recalled"]) ?? [], answer: row["answer"] ?? "",
-                classifier: row["classifier"] ?? "",
-                timings: StageTimings(classify: row["classify_ms"] ?? 0, memory: row["memory_ms"] ?? 0,
-                                      retrieve: row["retrieve_ms"] ?? 0, respond: row["respond_ms"] ?? 0))
-        }
-        return TurnRecord(
-            conversationId: row["conversation_id"], turnIndex: row["turn_index"], user: row["user_text"],
-            expected: expected, status: TurnRecord.Status(rawValue: row["status"]) ?? .error, error: row["error"],
-            prediction: prediction, latencyMs: row["latency_ms"])
-    }
-
     // MARK: - Encoding
 
-    private static func json<T: Encodable>(_ value: T) -> String {
+    static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "null" }
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
         guard let text else { return nil }
         return try? JSONDecoder().decode(type, from: Data(text.utf8))
     }

@@ -69,9 +69,9 @@ struct ScoreTable: Sendable {
             }
             if let docs = record.expected.docs, !docs.isEmpty {
                 rows[row][layout.retrievalLabeled] += 1
-                let relevant = Set(docs)
+                let ranking = RetrievalScores.Ranking(ranked: prediction.rankedDocIds, relevant: Set(docs))
                 for (index, k) in MetricName.retrievalCutoffs.enumerated() {
-                    let scores = RetrievalScores.score(ranked: prediction.rankedDocIds, relevant: relevant, k: k)
+                    let scores = ranking.scores(at: k)
                     let base = layout.retrieval + index * 4
                     rows[row][base] += scores.recall
                     rows[row][base + 1] += scores.hit

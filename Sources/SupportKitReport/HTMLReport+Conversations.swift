@@ -14,30 +14,33 @@ extension HTMLReport {
         var html = "<section id=\"conversations\"><h2>Conversations</h2>"
         html += "<div class=\"filters\"><input id=\"conv-filter\" type=\"search\" placeholder=\"Filter by id or text…\" aria-label=\"filter conversations\">"
         html += "<label><input id=\"conv-failing\" type=\"checkbox\"> failing only</label><span id=\"conv-count\" class=\"muted\"></span></div>"
-        for id in conversationOrder {
-            let turns = (byConversation[id] ?? []).sorted { $0.turnIndex < $1.turnIndex }
-            let anchor = conversationAnchors[id] ?? "conv"
-            let failing = turns.contains { !$0.unmetExpectations.isEmpty }
-            let unmeasured = turns.contains { !$0.isMeasured }
-            let state = failing ? "fail" : (unmeasured ? "unmeasured" : "pass")
-            let searchable = ([id] + turns.map(\.user)).joined(separator: " ").lowercased()
-            html += "<details class=\"conv \(state)\" id=\"\(anchor)\" data-state=\"\(state)\" data-search=\"\(searchable.htmlEscaped)\">"
-            let failingCount = turns.filter { !$0.unmetExpectations.isEmpty }.count
-            let unmeasuredCount = turns.filter { !$0.isMeasured }.count
-            html += "<summary><span class=\"badge \(state)\">\(state)</span> <strong>\(id.htmlEscaped)</strong> <span class=\"muted\">\(turns.count) turns"
-            if failingCount > 0 { html += ", \(failingCount) failing" }
-            if unmeasuredCount > 0 { html += ", \(unmeasuredCount) unmeasured" }
-            if let location = locations[id]?.location { html += " · \(location.path.htmlEscaped):\(location.line)" }
-            if let customer = locations[id]?.customerId { html += " · customer \(customer.htmlEscaped)" }
-            html += "</span></summary><div class=\"turns\">"
-            for turn in turns { html += turnCard(turn, anchor: anchor) }
-            html += "</div></details>"
-        }
+        // The drill-down is most of a large report: conversations render on every core, in suite order.
+        html += conversationOrder.concurrentMap(minimumPerSlice: 32) { id in
+            conversationCard(id, turns: (byConversation[id] ?? []).sorted { $0.turnIndex < $1.turnIndex },
+                             info: locations[id])
+        }.joined()
         return html + "</section>"
     }
 
-    private func turnCard(_ turn: TurnRecord, anchor: String) -> String {
-        let unmet = turn.unmetExpectations
+    private func conversationCard(_ id: String, turns: [TurnRecord], info: ConversationInfo?) -> String {
+        let unmet = turns.map(\.unmetExpectations)
+        let anchor = conversationAnchors[id] ?? "conv"
+        let failingCount = unmet.filter { !$0.isEmpty }.count
+        let unmeasuredCount = turns.filter { !$0.isMeasured }.count
+        let state = failingCount > 0 ? "fail" : (unmeasuredCount > 0 ? "unmeasured" : "pass")
+        let searchable = ([id] + turns.map(\.user)).joined(separator: " ").lowercased()
+        var html = "<details class=\"conv \(state)\" id=\"\(anchor)\" data-state=\"\(state)\" data-search=\"\(searchable.htmlEscaped)\">"
+        html += "<summary><span class=\"badge \(state)\">\(state)</span> <strong>\(id.htmlEscaped)</strong> <span class=\"muted\">\(turns.count) turns"
+        if failingCount > 0 { html += ", \(failingCount) failing" }
+        if unmeasuredCount > 0 { html += ", \(unmeasuredCount) unmeasured" }
+        if let location = info?.location { html += " · \(location.path.htmlEscaped):\(location.line)" }
+        if let customer = info?.customerId { html += " · customer \(customer.htmlEscaped)" }
+        html += "</span></summary><div class=\"turns\">"
+        for (turn, unmet) in zip(turns, unmet) { html += turnCard(turn, unmet: unmet, anchor: anchor) }
+        return html + "</div></details>"
+    }
+
+    private func turnCard(_ turn: TurnRecord, unmet: [String], anchor: String) -> String {
         let state = !turn.isMeasured ? "unmeasured" : (unmet.isEmpty ? "pass" : "fail")
         var html = "<article class=\"turn \(state)\" id=\"\(anchor)-t\(turn.turnIndex)\"><div class=\"turn-head\"><span class=\"badge \(state)\">\(state)</span> Turn \(turn.turnIndex + 1)"
         html += " <span class=\"muted\">\(ReportFormat.milliseconds(turn.latencyMs))</span></div>"
@@ -51,9 +54,9 @@ extension HTMLReport {
             let mark = matches.map { $0 ? "ok" : "miss" } ?? "unlabeled"
             html += "<tr class=\"\(mark)\"><th>\(name)</th><td>\((expected ?? "—").htmlEscaped)</td><td>\(predicted.htmlEscaped)</td></tr>"
         }
-        row("intent", turn.expected.intent, "\(prediction.intent) (\(String(format: "%.2f", prediction.confidence)))",
+        row("intent", turn.expected.intent, "\(prediction.intent) (\(ReportFormat.fixed(prediction.confidence, digits: 2)))",
             matches: turn.expected.intent.map { $0 == prediction.intent })
-        row("category", turn.expected.category, prediction.category.map { "\($0) (\(String(format: "%.2f", prediction.categoryConfidence)))" } ?? "none",
+        row("category", turn.expected.category, prediction.category.map { "\($0) (\(ReportFormat.fixed(prediction.categoryConfidence, digits: 2)))" } ?? "none",
             matches: turn.expected.category.map { $0 == prediction.category })
         let relevant = Set(turn.expected.docs ?? [])
         row("docs", turn.expected.docs?.joined(separator: ", "), prediction.rankedDocIds.prefix(5).joined(separator: ", "),
@@ -67,7 +70,7 @@ extension HTMLReport {
                 let isRelevant = relevant.contains(chunk.docId)
                 html += "<li class=\"\(isRelevant ? "relevant" : "")\">\(isRelevant ? "<span class=\"tag\">relevant</span> " : "")<strong>\(chunk.title.htmlEscaped)</strong>"
                 if !chunk.headingPath.isEmpty { html += " <span class=\"muted\">\(chunk.headingPath.htmlEscaped)</span>" }
-                html += " <code>\(chunk.docId.htmlEscaped)</code> <span class=\"score\">\(String(format: "%.3f", chunk.score))</span></li>"
+                html += " <code>\(chunk.docId.htmlEscaped)</code> <span class=\"score\">\(ReportFormat.fixed(chunk.score, digits: 3))</span></li>"
             }
             html += "</ol>"
             if prediction.retrieved.count > Self.chunksShown { html += "<div class=\"muted small\">… and \(prediction.retrieved.count - Self.chunksShown) more chunks (all are in the results database)</div>" }

@@ -75,7 +75,7 @@ extension HTMLReport {
 
     func caseItem(_ record: TurnRecord) -> String {
         let anchor = conversationAnchors[record.conversationId] ?? "conv"
-        let confidence = record.prediction.map { String(format: " · %.2f", $0.confidence) } ?? ""
+        let confidence = record.prediction.map { " · " + ReportFormat.fixed($0.confidence, digits: 2) } ?? ""
         return "<li><a href=\"#\(anchor)-t\(record.turnIndex)\">\(record.conversationId.htmlEscaped) · turn \(record.turnIndex + 1)</a>\(confidence) — \(record.user.htmlEscaped)</li>"
     }
 

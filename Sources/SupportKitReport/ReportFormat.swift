@@ -61,13 +61,35 @@ public enum ReportFormat {
 
     /// `0.42 ms`, `4.2 ms`, `42 ms`: enough digits to tell small values apart.
     public static func milliseconds(_ value: Double) -> String {
-        if value < 1 { return String(format: "%.2f ms", value) }
-        return value < 10 ? String(format: "%.1f ms", value) : String(format: "%.0f ms", value)
+        fixed(value, digits: value < 1 ? 2 : (value < 10 ? 1 : 0)) + " ms"
     }
 
     /// `0.84` for a ratio in a table, `—` when undefined.
     public static func ratio(_ value: Double?) -> String {
-        value.map { String(format: "%.2f", $0) } ?? "—"
+        value.map { fixed($0, digits: 2) } ?? "—"
+    }
+
+    /// `value` with `digits` decimals, the same text as `String(format: "%.<digits>f", value)`.
+    ///
+    /// A large report formats tens of thousands of scores and confidences, and `String(format:)` goes through
+    /// Foundation's format parser each time. Values whose rounding is a near tie, and values too large for exact
+    /// integer arithmetic, still go through `String(format:)`, so the digits always agree with it.
+    public static func fixed(_ value: Double, digits: Int) -> String {
+        let scale = [1.0, 10, 100, 1_000, 10_000][min(max(digits, 0), 4)]
+        let scaled = abs(value) * scale
+        let rounded = scaled.rounded(.toNearestOrEven)
+        guard digits <= 4, value.isFinite, scaled < 1e15, abs(abs(scaled - rounded) - 0.5) > 1e-6 else {
+            return String(format: "%.\(digits)f", value)
+        }
+        let units = Int(rounded)
+        let whole = units / Int(scale), fraction = units % Int(scale)
+        var text = value.sign == .minus ? "-" : ""   // as printf: -0.001 is "-0.00"
+        text += String(whole)
+        if digits > 0 {
+            let decimals = String(fraction)
+            text += "." + String(repeating: "0", count: digits - decimals.count) + decimals
+        }
+        return text
     }
 
     /// How a delta should be read: better, worse (its interval excludes zero) or unclear.

@@ -19,10 +19,24 @@ public enum ReportWriter {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try html.write(to: file, options: .atomic)
-            if updateLatest { try html.write(to: folder.appendingPathComponent("latest.html"), options: .atomic) }
+            if updateLatest { try replaceLatest(in: folder, with: file, contents: html) }
         } catch {
             throw SupportKitError(.unavailable, "cannot write the report to \(directory); check that the folder is writable", underlying: error)
         }
         return file
+    }
+
+    /// Points `latest.html` at the run's report: a hard link renamed over the old file (no second copy of a
+    /// report that can be tens of megabytes, and a reader never sees a half-written file), or, where the file
+    /// system has no hard links, a second atomic write.
+    private static func replaceLatest(in folder: URL, with file: URL, contents: Data) throws {
+        let latest = folder.appendingPathComponent("latest.html")
+        let staging = folder.appendingPathComponent(".latest.html.\(ProcessInfo.processInfo.processIdentifier)")
+        unlink(staging.path)
+        if link(file.path, staging.path) == 0 {
+            if rename(staging.path, latest.path) == 0 { return }
+            unlink(staging.path)
+        }
+        try contents.write(to: latest, options: .atomic)
     }
 }

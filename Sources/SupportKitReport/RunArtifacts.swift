@@ -40,6 +40,7 @@ public enum RunArtifacts {
         if let junit {
             paths.junit = try writeFile(JUnitReport.render(input), to: junit)
         }
+        guard markdown != nil || !(stepSummary ?? "").isEmpty else { return paths }
         let summary = MarkdownSummary.render(input)
         if let markdown {
             paths.markdown = try writeFile(summary, to: markdown)
