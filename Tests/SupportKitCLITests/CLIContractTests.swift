@@ -53,6 +53,12 @@ struct CLIContractTests {
         let runs = try CLI.object(listJSON.stdout)["runs"] as? [Any]
         #expect(runs?.count == 2)
 
+        // A greeting says it was small talk, not the intent the classifier guessed, and opens no ticket.
+        let hello = try CLI.run(["ask", "--customer", "c-hello", "hello"], in: folder)
+        #expect(hello.status == 0, "\(hello.stderr)")
+        #expect(hello.stdout.contains("[small talk: greeting (intent "), "\(hello.stdout)")
+        #expect(hello.stdout.contains("not escalated") && !hello.stdout.contains("ticket"))
+
         let dryRun = try CLI.run(["eval", "suite.yaml", "--dry-run", "--json"], in: folder)
         let check = try CLI.object(dryRun.stdout)
         #expect(dryRun.status == 0 && check["conversations"] as? Int == 2)
