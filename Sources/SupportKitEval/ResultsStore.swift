@@ -262,7 +262,8 @@ public final class ResultsStore: Sendable {
 
     private static func insert(_ turn: TurnRecord, runId: String, completedAt: Date, db: Database) throws {
         let p = turn.prediction
-        try db.execute(
+        // One insert per turn: a cached statement skips compiling it each time.
+        try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO turns (run_id, conversation_id, turn_index, user_text, expected_intent,
                     expected_category, expected_docs, expected_escalate, status, error, predicted_intent, confidence,
@@ -270,7 +271,8 @@ public final class ResultsStore: Sendable {
                     ticket_id, memory_recalled, answer, classifier, latency_ms, classify_ms, memory_ms, retrieve_ms,
                     respond_ms, completed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 runId, turn.conversationId, turn.turnIndex, turn.user, turn.expected.intent, turn.expected.category,
                 turn.expected.docs.map(json), turn.expected.escalate, turn.status.rawValue, turn.error, p?.intent,

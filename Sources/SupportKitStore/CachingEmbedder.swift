@@ -30,7 +30,7 @@ public struct SQLiteEmbeddingCache: Sendable {
         guard !vectors.isEmpty else { return }
         let key = fingerprint.description
         try await database.pool.write { db in
-            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO embedding_cache (fingerprint, text_hash, vector) VALUES (?, ?, ?)")
+            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO embedding_cache (fingerprint, text_hash, vector) VALUES (?, ?, ?)")
             for (hash, vector) in vectors { try insert.execute(arguments: [key, hash, vector.blob]) }
         }
     }

@@ -130,7 +130,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         try await followingWrites(of: collection) { db in
             let stored = try self.requireCollection(collection, db)
             let spec = stored.spec
-            let insert = try db.makeStatement(sql: """
+            let insert = try db.cachedStatement(sql: """
                 INSERT INTO points (collection, id, payload, vector) VALUES (?, ?, ?, ?)
                 ON CONFLICT (collection, id) DO UPDATE SET vector = excluded.vector, payload = excluded.payload
                 """)
@@ -163,7 +163,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         do {
             try await database.pool.write { db in
                 guard let change = try write(db) else { return }
-                let revision = try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection]) ?? 0
+                let revision = try Int.fetchOne(db.cachedStatement(sql: "SELECT revision FROM collections WHERE name = ?"), arguments: [collection]) ?? 0
                 self.indexes.withLock { cache in
                     guard cache[collection]?.revision == revision - 1 else {
                         cache[collection] = nil
@@ -198,7 +198,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             guard let stored = try StoredCollection.fetch(collection, db) else { return nil }
             let ids = try self.matchingIDs(stored, filter, db)
             guard !ids.isEmpty else { return nil }
-            let deletePoint = try db.makeStatement(sql: "DELETE FROM points WHERE collection = ? AND id = ?")
+            let deletePoint = try db.cachedStatement(sql: "DELETE FROM points WHERE collection = ? AND id = ?")
             let writer = try PointIndexWriter(
                 collection: collection, indexedKeys: stored.spec.indexedKeys,
                 fullText: stored.fullTextTable.map { ($0, stored.spec.fullTextKeys) }, db)
@@ -214,8 +214,8 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
 
     /// Increments the collection's revision (which invalidates cached matrices in every process) and returns it.
     private func bumpRevision(_ collection: String, _ db: Database) throws -> Int {
-        try db.execute(sql: "UPDATE collections SET revision = revision + 1 WHERE name = ?", arguments: [collection])
-        return try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection]) ?? 0
+        try db.cachedStatement(sql: "UPDATE collections SET revision = revision + 1 WHERE name = ?").execute(arguments: [collection])
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT revision FROM collections WHERE name = ?"), arguments: [collection]) ?? 0
     }
 
     /// Ids of points passing `filter`; payloads are decoded only for conditions the indexes cannot answer.
@@ -316,10 +316,10 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     public func lexicalSearch(_ query: String, in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint] {
         let terms = FullTextQuery.terms(query)
         guard !terms.isEmpty, limit > 0 else { return [] }
-        // Without a full-text table there is nothing to rank: no need to load the matrix for payloads.
-        guard try await database.pool.read({ db in try self.requireCollection(collection, db).fullTextTable }) != nil else { return [] }
         let ranked = try await database.pool.read { db -> [(id: UUID, rank: Double)] in
-            guard let stored = try StoredCollection.fetch(collection, db), let table = stored.fullTextTable else { return [] }
+            let stored = try self.requireCollection(collection, db)
+            // Without a full-text table there is nothing to rank: no need to load the matrix for payloads.
+            guard let table = stored.fullTextTable else { return [] }
             let quoted = table.quotedDatabaseIdentifier
             var sql = "SELECT point_id, bm25(\(quoted)) AS rank FROM \(quoted) WHERE \(quoted) MATCH ?"
             var arguments: StatementArguments = [terms.joined(separator: " OR ")]
@@ -381,7 +381,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     /// The collection's revision in the file; nil when the collection does not exist.
     private func storedRevision(of collection: String) async throws -> Int? {
         try await database.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT revision FROM collections WHERE name = ?", arguments: [collection])
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT revision FROM collections WHERE name = ?"), arguments: [collection])
         }
     }
 
@@ -422,7 +422,8 @@ struct StoredCollection {
     var fullTextTable: String?
 
     static func fetch(_ name: String, _ db: Database) throws -> StoredCollection? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM collections WHERE name = ?", arguments: [name]) else { return nil }
+        // Read on every search and write: a cached statement skips compiling it each time.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM collections WHERE name = ?"), arguments: [name]) else { return nil }
         let dimension: Int = row["dimension"]
         let spec = CollectionSpec(
             name: name, dimension: dimension, distance: Distance(rawValue: row["distance"]) ?? .cosine,
@@ -449,11 +450,11 @@ struct PointIndexWriter {
         self.collection = collection
         self.indexedKeys = indexedKeys
         fullTextKeys = fullText?.keys ?? []
-        deleteKeys = try db.makeStatement(sql: "DELETE FROM point_keys WHERE collection = ? AND id = ?")
-        insertKey = try db.makeStatement(sql: "INSERT OR IGNORE INTO point_keys (collection, key, value, id) VALUES (?, ?, ?, ?)")
+        deleteKeys = try db.cachedStatement(sql: "DELETE FROM point_keys WHERE collection = ? AND id = ?")
+        insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO point_keys (collection, key, value, id) VALUES (?, ?, ?, ?)")
         if let table = fullText?.table.quotedDatabaseIdentifier {
-            deleteText = try db.makeStatement(sql: "DELETE FROM \(table) WHERE rowid = ?")
-            insertText = try db.makeStatement(sql: "INSERT INTO \(table) (rowid, text, point_id) VALUES (?, ?, ?)")
+            deleteText = try db.cachedStatement(sql: "DELETE FROM \(table) WHERE rowid = ?")
+            insertText = try db.cachedStatement(sql: "INSERT INTO \(table) (rowid, text, point_id) VALUES (?, ?, ?)")
         } else {
             deleteText = nil
             insertText = nil
