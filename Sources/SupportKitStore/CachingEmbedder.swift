@@ -14,7 +14,7 @@ public struct SQLiteEmbeddingCache: Sendable {
     public func vectors(for hashes: [String], fingerprint: EmbedderFingerprint) async throws -> [String: [Float]] {
         guard !hashes.isEmpty else { return [:] }
         let key = fingerprint.description
-        return try await database.pool.read { db in
+        let lookup: @Sendable (Database) throws -> [String: [Float]] = { db in
             var found: [String: [Float]] = [:]
             let statement = try db.cachedStatement(sql: "SELECT vector FROM embedding_cache WHERE fingerprint = ? AND text_hash = ?")
             for hash in hashes {
@@ -24,6 +24,14 @@ public struct SQLiteEmbeddingCache: Sendable {
             }
             return found
         }
+        // A turn looks up one or two texts: in place, as a hop to a reader's queue and back costs more than the
+        // lookup (see `SQLiteVectorStore.readInPlace`). Batches (ingest, an eval's prefetch) keep the async read.
+        if hashes.count <= 16 { return try Self.readInPlace(database, lookup) }
+        return try await database.pool.read(lookup)
+    }
+
+    private static func readInPlace<T>(_ database: StoreDatabase, _ body: (Database) throws -> T) throws -> T {
+        try database.pool.read(body)
     }
 
     public func store(_ vectors: [String: [Float]], fingerprint: EmbedderFingerprint) async throws {

@@ -31,8 +31,10 @@ import SupportKit
             """, origin: "keys.txt")
         var logger = Logger(label: "test")
         logger.logLevel = .critical
+        // A generous request timeout: nothing here tests deadlines, and a full `swift test` on two cores can stall the
+        // process for 20 s (the fake assistant answered 504 at 2 s).
         return SupportServer(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, requestTimeout: .seconds(2), rateLimit: 1000, burst: 1000),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, requestTimeout: .seconds(60), rateLimit: 1000, burst: 1000),
             dependencies: ServerDependencies(
                 sessions: FakeAssistant(), history: FakeHistory(), tickets: FakeTickets(), readiness: Deployed(), historyRecorder: recorder),
             keys: keys, logger: logger)
