@@ -68,8 +68,11 @@ extension HTMLReport {
             html += "<div class=\"block\"><div class=\"block-title\">Retrieved chunks</div><ol class=\"chunks\">"
             for chunk in prediction.retrieved.prefix(Self.chunksShown) {
                 let isRelevant = relevant.contains(chunk.docId)
-                html += "<li class=\"\(isRelevant ? "relevant" : "")\">\(isRelevant ? "<span class=\"tag\">relevant</span> " : "")<strong>\(chunk.title.htmlEscaped)</strong>"
-                if !chunk.headingPath.isEmpty { html += " <span class=\"muted\">\(chunk.headingPath.htmlEscaped)</span>" }
+                html += isRelevant ? "<li class=\"relevant\"><span class=\"tag\">relevant</span> " : "<li>"
+                html += "<strong>\(chunk.title.htmlEscaped)</strong>"
+                // The heading path starts with the title already shown: only the sections below it.
+                let sections = Self.sectionsBelowTitle(chunk)
+                if !sections.isEmpty { html += " <span class=\"muted\">› \(sections.htmlEscaped)</span>" }
                 html += " <code>\(chunk.docId.htmlEscaped)</code> <span class=\"score\">\(ReportFormat.fixed(chunk.score, digits: 3))</span></li>"
             }
             html += "</ol>"
@@ -91,5 +94,13 @@ extension HTMLReport {
             html += "<ul class=\"unmet\">" + unmet.map { "<li>\($0.htmlEscaped)</li>" }.joined() + "</ul>"
         }
         return html + "</article>"
+    }
+
+    /// The chunk's heading path without the title it starts with (`Cards` for `Refunds > Cards` in the article
+    /// `Refunds`); empty for the article's own top section; the whole path when it does not start with the title.
+    static func sectionsBelowTitle(_ chunk: RetrievedChunk) -> String {
+        if chunk.headingPath == chunk.title { return "" }
+        let prefix = chunk.title + " > "
+        return chunk.headingPath.hasPrefix(prefix) ? String(chunk.headingPath.dropFirst(prefix.count)) : chunk.headingPath
     }
 }

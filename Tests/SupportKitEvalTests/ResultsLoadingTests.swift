@@ -80,6 +80,16 @@ import SupportKit
         #expect(a == 49_995_000 && b == "done")
     }
 
+    @Test func chunksShowTheSectionsBelowTheirTitleOnce() {
+        func chunk(_ title: String, _ path: String) -> RetrievedChunk {
+            RetrievedChunk(chunkId: UUID(), docId: "d", title: title, headingPath: path, score: 0.5)
+        }
+        #expect(HTMLReport.sectionsBelowTitle(chunk("Refunds", "Refunds > Cards > Timing")) == "Cards > Timing")
+        #expect(HTMLReport.sectionsBelowTitle(chunk("Refunds", "Refunds")) == "")
+        #expect(HTMLReport.sectionsBelowTitle(chunk("Refunds", "Returns > Labels")) == "Returns > Labels")
+        #expect(HTMLReport.sectionsBelowTitle(chunk("Refunds", "Refunds policy")) == "Refunds policy")
+    }
+
     @Test func turnsComeBackInSuiteOrder() async throws {
         let store = try ResultsStore()
         // Suite order differs from id order; every turn's JSON columns round-trip.
