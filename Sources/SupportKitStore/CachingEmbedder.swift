@@ -24,14 +24,10 @@ public struct SQLiteEmbeddingCache: Sendable {
             }
             return found
         }
-        // A turn looks up one or two texts: in place, as a hop to a reader's queue and back costs more than the
-        // lookup (see `SQLiteVectorStore.readInPlace`). Batches (ingest, an eval's prefetch) keep the async read.
-        if hashes.count <= 16 { return try Self.readInPlace(database, lookup) }
+        // A turn looks up one or two texts: on the calling thread (`StoreDatabase.lookup`). Batches (ingest, an
+        // eval's prefetch) keep the pool's async read.
+        if hashes.count <= 16 { return try database.lookup(lookup) }
         return try await database.pool.read(lookup)
-    }
-
-    private static func readInPlace<T>(_ database: StoreDatabase, _ body: (Database) throws -> T) throws -> T {
-        try database.pool.read(body)
     }
 
     public func store(_ vectors: [String: [Float]], fingerprint: EmbedderFingerprint) async throws {

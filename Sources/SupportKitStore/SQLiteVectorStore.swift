@@ -316,7 +316,8 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     public func lexicalSearch(_ query: String, in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint] {
         let terms = FullTextQuery.terms(query)
         guard !terms.isEmpty, limit > 0 else { return [] }
-        let ranked = try readInPlace { db -> [(id: UUID, rank: Double)] in
+        // BM25 over every match takes a millisecond or two: a real query, for the pool, not a lookup.
+        let ranked = try await database.pool.read { db -> [(id: UUID, rank: Double)] in
             let stored = try self.requireCollection(collection, db)
             // Without a full-text table there is nothing to rank: no need to load the matrix for payloads.
             guard let table = stored.fullTextTable else { return [] }
@@ -378,14 +379,9 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         }
     }
 
-    /// A short read run on the calling thread.
-    ///
-    /// `DatabasePool`'s async read hops to a reader's queue and back; a turn makes a dozen small lookups (the
-    /// revision before each use of the cached index, the collection's row, a full-text query), and with
-    /// concurrent turns on two cores those hops cost more than the queries: the retrieval stage of a cached
-    /// replay spent most of its time waiting. These lookups take microseconds, so they run in place.
+    /// A short lookup on the calling thread (`StoreDatabase.lookup`).
     private func readInPlace<T>(_ body: (Database) throws -> T) throws -> T {
-        try database.pool.read(body)
+        try database.lookup(body)
     }
 
     /// The collection's revision in the file; nil when the collection does not exist.

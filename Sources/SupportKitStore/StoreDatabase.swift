@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SupportKit
+import Synchronization
 
 /// The SQLite file behind the embedded store: points, full-text index, ingest manifest and embedding cache.
 ///
@@ -9,6 +10,9 @@ import SupportKit
 public final class StoreDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
+    /// Connections of their own for `lookup`, one per core: never the pool's readers (see there).
+    private let lookups: [DatabaseQueue]
+    private let nextLookup = Atomic<Int>(0)
 
     /// Opens (creating folders and the file when missing) and migrates the database at `path`.
     ///
@@ -29,9 +33,26 @@ public final class StoreDatabase: Sendable {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            lookups = try (0..<max(2, ProcessInfo.processInfo.activeProcessorCount)).map { _ in
+                try DatabaseQueue(path: path, configuration: configuration)
+            }
         } catch {
             throw SupportKitError(.unavailable, "cannot open the store database at \(path); check the path and its permissions", underlying: error)
         }
+    }
+
+    /// A short read on the calling thread, for the small lookups a turn makes (the revision before each use of
+    /// a cached index, a collection's row, a full-text query, an embedding-cache lookup).
+    ///
+    /// The pool's async read hops to a reader's queue and back, and with concurrent turns on two cores those
+    /// hops cost more than the lookups: the retrieval stage of a replay spent most of its time waiting. A
+    /// synchronous read from the pool is no answer: when its readers are all held by async reads, which
+    /// release them on the cooperative threads, blocked cooperative threads never let them go (`serve` hung
+    /// under load that way). So lookups use connections of their own, taken in turn: callers wait only on each
+    /// other, for microseconds, and a holder never waits on anything. Keep `body` to a few indexed reads.
+    public func lookup<T>(_ body: (Database) throws -> T) throws -> T {
+        let index = nextLookup.wrappingAdd(1, ordering: .relaxed).oldValue
+        return try lookups[(index % lookups.count + lookups.count) % lookups.count].read(body)
     }
 
     static var migrator: DatabaseMigrator {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SupportKit
 import SupportKitTesting
+import Synchronization
 import Testing
 @testable import SupportKitStore
 
@@ -343,6 +344,45 @@ extension SQLiteDeclaredIndexTests {
             try await other.upsert([Point(id: UUID(), vector: [0, 1], payload: ["customer_id": .string("other")])], into: "m")
             #expect(try await store.search([0, 1], in: "m", filter: Filter(must: [FieldMatch("customer_id", "other")]), limit: 1).count == 1)
             #expect(store.indexLoads == 2)
+        }
+    }
+
+    /// Per-turn lookups run on the calling thread. Taken from the pool's readers, they hung `serve` under load:
+    /// with every reader held by an async read, which releases it on a cooperative thread, cooperative threads
+    /// blocked in lookups never let them go. Many more concurrent lookups than readers (5) or cooperative
+    /// threads, mixed with async reads and writes, must all finish.
+    @Test func lookupsAndAsyncReadsUnderLoadNeverDeadlock() async throws {
+        try await Self.withStore { store, _ in
+            try await store.prepareCollection(.knowledge("kb", embedder: Self.fingerprint))
+            try await store.upsert((0..<200).map { Self.chunkPoint("doc-\($0)", "refund card order \($0)", [1, Float($0)]) }, into: "kb")
+            // A watchdog outside the cooperative pool: a deadlock fails the run instead of hanging it.
+            let finished = Mutex(false)
+            let watchdog = Thread {
+                for _ in 0..<1_200 {
+                    if finished.withLock({ $0 }) { return }
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
+                FileHandle.standardError.write(Data("lookupsAndAsyncReadsUnderLoadNeverDeadlock: no progress in 120 s (deadlock)\n".utf8))
+                exit(1)
+            }
+            watchdog.start()
+            defer { finished.withLock { $0 = true } }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<48 {
+                    group.addTask {
+                        for round in 0..<25 {
+                            switch (task + round) % 4 {
+                            case 0: _ = try await store.search([1, 0], in: "kb", filter: Filter(must: [FieldMatch(ChunkKey.category, "billing")]), limit: 5)
+                            case 1: _ = try await store.lexicalSearch("refund order", in: "kb", filter: nil, limit: 5)
+                            case 2: _ = try await store.scroll("kb", filter: nil, offset: nil, limit: 50, withVectors: true)   // an async pool read
+                            default: try await store.upsert([Self.chunkPoint("w-\(task)-\(round)", "written \(round)")], into: "kb")
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.count(in: "kb", filter: nil) == 200 + 48 * 25 / 4)
         }
     }
 
