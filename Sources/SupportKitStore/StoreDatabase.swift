@@ -10,7 +10,7 @@ import Synchronization
 public final class StoreDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
-    /// Connections of their own for `lookup`, one per core: never the pool's readers (see there).
+    /// Connections of their own for `lookup`: never the pool's readers (see there).
     private let lookups: [DatabaseQueue]
     private let nextLookup = Atomic<Int>(0)
 
@@ -33,7 +33,8 @@ public final class StoreDatabase: Sendable {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            lookups = try (0..<max(2, ProcessInfo.processInfo.activeProcessorCount)).map { _ in
+            // One per core (a lookup holds one for microseconds), at most 8 file handles.
+            lookups = try (0..<min(max(2, ProcessInfo.processInfo.activeProcessorCount), 8)).map { _ in
                 try DatabaseQueue(path: path, configuration: configuration)
             }
         } catch {
