@@ -92,14 +92,16 @@ enum CompactJSON {
         /// A string; escapes are decoded.
         func string() throws -> String {
             try expect(UInt8(ascii: "\""))
-            let start = index
-            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
-                guard bytes[index] >= 0x20 else { throw Unsupported() }   // a raw control character is invalid JSON
-                index += 1
-            }
-            var text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            while index < bytes.count, bytes[index] == UInt8(ascii: "\\") {
-                index += 1
+            var text = ""
+            while true {
+                // A run of plain bytes, then an escape or the closing quote.
+                let run = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+                    guard bytes[index] >= 0x20 else { throw Unsupported() }   // a raw control character is invalid JSON
+                    index += 1
+                }
+                text += String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<index]), as: UTF8.self)
+                guard consume(UInt8(ascii: "\\")) else { break }
                 guard index < bytes.count else { throw Unsupported() }
                 let escape = bytes[index]
                 index += 1
@@ -113,12 +115,6 @@ enum CompactJSON {
                 case UInt8(ascii: "u"): text.unicodeScalars.append(try unicodeEscape())
                 default: throw Unsupported()
                 }
-                let run = index
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
-                    guard bytes[index] >= 0x20 else { throw Unsupported() }
-                    index += 1
-                }
-                text += String(decoding: UnsafeBufferPointer(rebasing: bytes[run..<index]), as: UTF8.self)
             }
             try expect(UInt8(ascii: "\""))
             return text

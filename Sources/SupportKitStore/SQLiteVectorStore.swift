@@ -110,7 +110,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     }
 
     public func collection(named name: String) async throws -> CollectionSpec? {
-        try readInPlace { db in try StoredCollection.fetch(name, db)?.spec }
+        try database.lookup { db in try StoredCollection.fetch(name, db)?.spec }
     }
 
     private func requireCollection(_ name: String, _ db: Database) throws -> StoredCollection {
@@ -163,7 +163,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         do {
             try await database.pool.write { db in
                 guard let change = try write(db) else { return }
-                let revision = try Int.fetchOne(db.cachedStatement(sql: "SELECT revision FROM collections WHERE name = ?"), arguments: [collection]) ?? 0
+                let revision = try Self.revision(of: collection, db) ?? 0
                 self.indexes.withLock { cache in
                     guard cache[collection]?.revision == revision - 1 else {
                         cache[collection] = nil
@@ -215,7 +215,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     /// Increments the collection's revision (which invalidates cached matrices in every process) and returns it.
     private func bumpRevision(_ collection: String, _ db: Database) throws -> Int {
         try db.cachedStatement(sql: "UPDATE collections SET revision = revision + 1 WHERE name = ?").execute(arguments: [collection])
-        return try Int.fetchOne(db.cachedStatement(sql: "SELECT revision FROM collections WHERE name = ?"), arguments: [collection]) ?? 0
+        return try Self.revision(of: collection, db) ?? 0
     }
 
     /// Ids of points passing `filter`; payloads are decoded only for conditions the indexes cannot answer.
@@ -372,23 +372,22 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     /// Runs `body` on this process's cached index of `collection` when it is current; nil (and `body` not
     /// run) when none is cached or another process wrote since, so a one-off read does not load the matrix.
     private func withCachedIndex<T: Sendable>(_ collection: String, _ body: (borrowing VectorIndex) throws -> T) async throws -> T? {
-        guard indexes.withLock({ $0[collection] != nil }), let revision = try await storedRevision(of: collection) else { return nil }
+        guard indexes.withLock({ $0[collection] != nil }), let revision = try storedRevision(of: collection) else { return nil }
         return try indexes.withLock { cache in
             guard let cached = cache[collection], cached.revision >= revision else { return nil }
             return try body(cached)
         }
     }
 
-    /// A short lookup on the calling thread (`StoreDatabase.lookup`).
-    private func readInPlace<T>(_ body: (Database) throws -> T) throws -> T {
-        try database.lookup(body)
+    /// The collection's revision in the file; nil when the collection does not exist. A lookup on the calling
+    /// thread (`StoreDatabase.lookup`): it comes before every use of the cached index.
+    private func storedRevision(of collection: String) throws -> Int? {
+        try database.lookup { db in try Self.revision(of: collection, db) }
     }
 
-    /// The collection's revision in the file; nil when the collection does not exist.
-    private func storedRevision(of collection: String) async throws -> Int? {
-        try readInPlace { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT revision FROM collections WHERE name = ?"), arguments: [collection])
-        }
+    /// The collection's revision as `db` sees it; nil when the collection does not exist.
+    private static func revision(of collection: String, _ db: Database) throws -> Int? {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT revision FROM collections WHERE name = ?"), arguments: [collection])
     }
 
     /// Runs `body` on the current index of `collection`, loading it when this process has none or an old one.
@@ -398,7 +397,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     /// searches are always in flight, so every memory write would cost the size of everyone's memory. Bodies
     /// are short (a scan of the rows a filter leaves, or payload lookups), so holding the lock costs little.
     private func withCurrentIndex<T: Sendable>(_ collection: String, _ body: (borrowing VectorIndex) throws -> T) async throws -> T {
-        guard let revision = try await storedRevision(of: collection) else { throw SupportKitError.missingCollection(collection) }
+        guard let revision = try storedRevision(of: collection) else { throw SupportKitError.missingCollection(collection) }
         let cachedResult: Result<T, any Error>? = indexes.withLock { cache in
             // The cache moves only with this process's own writes, inside their transactions, and is dropped
             // when one fails: a cache ahead of the revision just read holds writes that committed (or are

@@ -43,7 +43,7 @@ public final class StoreDatabase: Sendable {
     }
 
     /// A short read on the calling thread, for the small lookups a turn makes (the revision before each use of
-    /// a cached index, a collection's row, a full-text query, an embedding-cache lookup).
+    /// a cached index, a collection's row, an embedding-cache lookup).
     ///
     /// The pool's async read hops to a reader's queue and back, and with concurrent turns on two cores those
     /// hops cost more than the lookups: the retrieval stage of a replay spent most of its time waiting. A
@@ -52,8 +52,8 @@ public final class StoreDatabase: Sendable {
     /// under load that way). So lookups use connections of their own, taken in turn: callers wait only on each
     /// other, for microseconds, and a holder never waits on anything. Keep `body` to a few indexed reads.
     public func lookup<T>(_ body: (Database) throws -> T) throws -> T {
-        let index = nextLookup.wrappingAdd(1, ordering: .relaxed).oldValue
-        return try lookups[(index % lookups.count + lookups.count) % lookups.count].read(body)
+        let turn = UInt(bitPattern: nextLookup.wrappingAdd(1, ordering: .relaxed).oldValue)
+        return try lookups[Int(turn % UInt(lookups.count))].read(body)
     }
 
     static var migrator: DatabaseMigrator {
