@@ -16,22 +16,40 @@ enum CompactJSON {
     }
 
     /// `[{"chunkId":"…","docId":"…","headingPath":"…","score":0.5,"title":"…"},…]`, fields in any order.
+    ///
+    /// A run's chunks repeat the same few articles: a text equal to one read earlier in the same list shares
+    /// its storage instead of allocating again.
     static func retrievedChunks(_ text: String) -> [RetrievedChunk]? {
         read(text) { reader in
-            try reader.array {
+            var seen = SeenStrings()
+            return try reader.array {
                 var chunkId: UUID?, docId: String?, title: String?, headingPath: String?, score: Double?
                 try reader.object { key in
-                    switch key {
-                    case "chunkId": chunkId = UUID(uuidString: try reader.string())
-                    case "docId": docId = try reader.string()
-                    case "title": title = try reader.string()
-                    case "headingPath": headingPath = try reader.string()
-                    case "score": score = try reader.number()
-                    default: throw Reader.Unsupported()
-                    }
+                    if key.equals("chunkId") { chunkId = try reader.uuid() }
+                    else if key.equals("docId") { docId = try reader.string(reusing: &seen) }
+                    else if key.equals("title") { title = try reader.string(reusing: &seen) }
+                    else if key.equals("headingPath") { headingPath = try reader.string(reusing: &seen) }
+                    else if key.equals("score") { score = try reader.number() }
+                    else { throw Reader.Unsupported() }
                 }
                 guard let chunkId, let docId, let title, let headingPath, let score else { throw Reader.Unsupported() }
                 return RetrievedChunk(chunkId: chunkId, docId: docId, title: title, headingPath: headingPath, score: score)
+            }
+        }
+    }
+
+    /// Strings already read from one text, by the bytes they were read from.
+    private struct SeenStrings {
+        var entries: [(bytes: Range<Int>, value: String)] = []
+    }
+
+    /// An object key as it appears in the text (keys with escapes are outside the compact form).
+    private struct Key {
+        let bytes: UnsafeBufferPointer<UInt8>
+
+        func equals(_ name: StaticString) -> Bool {
+            name.withUTF8Buffer { name in
+                name.count == bytes.count && memcmp(name.baseAddress!, bytes.baseAddress!, name.count) == 0
             }
         }
     }
@@ -78,15 +96,55 @@ enum CompactJSON {
         }
 
         /// `{"key":value,…}` or `{}`; `value` reads the value of each key.
-        func object(_ value: (String) throws -> Void) throws {
+        func object(_ value: (Key) throws -> Void) throws {
             try expect(UInt8(ascii: "{"))
             if consume(UInt8(ascii: "}")) { return }
             repeat {
-                let key = try string()
+                try expect(UInt8(ascii: "\""))
+                let start = index
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
+                let key = Key(bytes: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                try expect(UInt8(ascii: "\""))
+                guard !key.bytes.isEmpty else { throw Unsupported() }
                 try expect(UInt8(ascii: ":"))
                 try value(key)
             } while consume(UInt8(ascii: ","))
             try expect(UInt8(ascii: "}"))
+        }
+
+        /// A string; one with no escapes that equals a string in `seen` is that string.
+        func string(reusing seen: inout SeenStrings) throws -> String {
+            let start = index + 1
+            let value = try string()
+            let end = index - 1
+            // Short strings are stored inline and cost nothing to make; only longer ones are worth sharing.
+            guard end - start > 15, end - start == value.utf8.count else { return value }
+            for entry in seen.entries where entry.bytes.count == end - start
+                && memcmp(bytes.baseAddress! + entry.bytes.lowerBound, bytes.baseAddress! + start, end - start) == 0 {
+                return entry.value
+            }
+            seen.entries.append((start..<end, value))
+            return value
+        }
+
+        /// A UUID in its 36-character form, `8-4-4-4-12` hexadecimal digits of either case.
+        func uuid() throws -> UUID {
+            try expect(UInt8(ascii: "\""))
+            guard index + 37 <= bytes.count, bytes[index + 36] == UInt8(ascii: "\"") else { throw Unsupported() }
+            var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            try withUnsafeMutableBytes(of: &value) { output in
+                var position = index
+                for byteIndex in 0..<16 {
+                    if byteIndex == 4 || byteIndex == 6 || byteIndex == 8 || byteIndex == 10 {
+                        guard bytes[position] == UInt8(ascii: "-") else { throw Unsupported() }
+                        position += 1
+                    }
+                    output[byteIndex] = try Self.hexDigit(bytes[position]) << 4 | Self.hexDigit(bytes[position + 1])
+                    position += 2
+                }
+            }
+            index += 37
+            return UUID(uuid: value)
         }
 
         /// A string; escapes are decoded.
@@ -139,18 +197,18 @@ enum CompactJSON {
         private func hex4() throws -> UInt32 {
             guard index + 4 <= bytes.count else { throw Unsupported() }
             var value: UInt32 = 0
-            for byte in bytes[index..<index + 4] {
-                let digit: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: throw Unsupported()
-                }
-                value = value << 4 | UInt32(digit)
-            }
+            for byte in bytes[index..<index + 4] { value = value << 4 | UInt32(try Self.hexDigit(byte)) }
             index += 4
             return value
+        }
+
+        private static func hexDigit(_ byte: UInt8) throws -> UInt8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+            default: throw Unsupported()
+            }
         }
 
         /// A JSON number.

@@ -8,51 +8,67 @@ extension HTMLReport {
     static let chunksShown = 5
 
     /// The drill-down: every conversation with every turn, expected against predicted.
-    func conversationsSection() -> String {
+    func conversationsSection() -> HTMLBytes {
         let byConversation = Dictionary(grouping: input.records, by: \.conversationId)
         let locations = Dictionary(input.conversations.map { ($0.conversationId, $0) }, uniquingKeysWith: { first, _ in first })
-        var html = "<section id=\"conversations\"><h2>Conversations</h2>"
-        html += "<div class=\"filters\"><input id=\"conv-filter\" type=\"search\" placeholder=\"Filter by id or text…\" aria-label=\"filter conversations\">"
-        html += "<label><input id=\"conv-failing\" type=\"checkbox\"> failing only</label><span id=\"conv-count\" class=\"muted\"></span></div>"
         // The drill-down is most of a large report: conversations render on every core, in suite order.
-        html += conversationOrder.concurrentMap(minimumPerSlice: 32) { id in
+        let cards = conversationOrder.concurrentMap(minimumPerSlice: 32) { id in
             conversationCard(id, turns: (byConversation[id] ?? []).sorted { $0.turnIndex < $1.turnIndex },
                              info: locations[id])
-        }.joined()
-        return html + "</section>"
+        }
+        var html = HTMLBytes(capacity: cards.reduce(1_024) { $0 + $1.bytes.count })
+        html.raw("<section id=\"conversations\"><h2>Conversations</h2>")
+        html.raw("<div class=\"filters\"><input id=\"conv-filter\" type=\"search\" placeholder=\"Filter by id or text…\" aria-label=\"filter conversations\">")
+        html.raw("<label><input id=\"conv-failing\" type=\"checkbox\"> failing only</label><span id=\"conv-count\" class=\"muted\"></span></div>")
+        for card in cards { html.append(card) }
+        html.raw("</section>")
+        return html
     }
 
-    private func conversationCard(_ id: String, turns: [TurnRecord], info: ConversationInfo?) -> String {
+    private func conversationCard(_ id: String, turns: [TurnRecord], info: ConversationInfo?) -> HTMLBytes {
         let unmet = turns.map(\.unmetExpectations)
         let anchor = conversationAnchors[id] ?? "conv"
         let failingCount = unmet.filter { !$0.isEmpty }.count
         let unmeasuredCount = turns.filter { !$0.isMeasured }.count
         let state = failingCount > 0 ? "fail" : (unmeasuredCount > 0 ? "unmeasured" : "pass")
-        let searchable = ([id] + turns.map(\.user)).joined(separator: " ").lowercased()
-        var html = "<details class=\"conv \(state)\" id=\"\(anchor)\" data-state=\"\(state)\" data-search=\"\(searchable.htmlEscaped)\">"
-        html += "<summary><span class=\"badge \(state)\">\(state)</span> <strong>\(id.htmlEscaped)</strong> <span class=\"muted\">\(turns.count) turns"
-        if failingCount > 0 { html += ", \(failingCount) failing" }
-        if unmeasuredCount > 0 { html += ", \(unmeasuredCount) unmeasured" }
-        if let location = info?.location { html += " · \(location.path.htmlEscaped):\(location.line)" }
-        if let customer = info?.customerId { html += " · customer \(customer.htmlEscaped)" }
-        html += "</span></summary><div class=\"turns\">"
-        for (turn, unmet) in zip(turns, unmet) { html += turnCard(turn, unmet: unmet, anchor: anchor) }
-        return html + "</div></details>"
+        var html = HTMLBytes(capacity: 4_096 * max(turns.count, 1))
+        html.raw("<details class=\"conv "); html.markup(state); html.raw("\" id=\""); html.markup(anchor)
+        html.raw("\" data-state=\""); html.markup(state); html.raw("\" data-search=\"")
+        html.text(id.lowercased())
+        for turn in turns { html.raw(" "); html.text(turn.user.lowercased()) }
+        html.raw("\"><summary><span class=\"badge "); html.markup(state); html.raw("\">"); html.markup(state)
+        html.raw("</span> <strong>"); html.text(id); html.raw("</strong> <span class=\"muted\">")
+        html.number(turns.count); html.raw(" turns")
+        if failingCount > 0 { html.raw(", "); html.number(failingCount); html.raw(" failing") }
+        if unmeasuredCount > 0 { html.raw(", "); html.number(unmeasuredCount); html.raw(" unmeasured") }
+        if let location = info?.location {
+            html.raw(" · "); html.text(location.path); html.raw(":"); html.number(location.line)
+        }
+        if let customer = info?.customerId { html.raw(" · customer "); html.text(customer) }
+        html.raw("</span></summary><div class=\"turns\">")
+        for (turn, unmet) in zip(turns, unmet) { turnCard(turn, unmet: unmet, anchor: anchor, into: &html) }
+        html.raw("</div></details>")
+        return html
     }
 
-    private func turnCard(_ turn: TurnRecord, unmet: [String], anchor: String) -> String {
+    private func turnCard(_ turn: TurnRecord, unmet: [String], anchor: String, into html: inout HTMLBytes) {
         let state = !turn.isMeasured ? "unmeasured" : (unmet.isEmpty ? "pass" : "fail")
-        var html = "<article class=\"turn \(state)\" id=\"\(anchor)-t\(turn.turnIndex)\"><div class=\"turn-head\"><span class=\"badge \(state)\">\(state)</span> Turn \(turn.turnIndex + 1)"
-        html += " <span class=\"muted\">\(ReportFormat.milliseconds(turn.latencyMs))</span></div>"
-        html += "<p class=\"user\"><span class=\"who\">customer</span>\(turn.user.htmlEscaped)</p>"
+        html.raw("<article class=\"turn "); html.markup(state); html.raw("\" id=\""); html.markup(anchor)
+        html.raw("-t"); html.number(turn.turnIndex); html.raw("\"><div class=\"turn-head\"><span class=\"badge ")
+        html.markup(state); html.raw("\">"); html.markup(state); html.raw("</span> Turn "); html.number(turn.turnIndex + 1)
+        html.raw(" <span class=\"muted\">"); html.markup(ReportFormat.milliseconds(turn.latencyMs)); html.raw("</span></div>")
+        html.raw("<p class=\"user\"><span class=\"who\">customer</span>"); html.text(turn.user); html.raw("</p>")
         if let error = turn.error {
-            html += "<p class=\"error\">\(turn.status == .timeout ? "Timed out" : turn.status == .unavailable ? "Unavailable" : "Error"): \(error.htmlEscaped) — not counted in any metric.</p>"
+            html.raw("<p class=\"error\">")
+            html.raw(turn.status == .timeout ? "Timed out" : turn.status == .unavailable ? "Unavailable" : "Error")
+            html.raw(": "); html.text(error); html.raw(" — not counted in any metric.</p>")
         }
-        guard let prediction = turn.prediction else { return html + "</article>" }
-        html += "<table class=\"expect\"><thead><tr><th></th><th>expected</th><th>predicted</th></tr></thead><tbody>"
-        func row(_ name: String, _ expected: String?, _ predicted: String, matches: Bool?) {
-            let mark = matches.map { $0 ? "ok" : "miss" } ?? "unlabeled"
-            html += "<tr class=\"\(mark)\"><th>\(name)</th><td>\((expected ?? "—").htmlEscaped)</td><td>\(predicted.htmlEscaped)</td></tr>"
+        guard let prediction = turn.prediction else { return html.raw("</article>") }
+        html.raw("<table class=\"expect\"><thead><tr><th></th><th>expected</th><th>predicted</th></tr></thead><tbody>")
+        func row(_ name: StaticString, _ expected: String?, _ predicted: String, matches: Bool?) {
+            html.raw("<tr class=\""); html.raw(matches.map { $0 ? "ok" : "miss" } ?? "unlabeled"); html.raw("\"><th>")
+            html.raw(name); html.raw("</th><td>"); html.text(expected ?? "—"); html.raw("</td><td>"); html.text(predicted)
+            html.raw("</td></tr>")
         }
         row("intent", turn.expected.intent, "\(prediction.intent) (\(ReportFormat.fixed(prediction.confidence, digits: 2)))",
             matches: turn.expected.intent.map { $0 == prediction.intent })
@@ -63,37 +79,45 @@ extension HTMLReport {
             matches: relevant.isEmpty ? nil : prediction.rankedDocIds.prefix(5).contains(where: relevant.contains))
         row("escalate", turn.expected.escalate.map { $0 ? "yes" : "no" }, prediction.escalated ? "yes" : "no",
             matches: turn.expected.escalate.map { $0 == prediction.escalated })
-        html += "</tbody></table>"
+        html.raw("</tbody></table>")
         if !prediction.retrieved.isEmpty {
-            html += "<div class=\"block\"><div class=\"block-title\">Retrieved chunks</div><ol class=\"chunks\">"
+            html.raw("<div class=\"block\"><div class=\"block-title\">Retrieved chunks</div><ol class=\"chunks\">")
             for chunk in prediction.retrieved.prefix(Self.chunksShown) {
-                let isRelevant = relevant.contains(chunk.docId)
-                html += isRelevant ? "<li class=\"relevant\"><span class=\"tag\">relevant</span> " : "<li>"
-                html += "<strong>\(chunk.title.htmlEscaped)</strong>"
+                html.raw(relevant.contains(chunk.docId) ? "<li class=\"relevant\"><span class=\"tag\">relevant</span> " : "<li>")
+                html.raw("<strong>"); html.text(chunk.title); html.raw("</strong>")
                 // The heading path starts with the title already shown: only the sections below it.
                 let sections = Self.sectionsBelowTitle(chunk)
-                if !sections.isEmpty { html += " <span class=\"muted\">› \(sections.htmlEscaped)</span>" }
-                html += " <code>\(chunk.docId.htmlEscaped)</code> <span class=\"score\">\(ReportFormat.fixed(chunk.score, digits: 3))</span></li>"
+                if !sections.isEmpty { html.raw(" <span class=\"muted\">› "); html.text(sections); html.raw("</span>") }
+                html.raw(" <code>"); html.text(chunk.docId); html.raw("</code> <span class=\"score\">")
+                html.markup(ReportFormat.fixed(chunk.score, digits: 3)); html.raw("</span></li>")
             }
-            html += "</ol>"
-            if prediction.retrieved.count > Self.chunksShown { html += "<div class=\"muted small\">… and \(prediction.retrieved.count - Self.chunksShown) more chunks (all are in the results database)</div>" }
-            html += "</div>"
+            html.raw("</ol>")
+            if prediction.retrieved.count > Self.chunksShown {
+                html.raw("<div class=\"muted small\">… and "); html.number(prediction.retrieved.count - Self.chunksShown)
+                html.raw(" more chunks (all are in the results database)</div>")
+            }
+            html.raw("</div>")
         }
         if !prediction.memoryRecalled.isEmpty {
-            html += "<div class=\"block\"><div class=\"block-title\">Memory recalled</div><ul>"
-            for item in prediction.memoryRecalled { html += "<li>\(item.htmlEscaped)</li>" }
-            html += "</ul></div>"
+            html.raw("<div class=\"block\"><div class=\"block-title\">Memory recalled</div><ul>")
+            for item in prediction.memoryRecalled { html.raw("<li>"); html.text(item); html.raw("</li>") }
+            html.raw("</ul></div>")
         }
         if prediction.escalated || !prediction.escalationReasons.isEmpty {
-            html += "<div class=\"block\"><div class=\"block-title\">Escalation\(prediction.ticketId.map { " · ticket \($0.htmlEscaped)" } ?? "")</div><ul>"
-            for reason in prediction.escalationReasons { html += "<li>\(reason.htmlEscaped)</li>" }
-            html += "</ul></div>"
+            html.raw("<div class=\"block\"><div class=\"block-title\">Escalation")
+            if let ticket = prediction.ticketId { html.raw(" · ticket "); html.text(ticket) }
+            html.raw("</div><ul>")
+            for reason in prediction.escalationReasons { html.raw("<li>"); html.text(reason); html.raw("</li>") }
+            html.raw("</ul></div>")
         }
-        html += "<div class=\"block answer\"><div class=\"block-title\">Answer</div><p>\(prediction.answer.htmlEscaped)</p></div>"
+        html.raw("<div class=\"block answer\"><div class=\"block-title\">Answer</div><p>"); html.text(prediction.answer)
+        html.raw("</p></div>")
         if !unmet.isEmpty {
-            html += "<ul class=\"unmet\">" + unmet.map { "<li>\($0.htmlEscaped)</li>" }.joined() + "</ul>"
+            html.raw("<ul class=\"unmet\">")
+            for item in unmet { html.raw("<li>"); html.text(item); html.raw("</li>") }
+            html.raw("</ul>")
         }
-        return html + "</article>"
+        html.raw("</article>")
     }
 
     /// The chunk's heading path without the title it starts with (`Cards` for `Refunds > Cards` in the article

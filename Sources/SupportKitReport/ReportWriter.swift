@@ -14,12 +14,17 @@ public enum ReportWriter {
     @discardableResult
     public static func write(_ input: ReportInput, to directory: String, updateLatest: Bool = true) throws -> URL {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
-        let html = Data(HTMLReport(input).render().utf8)
+        let page = HTMLReport(input).renderBytes()
         let file = folder.appendingPathComponent("\(input.run.id).html")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try html.write(to: file, options: .atomic)
-            if updateLatest { try replaceLatest(in: folder, with: file, contents: html) }
+            // Written from the page's own bytes: no second copy of a report that can be tens of megabytes.
+            try page.withUnsafeBytes { bytes in
+                let html = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count,
+                                deallocator: .none)
+                try html.write(to: file, options: .atomic)
+                if updateLatest { try replaceLatest(in: folder, with: file, contents: html) }
+            }
         } catch {
             throw SupportKitError(.unavailable, "cannot write the report to \(directory); check that the folder is writable", underlying: error)
         }

@@ -55,6 +55,37 @@ import SupportKit
         #expect(StoredTurn.strings(nil) == nil)
     }
 
+    @Test func compactReaderSharesRepeatedTextsAndReadsUUIDsOfEitherCase() throws {
+        let title = "Promo codes and coupons not working", quoted = "Promo codes \"and\" coupons not working"
+        let chunks = [
+            RetrievedChunk(chunkId: UUID(), docId: "billing/promo-codes", title: title, headingPath: title, score: 0.5),
+            RetrievedChunk(chunkId: UUID(), docId: "billing/promo-codes", title: title, headingPath: title + " > FAQ", score: 0.25),
+            RetrievedChunk(chunkId: UUID(), docId: "billing/promo-codes-2", title: quoted, headingPath: quoted, score: 0.125),
+            RetrievedChunk(chunkId: UUID(), docId: "billing/promo-codes", title: "Promo codes and coupons not workin", headingPath: "", score: 0),
+        ]
+        let text = ResultsStore.json(chunks)
+        #expect(CompactJSON.retrievedChunks(text) == chunks)
+        let lower = chunks[0].chunkId.uuidString.lowercased()
+        let single = "[{\"chunkId\":\"\(lower)\",\"docId\":\"d\",\"headingPath\":\"h\",\"score\":1,\"title\":\"t\"}]"
+        #expect(CompactJSON.retrievedChunks(single)?.first?.chunkId == chunks[0].chunkId)
+        for broken in [String(lower.dropLast()), lower.replacingOccurrences(of: "-", with: "_"), "g" + lower.dropFirst(),
+                       lower + "0"] {
+            #expect(CompactJSON.retrievedChunks(single.replacingOccurrences(of: lower, with: broken)) == nil, "\(broken)")
+        }
+    }
+
+    @Test func htmlBytesEscapeAsHTMLEscapedDoes() {
+        var generator = SplitMix64(seed: 5)
+        for _ in 0..<300 {
+            let text = Self.randomText(&generator)
+            var html = HTMLBytes()
+            html.raw("<p>")
+            html.text(text)
+            html.number(-42)
+            #expect(String(decoding: html.bytes, as: UTF8.self) == "<p>" + text.htmlEscaped + "-42")
+        }
+    }
+
     @Test func fixedDecimalsMatchPrintf() {
         var generator = SplitMix64(seed: 11)
         var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, 0.125, 0.375, 1.005, 2.675, -0.001, -0.004, 0.999_5, 9.995, 99.5,
