@@ -184,28 +184,42 @@ public final class ResultsStore: Sendable {
     /// The run's recorded turns, in suite order.
     ///
     /// A large run has thousands of turns, each with several JSON columns: the rows are read in one
-    /// transaction in key order (sorting wide rows in SQL cost more than the read), put in suite order here,
-    /// and their JSON is decoded on every core.
+    /// transaction in key order (sorting wide rows in SQL cost more than the read), and their JSON is decoded
+    /// on a second thread while the read goes on; the records are put in suite order at the end.
     public func turns(runId: String) throws -> [TurnRecord] {
-        let (rows, ordinals) = try writer.read { db in
-            let ordinals = try Dictionary(
-                Row.fetchAll(db, sql: "SELECT conversation_id, ordinal FROM conversations WHERE run_id = ?", arguments: [runId])
-                    .map { (row: Row) -> (String, Int) in (row[0], row[1]) },
-                uniquingKeysWith: { first, _ in first })
-            let cursor = try Row.fetchCursor(db, sql: "SELECT \(StoredTurn.columns) FROM turns t WHERE t.run_id = ?", arguments: [runId])
-            var rows: [StoredTurn] = []
-            while let row = try cursor.next() { rows.append(StoredTurn(row)) }
-            return (rows, ordinals)
+        let decoding = BackgroundBatchMap<StoredTurn, TurnRecord> { $0.record() }
+        let ordinals: [String: Int]
+        do {
+            ordinals = try writer.read { db in
+                let ordinals = try Dictionary(
+                    Row.fetchAll(db, sql: "SELECT conversation_id, ordinal FROM conversations WHERE run_id = ?", arguments: [runId])
+                        .map { (row: Row) -> (String, Int) in (row[0], row[1]) },
+                    uniquingKeysWith: { first, _ in first })
+                let cursor = try Row.fetchCursor(db, sql: "SELECT \(StoredTurn.columns) FROM turns t WHERE t.run_id = ?", arguments: [runId])
+                var batch: [StoredTurn] = []
+                while let row = try cursor.next() {
+                    batch.append(StoredTurn(row))
+                    if batch.count == Self.decodingBatch {
+                        decoding.submit(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                decoding.submit(batch)
+                return ordinals
+            }
+        } catch {
+            _ = decoding.finish()   // the helper thread ends with the work already handed to it
+            throw error
         }
+        let records = decoding.finish()
         // Conversations the run did not list (imported turns) go last, by id.
-        let ordered = rows.sorted { a, b in
-            let left = ordinals[a.conversationId] ?? Int.max, right = ordinals[b.conversationId] ?? Int.max
-            if left != right { return left < right }
-            if a.conversationId != b.conversationId { return a.conversationId < b.conversationId }
-            return a.turnIndex < b.turnIndex
-        }
-        return ordered.concurrentMap(minimumPerSlice: 128) { $0.record() }
+        let keys = records.map { (ordinals[$0.conversationId] ?? Int.max, $0.conversationId, $0.turnIndex) }
+        return records.indices.sorted { keys[$0] < keys[$1] }.map { records[$0] }
     }
+
+    /// Rows handed to the decoding thread at a time: enough to keep the hand-off cheap, few enough that decoding
+    /// starts early and the last batch, decoded after the read, is short.
+    static let decodingBatch = 200
 
     /// The run's conversations, in suite order.
     public func conversations(runId: String) throws -> [ConversationInfo] {

@@ -111,6 +111,22 @@ import SupportKit
         #expect(a == 49_995_000 && b == "done")
     }
 
+    @Test func backgroundBatchMapKeepsTheSubmissionOrder() {
+        let pipeline = BackgroundBatchMap<Int, String> { String($0 * 2) }
+        var expected: [String] = []
+        for start in stride(from: 0, to: 5_000, by: 97) {
+            let batch = Array(start..<min(start + 97, 5_000))
+            pipeline.submit(batch)
+            pipeline.submit([])   // an empty batch is no batch
+            expected += batch.map { String($0 * 2) }
+        }
+        #expect(pipeline.finish() == expected)
+        #expect(BackgroundBatchMap<Int, Int> { $0 }.finish() == [])
+        let single = BackgroundBatchMap<Int, Int> { $0 + 1 }
+        single.submit([1, 2, 3])
+        #expect(single.finish() == [2, 3, 4])
+    }
+
     @Test func chunksShowTheSectionsBelowTheirTitleOnce() {
         func chunk(_ title: String, _ path: String) -> RetrievedChunk {
             RetrievedChunk(chunkId: UUID(), docId: "d", title: title, headingPath: path, score: 0.5)
