@@ -19,36 +19,85 @@ public struct TurnRecord: Sendable, Hashable, Codable {
         case unavailable
     }
 
+    /// The record's values. Copies of a record share them until one copy changes: metrics and reports pass
+    /// thousands of records around, and a copy then costs one reference count instead of one per field.
+    private struct Fields: Sendable, Hashable, Codable {
+        var conversationId: String
+        var turnIndex: Int
+        var user: String
+        var expected: Conversation.Expectation
+        var status: Status
+        var error: String?
+        var prediction: Prediction?
+        var latencyMs: Double
+    }
+
+    private var box: Box<Fields>
+
     /// The conversation the turn belongs to.
-    public var conversationId: String
+    public var conversationId: String {
+        get { box.value.conversationId }
+        set { box = box.with { $0.conversationId = newValue } }
+    }
     /// 0-based position of the turn in its conversation.
-    public var turnIndex: Int
+    public var turnIndex: Int {
+        get { box.value.turnIndex }
+        set { box = box.with { $0.turnIndex = newValue } }
+    }
     /// The customer's message.
-    public var user: String
+    public var user: String {
+        get { box.value.user }
+        set { box = box.with { $0.user = newValue } }
+    }
     /// The turn's labels.
-    public var expected: Conversation.Expectation
+    public var expected: Conversation.Expectation {
+        get { box.value.expected }
+        set { box = box.with { $0.expected = newValue } }
+    }
     /// Whether the turn is measured.
-    public var status: Status
+    public var status: Status {
+        get { box.value.status }
+        set { box = box.with { $0.status = newValue } }
+    }
     /// Why the turn is unmeasured, for `.error`, `.timeout` and `.unavailable`.
-    public var error: String?
+    public var error: String? {
+        get { box.value.error }
+        set { box = box.with { $0.error = newValue } }
+    }
     /// What the assistant did; nil when the turn is unmeasured.
-    public var prediction: Prediction?
+    public var prediction: Prediction? {
+        get { box.value.prediction }
+        set { box = box.with { $0.prediction = newValue } }
+    }
     /// Wall-clock milliseconds the runner waited for the reply (end to end, as a customer would).
-    public var latencyMs: Double
+    public var latencyMs: Double {
+        get { box.value.latencyMs }
+        set { box = box.with { $0.latencyMs = newValue } }
+    }
 
     /// A turn record.
     public init(
         conversationId: String, turnIndex: Int, user: String, expected: Conversation.Expectation,
         status: Status, error: String? = nil, prediction: Prediction? = nil, latencyMs: Double = 0
     ) {
-        self.conversationId = conversationId
-        self.turnIndex = turnIndex
-        self.user = user
-        self.expected = expected
-        self.status = status
-        self.error = error
-        self.prediction = prediction
-        self.latencyMs = latencyMs
+        box = Box(Fields(conversationId: conversationId, turnIndex: turnIndex, user: user, expected: expected,
+                         status: status, error: error, prediction: prediction, latencyMs: latencyMs))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        box = Box(try Fields(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try box.value.encode(to: encoder)
+    }
+
+    public static func == (lhs: TurnRecord, rhs: TurnRecord) -> Bool {
+        lhs.box === rhs.box || lhs.box.value == rhs.box.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        box.value.hash(into: &hasher)
     }
 
     /// Whether the turn has a reply that metrics can score.
@@ -84,32 +133,90 @@ public struct TurnRecord: Sendable, Hashable, Codable {
 
 /// What the assistant produced for one turn, kept in the shape the results database stores.
 public struct Prediction: Sendable, Hashable, Codable {
+    /// The prediction's values, shared by copies until one changes (as in `TurnRecord`).
+    private struct Fields: Sendable, Hashable, Codable {
+        var intent: String
+        var confidence: Double
+        var category: String?
+        var categoryConfidence: Double
+        var rankedDocIds: [String]
+        var retrieved: [RetrievedChunk]
+        var escalated: Bool
+        var escalationReasons: [String]
+        var ticketId: String?
+        var memoryRecalled: [String]
+        var answer: String
+        var classifier: String
+        var timings: StageTimings
+    }
+
+    private var box: Box<Fields>
+
     /// The predicted intent.
-    public var intent: String
+    public var intent: String {
+        get { box.value.intent }
+        set { box = box.with { $0.intent = newValue } }
+    }
     /// Calibrated probability of `intent`.
-    public var confidence: Double
+    public var confidence: Double {
+        get { box.value.confidence }
+        set { box = box.with { $0.confidence = newValue } }
+    }
     /// The predicted category, if any.
-    public var category: String?
+    public var category: String? {
+        get { box.value.category }
+        set { box = box.with { $0.category = newValue } }
+    }
     /// Probability of `category`.
-    public var categoryConfidence: Double
+    public var categoryConfidence: Double {
+        get { box.value.categoryConfidence }
+        set { box = box.with { $0.categoryConfidence = newValue } }
+    }
     /// Document ids in rank order (a document ranks by its best chunk), best first.
-    public var rankedDocIds: [String]
+    public var rankedDocIds: [String] {
+        get { box.value.rankedDocIds }
+        set { box = box.with { $0.rankedDocIds = newValue } }
+    }
     /// Every retrieved chunk with its score, best first.
-    public var retrieved: [RetrievedChunk]
+    public var retrieved: [RetrievedChunk] {
+        get { box.value.retrieved }
+        set { box = box.with { $0.retrieved = newValue } }
+    }
     /// Whether the assistant handed off to a person.
-    public var escalated: Bool
+    public var escalated: Bool {
+        get { box.value.escalated }
+        set { box = box.with { $0.escalated = newValue } }
+    }
     /// Why it escalated.
-    public var escalationReasons: [String]
+    public var escalationReasons: [String] {
+        get { box.value.escalationReasons }
+        set { box = box.with { $0.escalationReasons = newValue } }
+    }
     /// The ticket it opened, if any.
-    public var ticketId: String?
+    public var ticketId: String? {
+        get { box.value.ticketId }
+        set { box = box.with { $0.ticketId = newValue } }
+    }
     /// Memory items recalled for the turn.
-    public var memoryRecalled: [String]
+    public var memoryRecalled: [String] {
+        get { box.value.memoryRecalled }
+        set { box = box.with { $0.memoryRecalled = newValue } }
+    }
     /// The answer text shown to the customer.
-    public var answer: String
+    public var answer: String {
+        get { box.value.answer }
+        set { box = box.with { $0.answer = newValue } }
+    }
     /// Which classifier produced the intent.
-    public var classifier: String
+    public var classifier: String {
+        get { box.value.classifier }
+        set { box = box.with { $0.classifier = newValue } }
+    }
     /// Milliseconds per stage as the assistant reported them.
-    public var timings: StageTimings
+    public var timings: StageTimings {
+        get { box.value.timings }
+        set { box = box.with { $0.timings = newValue } }
+    }
 
     /// A prediction.
     public init(
@@ -117,19 +224,26 @@ public struct Prediction: Sendable, Hashable, Codable {
         rankedDocIds: [String], retrieved: [RetrievedChunk], escalated: Bool, escalationReasons: [String],
         ticketId: String?, memoryRecalled: [String], answer: String, classifier: String, timings: StageTimings
     ) {
-        self.intent = intent
-        self.confidence = confidence
-        self.category = category
-        self.categoryConfidence = categoryConfidence
-        self.rankedDocIds = rankedDocIds
-        self.retrieved = retrieved
-        self.escalated = escalated
-        self.escalationReasons = escalationReasons
-        self.ticketId = ticketId
-        self.memoryRecalled = memoryRecalled
-        self.answer = answer
-        self.classifier = classifier
-        self.timings = timings
+        box = Box(Fields(
+            intent: intent, confidence: confidence, category: category, categoryConfidence: categoryConfidence,
+            rankedDocIds: rankedDocIds, retrieved: retrieved, escalated: escalated, escalationReasons: escalationReasons,
+            ticketId: ticketId, memoryRecalled: memoryRecalled, answer: answer, classifier: classifier, timings: timings))
+    }
+
+    public init(from decoder: any Decoder) throws {
+        box = Box(try Fields(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try box.value.encode(to: encoder)
+    }
+
+    public static func == (lhs: Prediction, rhs: Prediction) -> Bool {
+        lhs.box === rhs.box || lhs.box.value == rhs.box.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        box.value.hash(into: &hasher)
     }
 
     /// The prediction recorded for `reply`.
@@ -140,5 +254,22 @@ public struct Prediction: Sendable, Hashable, Codable {
             retrieved: reply.retrieved, escalated: reply.escalated, escalationReasons: reply.escalationReasons,
             ticketId: reply.ticket?.id, memoryRecalled: reply.memoryRecalled, answer: reply.text,
             classifier: reply.classifier, timings: reply.timings)
+    }
+}
+
+/// An immutable value behind one reference: copying the reference is one retain however many fields the value
+/// has; a change makes a new box.
+private final class Box<Value: Sendable>: Sendable {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    /// A box holding `value` changed by `change`.
+    func with(_ change: (inout Value) -> Void) -> Box {
+        var copy = value
+        change(&copy)
+        return Box(copy)
     }
 }
