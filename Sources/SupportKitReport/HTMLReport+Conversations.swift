@@ -7,22 +7,23 @@ extension HTMLReport {
     /// in the database, and listing them would double the page for large suites.
     static let chunksShown = 5
 
-    /// The drill-down: every conversation with every turn, expected against predicted.
-    func conversationsSection() -> HTMLBytes {
+    /// The drill-down: every conversation with every turn, expected against predicted, in pieces to be written
+    /// one after the other (the drill-down is most of a large page, and is never copied into one buffer).
+    func conversationsSection() -> [HTMLBytes] {
         let byConversation = Dictionary(grouping: input.records, by: \.conversationId)
         let locations = Dictionary(input.conversations.map { ($0.conversationId, $0) }, uniquingKeysWith: { first, _ in first })
-        // The drill-down is most of a large report: conversations render on every core, in suite order.
+        var opening = HTMLBytes()
+        opening.raw("<section id=\"conversations\"><h2>Conversations</h2>")
+        opening.raw("<div class=\"filters\"><input id=\"conv-filter\" type=\"search\" placeholder=\"Filter by id or text…\" aria-label=\"filter conversations\">")
+        opening.raw("<label><input id=\"conv-failing\" type=\"checkbox\"> failing only</label><span id=\"conv-count\" class=\"muted\"></span></div>")
+        var closing = HTMLBytes()
+        closing.raw("</section>")
+        // Conversations render on every core, in suite order.
         let cards = conversationOrder.concurrentMap(minimumPerSlice: 32) { id in
             conversationCard(id, turns: (byConversation[id] ?? []).sorted { $0.turnIndex < $1.turnIndex },
                              info: locations[id])
         }
-        var html = HTMLBytes(capacity: cards.reduce(1_024) { $0 + $1.bytes.count })
-        html.raw("<section id=\"conversations\"><h2>Conversations</h2>")
-        html.raw("<div class=\"filters\"><input id=\"conv-filter\" type=\"search\" placeholder=\"Filter by id or text…\" aria-label=\"filter conversations\">")
-        html.raw("<label><input id=\"conv-failing\" type=\"checkbox\"> failing only</label><span id=\"conv-count\" class=\"muted\"></span></div>")
-        for card in cards { html.append(card) }
-        html.raw("</section>")
-        return html
+        return [opening] + cards + [closing]
     }
 
     private func conversationCard(_ id: String, turns: [TurnRecord], info: ConversationInfo?) -> HTMLBytes {

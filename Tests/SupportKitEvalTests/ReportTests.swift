@@ -71,6 +71,17 @@ import SupportKitTesting
         #expect(file.lastPathComponent == "20261125-010000-abcd.html")
         let latest = try String(contentsOfFile: folder.path + "/reports/latest.html", encoding: .utf8)
         #expect(try String(contentsOf: file, encoding: .utf8) == latest)
+        #expect(latest == HTMLReport(ReportFixtures.input()).render())
+        // Writing again replaces both files whole and leaves no temporary file behind.
+        try "stale".write(to: file, atomically: false, encoding: .utf8)
+        try ReportWriter.write(ReportFixtures.input(), to: folder.path + "/reports")
+        #expect(try String(contentsOf: file, encoding: .utf8) == latest)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/reports").sorted()
+                == ["20261125-010000-abcd.html", "latest.html"])
+        // A folder that cannot be written is an error that names it, and nothing is left half-written.
+        let blocked = try folder.write("a file, not a folder", to: "blocked")
+        #expect(throws: SupportKitError.self) { try ReportWriter.write(ReportFixtures.input(), to: blocked.path) }
+        #expect(try String(contentsOf: blocked, encoding: .utf8) == "a file, not a folder")
     }
 
     @Test func loadsAStoredRunWithTrendAndBaseline() async throws {
