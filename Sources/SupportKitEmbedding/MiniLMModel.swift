@@ -142,6 +142,18 @@ public final class MiniLMModel: @unchecked Sendable {
         return String(cString: name)
     }
 
+    /// Runs every BLAS call on the calling thread, and stops the worker threads OpenBLAS started when it was
+    /// loaded.
+    ///
+    /// The model spreads its work over threads of its own and keeps OpenBLAS to one thread per call. OpenBLAS
+    /// still starts a pool when the library loads, and each idle worker spins for a while on a core before it
+    /// sleeps: on a 2-core machine that is a core lost for the first ~0.1 s of every command, whether it
+    /// embeds anything or not. Call once, early in a process.
+    public static func useCallingThreadsOnly() {
+        openblas_set_num_threads(1)
+        _ = blas_thread_shutdown_()
+    }
+
     /// Bytes held by weights.
     public var weightBytes: Int { arenaCount * MemoryLayout<Float>.stride }
 

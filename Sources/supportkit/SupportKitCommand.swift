@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SupportKitEmbedding
 
 @main
 struct SupportKitCommand: AsyncParsableCommand {
@@ -33,6 +34,7 @@ struct SupportKitCommand: AsyncParsableCommand {
 
     /// Runs the command; usage errors exit with 2 as ARCHITECTURE.md promises (the parser's default is 64).
     static func main() async {
+        MiniLMModel.useCallingThreadsOnly()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
