@@ -52,17 +52,22 @@ set -e
 seconds=$(python3 -c "print($(date +%s.%N) - $start)")
 [[ $status -le 1 ]] || { echo "eval failed with exit code $status"; exit "$status"; }
 
-start=$(date +%s.%N)
-"$bin" runs report latest --results "$work/results.sqlite" --report-dir "$work/reports" >/dev/null 2>&1
-render=$(python3 -c "print($(date +%s.%N) - $start)")
+# The render three times: the first right after the eval (the disk still busy with its writes), then twice more.
+renders=()
+for _ in 1 2 3; do
+  start=$(date +%s.%N)
+  "$bin" runs report latest --results "$work/results.sqlite" --report-dir "$work/reports" >/dev/null 2>&1
+  renders+=("$(python3 -c "print($(date +%s.%N) - $start)")")
+done
 
-python3 - "$work/eval.json" "$seconds" "$render" <<'PY'
-import json, sys
+python3 - "$work/eval.json" "$seconds" "${renders[@]}" <<'PY'
+import json, statistics, sys
 result = json.load(open(sys.argv[1]))
-seconds, render = float(sys.argv[2]), float(sys.argv[3])
+seconds, renders = float(sys.argv[2]), [float(value) for value in sys.argv[3:]]
 turns = result["turns"]
 print(f"eval: {turns} turns in {seconds:.1f} s = {turns / seconds:.1f} turns/s end to end (target: under 45 s)")
-print(f"report render (runs report, incl. loading the run): {render:.2f} s (target: under 1 s)")
+print(f"report render (runs report, incl. loading the run): {renders[0]:.2f} s right after the eval, then "
+      f"{renders[1]:.2f} and {renders[2]:.2f} s; worst {max(renders):.2f} s (target: under 1 s)")
 for name in ("intent_accuracy", "recall@5", "escalation_f1", "latency_p50_ms", "latency_p95_ms"):
     m = result["metrics"].get(name) or {}
     print(f"  {name:16} {m.get('value')}  [{m.get('ci_low')}, {m.get('ci_high')}]  n={m.get('n')}")
