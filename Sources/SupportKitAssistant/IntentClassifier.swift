@@ -51,4 +51,14 @@ public protocol IntentClassifier: Sendable {
     var trainingTexts: [String] { get }
     /// Classifies `message`, whose embedding is `embedding`.
     func classify(_ message: String, embedding: [Float]) async throws -> Classification
+    /// The category of `message` read with its conversation: `context` is the message's embedding with the
+    /// earlier turns folded in (the vector the knowledge base is searched with). Nil when the classifier cannot
+    /// use it, and the message's own category stands.
+    func category(of message: String, inContext context: [Float]) async throws -> (label: String, confidence: Double)?
+}
+
+extension IntentClassifier {
+    public func category(of message: String, inContext context: [Float]) async throws -> (label: String, confidence: Double)? {
+        nil
+    }
 }

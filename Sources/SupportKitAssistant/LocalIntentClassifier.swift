@@ -104,6 +104,13 @@ public struct LocalIntentClassifier: IntentClassifier {
         classify(text: message, embedding: embedding)
     }
 
+    /// The category head on the message's words and the context vector.
+    public func category(of message: String, inContext context: [Float]) async throws -> (label: String, confidence: Double)? {
+        guard let head = model.categories else { return nil }
+        let prediction = head.predict(model.categoryFeatures.vector(text: message, embedding: context))
+        return (prediction.label, prediction.probability)
+    }
+
     /// Writes the classifier as JSON, creating the folder when needed.
     /// - Throws: `SupportKitError.unavailable` when the file cannot be written.
     public func save(to path: String) throws {

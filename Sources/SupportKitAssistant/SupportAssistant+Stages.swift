@@ -93,8 +93,19 @@ extension SupportAssistant {
     // MARK: - Classify and scope
 
     /// The classifier's intent and category; a "yes" to the person the last reply offered is a hand-off.
+    ///
+    /// The intent is what this message does, so it is read from the message alone. The category is the
+    /// conversation's topic, which a follow-up ("and how long does that take?") rarely names: with context on,
+    /// it is read from the context vector the knowledge base is searched with. On evals/ that took category
+    /// accuracy from 0.758 to 0.858 on the single-turn suites and from 0.738 to 0.833 on the context suite,
+    /// with intent accuracy and recall unchanged (reading the intent in context too lowered it, 0.685 to 0.651).
     func classify(_ turn: inout Turn) async throws {
         turn.classification = try await classifier.classify(turn.text, embedding: turn.vector)
+        guard turn.queryVector != turn.vector, turn.classification.category != nil,
+              let category = try await classifier.category(of: turn.text, inContext: turn.queryVector)
+        else { return }
+        turn.classification.category = category.label
+        turn.classification.categoryConfidence = category.confidence
     }
 
     /// Small talk: a polite answer, no retrieval, no memory, never a ticket.

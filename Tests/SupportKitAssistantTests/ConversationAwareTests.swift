@@ -30,6 +30,21 @@ private struct ScopedClassifier: IntentClassifier {
     }
 }
 
+/// A classifier that calls every message `orders` on its own and `billing` when read in context, so a test can see
+/// which one the assistant used.
+private struct TopicInContextClassifier: IntentClassifier {
+    var fingerprint: String { "topic@test" }
+    var intentLabels: [String] { DefaultIntent.all }
+    var categoryLabels: [String] { CategorySet.default.names }
+    var trainingTexts: [String] { [] }
+    func classify(_ message: String, embedding: [Float]) async throws -> Classification {
+        Classification(intent: DefaultIntent.question, confidence: 0.8, category: "orders", categoryConfidence: 0.6, classifier: "topic@test")
+    }
+    func category(of message: String, inContext context: [Float]) async throws -> (label: String, confidence: Double)? {
+        ("billing", 0.7)
+    }
+}
+
 @Suite struct SmallTalkTests {
     let smallTalk = SmallTalk()
 
@@ -181,6 +196,24 @@ private struct ScopedClassifier: IntentClassifier {
         var alone = SupportAssistant.Turn(text: "and after that?", words: LexiconText("and after that?"))
         try await plain.buildContext(&alone, state: state)
         #expect(alone.queryVector == alone.vector)
+    }
+
+    @Test func theCategoryIsReadInContextAndTheIntentFromTheMessage() async throws {
+        let assistant = try await AssistantFixtures.assistant(classifier: TopicInContextClassifier())
+        var state = ConversationState(customerId: "ivo")
+        // The first message has no context: its own category stands.
+        let first = try await assistant.respond(to: "Why was my card charged twice?", state: &state)
+        #expect(first.category == "orders" && first.categoryConfidence == 0.6)
+        let followUp = try await assistant.respond(to: "and how long does that take?", state: &state)
+        #expect(followUp.category == "billing" && followUp.categoryConfidence == 0.7)
+        #expect(followUp.intent == DefaultIntent.question && followUp.confidence == 0.8)
+        // With context off, every message is read alone.
+        var off = AssistantFixtures.configuration
+        off.context.weight = 0
+        let plain = try await AssistantFixtures.assistant(classifier: TopicInContextClassifier(), configuration: off)
+        var alone = ConversationState(customerId: "ivo")
+        _ = try await plain.respond(to: "Why was my card charged twice?", state: &alone)
+        #expect(try await plain.respond(to: "and how long does that take?", state: &alone).category == "orders")
     }
 }
 
