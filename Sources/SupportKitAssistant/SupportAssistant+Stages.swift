@@ -149,9 +149,20 @@ extension SupportAssistant {
         turn.result = try await knowledge.search(query, vector: vector, category: classification.category, categoryConfidence: classification.categoryConfidence)
     }
 
-    /// What to search the knowledge base's words with: the message, or for a short follow-up ("still not
+    /// What to search the knowledge base's words with.
+    ///
+    /// With context on: the message, the previous customer message, and the previous logged agent message, so
+    /// that a follow-up ("ok and do they have a happy hour") finds the product or place the conversation is
+    /// about by its name. The assistant's own replies are left out: they quote the articles already found, and
+    /// searching with them pulled retrieval back to those (evals/ single-turn recall@5 0.918 to 0.899 with the
+    /// cited titles added). On evals/ this took recall@5 on the context suite from 0.875 to 0.899, and 0.917 to
+    /// 0.918 on the single-turn suites. With context off: the message, or for a short follow-up ("still not
     /// working") the previous message and this one, since the follow-up alone names no topic.
     func retrievalQuery(_ text: String, state: ConversationState) -> String {
+        guard let last = state.turns.last else { return text }
+        if configuration.context.weight > 0 {
+            return ([text, last.message] + (last.replyIsLogged ? [last.reply] : [])).joined(separator: "\n")
+        }
         let words = ExtractiveResponder.contentWords(text).count
         guard let previous = state.turns.last?.message, words < 3 || (words < 5 && lexicon.reportsPersistence(LexiconText(text))) else { return text }
         return previous + "\n" + text

@@ -195,8 +195,23 @@ import Testing
         #expect(try await !assistant.respond(to: "Another compliment for the team", state: &calm).escalated)
     }
 
-    @Test func shortFollowUpsSearchWithThePreviousMessage() async throws {
+    @Test func followUpsSearchWithThePreviousMessageAndTheLoggedAgentMessage() async throws {
         let assistant = try await AssistantFixtures.assistant(classifier: KeywordClassifier([]))
+        let session = SupportSession(assistant: assistant, conversationId: "c", customerId: "max")
+        #expect(assistant.retrievalQuery("How do I cancel an order?", state: await session.conversation) == "How do I cancel an order?")
+        _ = try await session.respond(to: "How do I cancel an order before it ships?")
+        // The assistant's own reply quotes what it found already: it is not searched with.
+        #expect(assistant.retrievalQuery("and after it ships?", state: await session.conversation)
+                == "and after it ships?\nHow do I cancel an order before it ships?")
+        try await session.recordAgentMessage("The Northwind Kettle Pro ships in two days.")
+        #expect(assistant.retrievalQuery("ok and does it have a warranty", state: await session.conversation)
+                == "ok and does it have a warranty\nHow do I cancel an order before it ships?\nThe Northwind Kettle Pro ships in two days.")
+    }
+
+    @Test func withoutContextOnlyShortFollowUpsSearchWithThePreviousMessage() async throws {
+        var off = AssistantFixtures.configuration
+        off.context.weight = 0
+        let assistant = try await AssistantFixtures.assistant(classifier: KeywordClassifier([]), configuration: off)
         var state = ConversationState(customerId: "max")
         _ = try await assistant.respond(to: "How do I cancel an order before it ships?", state: &state)
         #expect(assistant.retrievalQuery("still stuck", state: state) == "How do I cancel an order before it ships?\nstill stuck")
