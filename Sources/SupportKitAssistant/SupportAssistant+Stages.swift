@@ -164,8 +164,8 @@ extension SupportAssistant {
             return ([text, last.message] + (last.replyIsLogged ? [last.reply] : [])).joined(separator: "\n")
         }
         let words = ExtractiveResponder.contentWords(text).count
-        guard let previous = state.turns.last?.message, words < 3 || (words < 5 && lexicon.reportsPersistence(LexiconText(text))) else { return text }
-        return previous + "\n" + text
+        guard words < 3 || (words < 5 && lexicon.reportsPersistence(LexiconText(text))) else { return text }
+        return last.message + "\n" + text
     }
 
     // MARK: - Decide

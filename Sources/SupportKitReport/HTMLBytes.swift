@@ -26,7 +26,8 @@ struct HTMLBytes {
         markup(String(value))
     }
 
-    /// Text from a document or a conversation, escaped as `String.htmlEscaped` does.
+    /// Text from a document or a conversation, with `& < > " '` as entities (the report's one escape table:
+    /// `String.htmlEscaped` writes through it too).
     mutating func text(_ text: String) {
         var text = text
         text.withUTF8 { appendEscaped($0) }

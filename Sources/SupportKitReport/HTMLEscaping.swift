@@ -5,21 +5,9 @@ extension String {
         // Most texts of a report have nothing to escape: a scan of the bytes, no copy (a 5,000-turn report
         // escapes tens of thousands of them).
         guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return self }
-        // The five characters are ASCII, and ASCII bytes never occur inside a multi-byte UTF-8 sequence, so
-        // the text is escaped byte by byte.
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count + 32)
-        for byte in utf8 {
-            switch byte {
-            case 0x26: out.append(contentsOf: "&amp;".utf8)
-            case 0x3C: out.append(contentsOf: "&lt;".utf8)
-            case 0x3E: out.append(contentsOf: "&gt;".utf8)
-            case 0x22: out.append(contentsOf: "&quot;".utf8)
-            case 0x27: out.append(contentsOf: "&#39;".utf8)
-            default: out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        var escaped = HTMLBytes(capacity: utf8.count + 32)
+        escaped.text(self)
+        return String(decoding: escaped.bytes, as: UTF8.self)
     }
 
     /// The text made safe for XML (JUnit): like `htmlEscaped`, and control characters that XML 1.0 forbids
