@@ -32,47 +32,47 @@ public struct TurnRecord: Sendable, Hashable, Codable {
         var latencyMs: Double
     }
 
-    private var box: Box<Fields>
+    private var box: Shared<Fields>
 
     /// The conversation the turn belongs to.
     public var conversationId: String {
         get { box.value.conversationId }
-        set { box = box.with { $0.conversationId = newValue } }
+        set { box.value.conversationId = newValue }
     }
     /// 0-based position of the turn in its conversation.
     public var turnIndex: Int {
         get { box.value.turnIndex }
-        set { box = box.with { $0.turnIndex = newValue } }
+        set { box.value.turnIndex = newValue }
     }
     /// The customer's message.
     public var user: String {
         get { box.value.user }
-        set { box = box.with { $0.user = newValue } }
+        set { box.value.user = newValue }
     }
     /// The turn's labels.
     public var expected: Conversation.Expectation {
         get { box.value.expected }
-        set { box = box.with { $0.expected = newValue } }
+        set { box.value.expected = newValue }
     }
     /// Whether the turn is measured.
     public var status: Status {
         get { box.value.status }
-        set { box = box.with { $0.status = newValue } }
+        set { box.value.status = newValue }
     }
     /// Why the turn is unmeasured, for `.error`, `.timeout` and `.unavailable`.
     public var error: String? {
         get { box.value.error }
-        set { box = box.with { $0.error = newValue } }
+        set { box.value.error = newValue }
     }
     /// What the assistant did; nil when the turn is unmeasured.
     public var prediction: Prediction? {
         get { box.value.prediction }
-        set { box = box.with { $0.prediction = newValue } }
+        set { box.value.prediction = newValue }
     }
     /// Wall-clock milliseconds the runner waited for the reply (end to end, as a customer would).
     public var latencyMs: Double {
         get { box.value.latencyMs }
-        set { box = box.with { $0.latencyMs = newValue } }
+        set { box.value.latencyMs = newValue }
     }
 
     /// A turn record.
@@ -80,24 +80,16 @@ public struct TurnRecord: Sendable, Hashable, Codable {
         conversationId: String, turnIndex: Int, user: String, expected: Conversation.Expectation,
         status: Status, error: String? = nil, prediction: Prediction? = nil, latencyMs: Double = 0
     ) {
-        box = Box(Fields(conversationId: conversationId, turnIndex: turnIndex, user: user, expected: expected,
+        box = Shared(Fields(conversationId: conversationId, turnIndex: turnIndex, user: user, expected: expected,
                          status: status, error: error, prediction: prediction, latencyMs: latencyMs))
     }
 
     public init(from decoder: any Decoder) throws {
-        box = Box(try Fields(from: decoder))
+        box = Shared(try Fields(from: decoder))
     }
 
     public func encode(to encoder: any Encoder) throws {
         try box.value.encode(to: encoder)
-    }
-
-    public static func == (lhs: TurnRecord, rhs: TurnRecord) -> Bool {
-        lhs.box === rhs.box || lhs.box.value == rhs.box.value
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        box.value.hash(into: &hasher)
     }
 
     /// Whether the turn has a reply that metrics can score.
@@ -150,72 +142,72 @@ public struct Prediction: Sendable, Hashable, Codable {
         var timings: StageTimings
     }
 
-    private var box: Box<Fields>
+    private var box: Shared<Fields>
 
     /// The predicted intent.
     public var intent: String {
         get { box.value.intent }
-        set { box = box.with { $0.intent = newValue } }
+        set { box.value.intent = newValue }
     }
     /// Calibrated probability of `intent`.
     public var confidence: Double {
         get { box.value.confidence }
-        set { box = box.with { $0.confidence = newValue } }
+        set { box.value.confidence = newValue }
     }
     /// The predicted category, if any.
     public var category: String? {
         get { box.value.category }
-        set { box = box.with { $0.category = newValue } }
+        set { box.value.category = newValue }
     }
     /// Probability of `category`.
     public var categoryConfidence: Double {
         get { box.value.categoryConfidence }
-        set { box = box.with { $0.categoryConfidence = newValue } }
+        set { box.value.categoryConfidence = newValue }
     }
     /// Document ids in rank order (a document ranks by its best chunk), best first.
     public var rankedDocIds: [String] {
         get { box.value.rankedDocIds }
-        set { box = box.with { $0.rankedDocIds = newValue } }
+        set { box.value.rankedDocIds = newValue }
     }
     /// Every retrieved chunk with its score, best first.
     public var retrieved: [RetrievedChunk] {
         get { box.value.retrieved }
-        set { box = box.with { $0.retrieved = newValue } }
+        set { box.value.retrieved = newValue }
     }
     /// Whether the assistant handed off to a person.
     public var escalated: Bool {
         get { box.value.escalated }
-        set { box = box.with { $0.escalated = newValue } }
+        set { box.value.escalated = newValue }
     }
     /// Why it escalated.
     public var escalationReasons: [String] {
         get { box.value.escalationReasons }
-        set { box = box.with { $0.escalationReasons = newValue } }
+        set { box.value.escalationReasons = newValue }
     }
     /// The ticket it opened, if any.
     public var ticketId: String? {
         get { box.value.ticketId }
-        set { box = box.with { $0.ticketId = newValue } }
+        set { box.value.ticketId = newValue }
     }
     /// Memory items recalled for the turn.
     public var memoryRecalled: [String] {
         get { box.value.memoryRecalled }
-        set { box = box.with { $0.memoryRecalled = newValue } }
+        set { box.value.memoryRecalled = newValue }
     }
     /// The answer text shown to the customer.
     public var answer: String {
         get { box.value.answer }
-        set { box = box.with { $0.answer = newValue } }
+        set { box.value.answer = newValue }
     }
     /// Which classifier produced the intent.
     public var classifier: String {
         get { box.value.classifier }
-        set { box = box.with { $0.classifier = newValue } }
+        set { box.value.classifier = newValue }
     }
     /// Milliseconds per stage as the assistant reported them.
     public var timings: StageTimings {
         get { box.value.timings }
-        set { box = box.with { $0.timings = newValue } }
+        set { box.value.timings = newValue }
     }
 
     /// A prediction.
@@ -224,26 +216,18 @@ public struct Prediction: Sendable, Hashable, Codable {
         rankedDocIds: [String], retrieved: [RetrievedChunk], escalated: Bool, escalationReasons: [String],
         ticketId: String?, memoryRecalled: [String], answer: String, classifier: String, timings: StageTimings
     ) {
-        box = Box(Fields(
+        box = Shared(Fields(
             intent: intent, confidence: confidence, category: category, categoryConfidence: categoryConfidence,
             rankedDocIds: rankedDocIds, retrieved: retrieved, escalated: escalated, escalationReasons: escalationReasons,
             ticketId: ticketId, memoryRecalled: memoryRecalled, answer: answer, classifier: classifier, timings: timings))
     }
 
     public init(from decoder: any Decoder) throws {
-        box = Box(try Fields(from: decoder))
+        box = Shared(try Fields(from: decoder))
     }
 
     public func encode(to encoder: any Encoder) throws {
         try box.value.encode(to: encoder)
-    }
-
-    public static func == (lhs: Prediction, rhs: Prediction) -> Bool {
-        lhs.box === rhs.box || lhs.box.value == rhs.box.value
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        box.value.hash(into: &hasher)
     }
 
     /// The prediction recorded for `reply`.
@@ -257,19 +241,33 @@ public struct Prediction: Sendable, Hashable, Codable {
     }
 }
 
-/// An immutable value behind one reference: copying the reference is one retain however many fields the value
-/// has; a change makes a new box.
-private final class Box<Value: Sendable>: Sendable {
-    let value: Value
+/// A value behind one shared reference: copying it is one retain however many fields the value has, and
+/// setting it stores a new reference, so copies never see each other's changes.
+private struct Shared<Value: Sendable & Hashable>: Sendable, Hashable {
+    private final class Storage: Sendable {
+        let value: Value
 
-    init(_ value: Value) {
-        self.value = value
+        init(_ value: Value) {
+            self.value = value
+        }
     }
 
-    /// A box holding `value` changed by `change`.
-    func with(_ change: (inout Value) -> Void) -> Box {
-        var copy = value
-        change(&copy)
-        return Box(copy)
+    private var storage: Storage
+
+    init(_ value: Value) {
+        storage = Storage(value)
+    }
+
+    var value: Value {
+        get { storage.value }
+        set { storage = Storage(newValue) }
+    }
+
+    static func == (lhs: Shared, rhs: Shared) -> Bool {
+        lhs.storage === rhs.storage || lhs.value == rhs.value
+    }
+
+    func hash(into hasher: inout Hasher) {
+        value.hash(into: &hasher)
     }
 }
