@@ -30,11 +30,16 @@ public enum EvalRunner {
         public var baseline: String?
         /// CI gates checked once the metrics are in.
         public var gates: [GateRule]
+        /// What the knowledge base holds (see `RunInfo.knowledge`); nil when it could not be read.
+        public var knowledge: KnowledgeFacts?
+        /// Fields every metric is sliced by.
+        public var slices: [String]
 
         /// Options with the CLI defaults: 2 conversations at a time, 30 s per turn, 1,000 resamples.
         public init(
             concurrency: Int = 2, turnTimeout: Double = 30, bootstrap: Bootstrap = Bootstrap(), suitePaths: [String] = [],
-            fingerprints: [String: String] = [:], resumeRunId: String? = nil, baseline: String? = nil, gates: [GateRule] = []
+            fingerprints: [String: String] = [:], resumeRunId: String? = nil, baseline: String? = nil, gates: [GateRule] = [],
+            knowledge: KnowledgeFacts? = nil, slices: [String] = []
         ) {
             self.concurrency = concurrency
             self.turnTimeout = turnTimeout
@@ -44,6 +49,8 @@ public enum EvalRunner {
             self.resumeRunId = resumeRunId
             self.baseline = baseline
             self.gates = gates
+            self.knowledge = knowledge
+            self.slices = slices
         }
     }
 
@@ -114,7 +121,8 @@ public enum EvalRunner {
                 id: id, startedAt: Date(), suiteHash: suite.hash, suitePaths: options.suitePaths,
                 conversationCount: suite.conversations.count, turnCount: suite.turnCount,
                 fingerprints: factory.fingerprints.merging(options.fingerprints) { _, extra in extra },
-                seed: options.bootstrap.seed, concurrency: options.concurrency, turnTimeout: options.turnTimeout)
+                seed: options.bootstrap.seed, concurrency: options.concurrency, turnTimeout: options.turnTimeout,
+                knowledge: options.knowledge, slices: options.slices)
             try await results.createRun(run, conversations: suite.conversations)
         }
         // Resolve the baseline before replaying anything, so a typo fails fast.
@@ -152,6 +160,9 @@ public enum EvalRunner {
                 current: records, currentInfo: run, baseline: try results.turns(runId: baselineInfo.id),
                 baselineInfo: baselineInfo, bootstrap: options.bootstrap)
         }
+        let slices = run.slices.isEmpty ? [] : SliceMetrics.compute(
+            records: records, conversations: try results.conversations(runId: run.id), knowledge: run.knowledge,
+            fields: run.slices, bootstrap: options.bootstrap)
         let gates = options.gates.map { $0.evaluate(metrics: metrics.metrics, comparison: comparison, noBaselineYet: noBaselineYet) }
         let warnings = noBaselineYet
             ? ["no baseline yet: no earlier complete run to use as \"latest\"; regression gates skipped, this run is the next run's baseline"] : []
@@ -164,7 +175,7 @@ public enum EvalRunner {
         run.finishedAt = complete ? finishedAt : nil
         run.baselineRun = baselineInfo?.id
         return EvalOutcome(run: run, records: records, metrics: metrics, baseline: baselineInfo, comparison: comparison, gates: gates,
-                           warnings: warnings)
+                           warnings: warnings, slices: slices)
     }
 
     /// Plays one conversation from its first turn, recording each turn as it completes.
@@ -263,13 +274,16 @@ public struct EvalOutcome: Sendable {
     public var gates: [GateResult]
     /// What the person running CI should know that is not a failure (no baseline yet).
     public var warnings: [String]
+    /// Every metric per slice (`eval.slices`, `--slice`); empty without slices.
+    public var slices: [SliceMetrics]
 
     /// A finished run.
     public init(
         run: RunInfo, records: [TurnRecord], metrics: EvalMetrics, baseline: RunInfo?, comparison: BaselineComparison?,
-        gates: [GateResult], warnings: [String] = []
+        gates: [GateResult], warnings: [String] = [], slices: [SliceMetrics] = []
     ) {
         self.warnings = warnings
+        self.slices = slices
         self.run = run
         self.records = records
         self.metrics = metrics
