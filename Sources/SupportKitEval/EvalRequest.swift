@@ -28,6 +28,8 @@ public struct EvalRequest: Sendable, Hashable {
     public var concurrency: Int?
     /// A run to finish.
     public var resume: String?
+    /// Finish it even when its fingerprints changed.
+    public var resumeAnyway = false
     /// Seconds per turn.
     public var turnTimeout: Double?
     /// Bootstrap seed.
@@ -70,14 +72,15 @@ public struct EvalRequest: Sendable, Hashable {
         }
         let suitePaths = paths.isEmpty ? ["evals"] : paths
         let bootstrap = Bootstrap(resamples: resamples ?? settings.resamples ?? 1_000, seed: seed ?? settings.seed ?? 42)
+        var options = EvalRunner.Options(
+            concurrency: concurrency ?? settings.concurrency ?? 2, turnTimeout: turnTimeout ?? settings.turnTimeout ?? 30,
+            bootstrap: bootstrap, suitePaths: suitePaths, resumeRunId: resume, baseline: baseline, gates: gates,
+            slices: (settings.slices + slices).reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+        options.resumeAnyway = resumeAnyway
         return EvalPlan(
             suitePaths: suitePaths, resultsPath: results ?? settings.results ?? "reports/results.sqlite",
             reportDirectory: reportDirectory ?? settings.reportDirectory ?? "reports", junit: junit, junitCases: junitCases,
-            markdown: markdown,
-            options: EvalRunner.Options(
-                concurrency: concurrency ?? settings.concurrency ?? 2, turnTimeout: turnTimeout ?? settings.turnTimeout ?? 30,
-                bootstrap: bootstrap, suitePaths: suitePaths, resumeRunId: resume, baseline: baseline, gates: gates,
-                slices: (settings.slices + slices).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }))
+            markdown: markdown, options: options)
     }
 }
 

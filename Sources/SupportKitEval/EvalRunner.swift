@@ -23,6 +23,8 @@ public enum EvalRunner {
         public var fingerprints: [String: String]
         /// Finish this earlier run instead of starting a new one.
         public var resumeRunId: String?
+        /// Finish it even when the assistant's fingerprints changed since it started (turns scored by two setups).
+        public var resumeAnyway = false
         /// A run id, a unique prefix, or `latest` (the newest complete run before this one; with none yet, the
         /// run has no baseline, says so in `EvalOutcome.warnings`, and skips its regression gates).
         public var baseline: String?
@@ -52,6 +54,17 @@ public enum EvalRunner {
         }
     }
 
+    /// Fingerprints that may not change under a resumed run: everything that decides a turn's result (classifier,
+    /// embedder, knowledge content, settings, store, the assistant or target), but not the commit or tool version.
+    static func resumeBlockingChanges(recorded: [String: String], current: [String: String]) -> [String] {
+        // The target's address may change between attempts (a restarted server); what it runs is in its deployment keys.
+        let ignored: Set<String> = [FingerprintKey.gitCommit, FingerprintKey.toolVersion, "target"]
+        return Set(recorded.keys).union(current.keys).subtracting(ignored).sorted().compactMap { key in
+            let before = recorded[key] ?? "-", after = current[key] ?? "-"
+            return before == after ? nil : "\(key): \(before.prefix(24)) -> \(after.prefix(24))"
+        }
+    }
+
     /// Runs `suite` and returns the scored run.
     ///
     /// - Parameters:
@@ -76,6 +89,15 @@ public enum EvalRunner {
             guard run.suiteHash == suite.hash else {
                 throw SupportKitError(.invalidInput, "run \(run.id) evaluated a different suite (hash \(run.suiteHash.prefix(12)), now \(suite.hash.prefix(12))); start a new run without --resume")
             }
+            // Before anything is replayed or deleted: a run measured by another setup is not finished with this one.
+            try await factory.prepare(forRun: run.id)
+            let current = factory.fingerprints.merging(options.fingerprints) { _, extra in extra }
+            let changed = Self.resumeBlockingChanges(recorded: run.fingerprints, current: current)
+            if !changed.isEmpty, !options.resumeAnyway {
+                throw SupportKitError(
+                    .invalidInput,
+                    "run \(run.id) cannot be resumed: what it measures changed since it started (\(changed.joined(separator: "; "))), so its turns would be scored by two setups; start a new run, or pass --resume-anyway to mix them knowingly")
+            }
             let recorded = Dictionary(grouping: try results.turns(runId: run.id), by: \.conversationId)
             pending = []
             for conversation in suite.conversations {
@@ -91,7 +113,6 @@ public enum EvalRunner {
                     pending.append(conversation)
                 }
             }
-            try await factory.prepare(forRun: run.id)
         } else {
             let id = RunInfo.makeID()
             // Before the run is recorded: a target that refuses the key leaves no empty run behind.

@@ -34,6 +34,9 @@ public final class ResultsStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             var configuration = Configuration()
+            // Two evals may share one results database: a writer waits for the other's (short, per-turn)
+            // transaction instead of failing with "database is locked".
+            configuration.busyMode = .timeout(60)
             configuration.prepareDatabase { db in
                 // WAL without a sync per commit: one small transaction per turn stays cheap, and a crash
                 // loses at most the last turns, which --resume redoes.

@@ -135,8 +135,10 @@ import Testing
     }
 
     @Test func pingKeepsAnsweringClientsAndDropsSilentOnes() async throws {
-        let assistant = FakeAssistant(slowDelay: .milliseconds(800))
-        let server = try makeTestServer(assistant: assistant, configure: { $0.pingInterval = .milliseconds(100) })
+        // 250 ms pings through a 1.5 s turn: six periods, with room for a loaded 2-core machine to schedule the
+        // client's pong (at 100 ms a full parallel test run sometimes missed one).
+        let assistant = FakeAssistant(slowDelay: .milliseconds(1500))
+        let server = try makeTestServer(assistant: assistant, configure: { $0.pingInterval = .milliseconds(250) })
         let running = try await RunningServer.start(server)
         // A client that answers pings outlives many ping periods, even while the server is busy with a slow turn
         // (the server keeps reading pongs while it answers).

@@ -62,6 +62,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Finish this interrupted run (pass the same suite) instead of starting a new one.")
     var resume: String?
 
+    @Flag(name: .customLong("resume-anyway"), help: "With --resume: finish the run even though the classifier, embedder, knowledge base or settings changed since it started (its turns then mix two setups).")
+    var resumeAnyway = false
+
     @Option(name: .customLong("turn-timeout"), help: "Seconds a turn may take before it is recorded as unmeasured (default: 30).")
     var turnTimeout: Double?
 
@@ -106,9 +109,12 @@ struct EvalCommand: AsyncParsableCommand {
             let gates = try failUnder.map { try GateRule.parse($0, flag: "--fail-under") }
                 + maxRegression.map { try GateRule.parse($0, flag: "--max-regression") }
                 + (maxRegressedConversations.map { [GateRule.maxRegressedConversations($0)] } ?? [])
-            return EvalRequest(
+            var request = EvalRequest(
                 paths: paths, results: results, reportDirectory: reportDir, baseline: baseline, gates: gates, junit: junit,
-                junitCases: junitCases, markdown: markdown, slices: slice, concurrency: concurrency, resume: resume, turnTimeout: turnTimeout, seed: seed, resamples: resamples)
+                junitCases: junitCases, markdown: markdown, slices: slice, concurrency: concurrency, resume: resume,
+                turnTimeout: turnTimeout, seed: seed, resamples: resamples)
+            request.resumeAnyway = resumeAnyway
+            return request
         } catch let error as SupportKitError {
             throw ValidationError(error.message)
         }

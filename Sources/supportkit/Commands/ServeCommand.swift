@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest request body or WebSocket message, in bytes (413 above it).")
     var maxBodyBytes = 64 * 1024
 
+    @Option(name: .long, help: "File holding the identity secret (at least 32 bytes) that customer tokens for browser front ends are signed with; default: SUPPORTKIT_IDENTITY_SECRET. Without one, no customer token is accepted.")
+    var identitySecretFile: String?
+
     @Flag(name: .long, help: "Serve /metrics without an API key (e.g. for a Prometheus on a private network).")
     var openMetrics = false
 
@@ -70,12 +73,15 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port, gracePeriod: .milliseconds(Int(gracePeriod * 1000)),
                 requestTimeout: .milliseconds(Int(requestTimeout * 1000)), maxBodyBytes: maxBodyBytes,
                 rateLimit: rate, burst: burst, metricsRequireAuth: !openMetrics)
-            let server = SupportServer(configuration: configuration, dependencies: dependencies, keys: keys, logger: logger)
+            let identitySecret = try IdentitySecret.load(file: identitySecretFile)
+            let server = SupportServer(
+                configuration: configuration, dependencies: dependencies, keys: keys, logger: logger, identitySecret: identitySecret)
             let host = self.host
             let keyCount = keys.count
             let echo = echoAssistant
+            let tokens = identitySecret == nil ? "" : ", customer tokens accepted"
             try await server.run { port in
-                Terminal.diagnostic("supportkit serve: listening on http://\(host):\(port) (\(keyCount) API key(s)\(echo ? ", echo assistant" : ""))")
+                Terminal.diagnostic("supportkit serve: listening on http://\(host):\(port) (\(keyCount) API key(s)\(tokens)\(echo ? ", echo assistant" : ""))")
             }
         }
     }
