@@ -102,6 +102,11 @@ extension ResultsStore {
             try db.execute(sql: "DROP TABLE turns")
             try db.execute(sql: "ALTER TABLE turns_v3 RENAME TO turns")
         }
+        migrator.registerMigration("v4: runs.knowledge, runs.slices, conversations.profile") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN knowledge TEXT")
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN slices TEXT")
+            try db.execute(sql: "ALTER TABLE conversations ADD COLUMN profile TEXT")
+        }
         return migrator
     }
 }

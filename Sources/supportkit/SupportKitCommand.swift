@@ -10,11 +10,13 @@ struct SupportKitCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self,
             ServeCommand.self,
+            TokenCommand.self,
             IngestCommand.self,
             SearchCommand.self,
             EmbedCommand.self,
             ModelsCommand.self,
             EvalCommand.self,
+            GroundednessCommand.self,
             RunsCommand.self,
             TrainCommand.self,
             AskCommand.self,

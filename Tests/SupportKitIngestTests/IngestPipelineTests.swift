@@ -22,7 +22,7 @@ struct IngestHarness {
     func run(
         _ paths: [URL]? = nil, strict: Bool = false, dryRun: Bool = false, facets: Bool = false, dimension: Int = 64,
         allowMassDeletion: Bool = false, chunker: Chunker.Configuration = .init(maxTokens: 80, overlapTokens: 10),
-        parser: DocumentParser.Configuration = .init(), filter: CorpusFilter = CorpusFilter()
+        parser: DocumentParser.Configuration = .init(), filter: CorpusFilter = CorpusFilter(), folders: any CorpusFolders = LiveCorpusFolders()
     ) async throws -> IngestSummary {
         let database = try StoreDatabase(path: storePath)
         let pipeline = IngestPipeline(
@@ -32,7 +32,7 @@ struct IngestHarness {
             configuration: .init(
                 parser: parser, chunker: chunker, strict: strict, dryRun: dryRun, batchSize: 8, facets: facets,
                 allowMassDeletion: allowMassDeletion, filter: filter),
-            logger: Logger(label: "test"))
+            logger: Logger(label: "test"), folders: folders)
         return try await pipeline.run(paths: paths ?? [corpus.url])
     }
 
