@@ -49,6 +49,20 @@ extension AssistantConfiguration {
     ///
     /// Every window is bounded, so a turn costs the same however long the conversation is.
     public struct Context: Sendable, Hashable, Codable {
+        /// How the conversation enters the dense query.
+        public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
+            /// `unit(message + weight * context)`, the context being the earlier turns' embeddings, newer ones
+            /// weighing more.
+            case blend
+            /// One embedding of the earlier turns' text (customer messages and logged agent messages, or the
+            /// titles the assistant cited) followed by the message.
+            case prepend
+            /// The message alone (the words too).
+            case message
+        }
+
+        /// How the conversation enters the dense query; see ``Method``.
+        public var method: Method
         /// Earlier turns (a customer message and the reply or logged agent message after it) that the
         /// knowledge query sees.
         public var turns: Int
@@ -61,7 +75,8 @@ extension AssistantConfiguration {
         public var transcriptTurns: Int
 
         /// Context settings; every value defaults.
-        public init(turns: Int = 2, weight: Double = 0.5, repeatWindow: Int = 20, transcriptTurns: Int = 50) {
+        public init(method: Method = .blend, turns: Int = 2, weight: Double = 0.5, repeatWindow: Int = 20, transcriptTurns: Int = 50) {
+            self.method = method
             self.turns = turns
             self.weight = weight
             self.repeatWindow = repeatWindow
@@ -69,7 +84,7 @@ extension AssistantConfiguration {
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case turns, weight
+            case method, turns, weight
             case repeatWindow = "repeat_window"
             case transcriptTurns = "transcript_turns"
         }
@@ -77,6 +92,7 @@ extension AssistantConfiguration {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = Context()
+            method = try c.decodeIfPresent(Method.self, forKey: .method) ?? d.method
             turns = try c.decodeIfPresent(Int.self, forKey: .turns) ?? d.turns
             weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? d.weight
             repeatWindow = try c.decodeIfPresent(Int.self, forKey: .repeatWindow) ?? d.repeatWindow

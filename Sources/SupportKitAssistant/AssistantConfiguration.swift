@@ -25,13 +25,17 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
     public var outOfScope: OutOfScope
     /// How much of the conversation so far a turn looks at.
     public var context: Context
+    /// Changes to the built-in phrase lists (security, frustration, resolution, small talk, ...).
+    public var lexicon: Lexicon
 
     /// An assistant configuration; every part defaults.
     public init(
         classifier: Classifier = Classifier(), retrieval: Retrieval = Retrieval(), memory: Memory = Memory(),
         escalation: Escalation = Escalation(), responder: Responder = Responder(), llm: LLM = LLM(),
-        tickets: Tickets = Tickets(), outOfScope: OutOfScope = OutOfScope(), context: Context = Context()
+        tickets: Tickets = Tickets(), outOfScope: OutOfScope = OutOfScope(), context: Context = Context(),
+        lexicon: Lexicon = Lexicon()
     ) {
+        self.lexicon = lexicon
         self.outOfScope = outOfScope
         self.context = context
         self.classifier = classifier
@@ -367,7 +371,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case classifier, retrieval, memory, escalation, responder, llm, tickets, context
+        case classifier, retrieval, memory, escalation, responder, llm, tickets, context, lexicon
         case outOfScope = "out_of_scope"
     }
 
@@ -382,6 +386,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         tickets = try c.decodeIfPresent(Tickets.self, forKey: .tickets) ?? Tickets()
         outOfScope = try c.decodeIfPresent(OutOfScope.self, forKey: .outOfScope) ?? OutOfScope()
         context = try c.decodeIfPresent(Context.self, forKey: .context) ?? Context()
+        lexicon = try c.decodeIfPresent(Lexicon.self, forKey: .lexicon) ?? Lexicon()
     }
 
     /// The keys each section accepts, for the unknown-key check.
@@ -396,6 +401,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         "tickets": Set(Tickets.CodingKeys.allCases.map(\.rawValue)),
         "out_of_scope": Set(OutOfScope.CodingKeys.allCases.map(\.rawValue)),
         "context": Set(Context.CodingKeys.allCases.map(\.rawValue)),
+        "lexicon": Set(Lexicon.CodingKeys.allCases.map(\.rawValue)),
     ]
 
     /// Checks values that decode fine but cannot work.

@@ -17,13 +17,17 @@ public struct ResponseContext: Sendable {
     public var reportsResolution: Bool
     /// Open issues from earlier conversations (the ones worth acknowledging), oldest first.
     public var earlierOpenIssues: [CustomerMemory.Interaction]
+    /// The assistant's own earlier replies in this conversation, oldest first: an answer never repeats one.
+    public var earlierReplies: [String]
 
     /// The context of one turn; `earlierOpenIssues` defaults to all recalled open issues.
     public init(
         customerId: String, message: String, classification: Classification, hits: [KnowledgeBase.Hit],
         recall: CustomerMemory.Recall, decision: EscalationPolicy.Decision, ticket: Ticket?,
-        earlierMessages: [String] = [], reportsResolution: Bool = false, earlierOpenIssues: [CustomerMemory.Interaction]? = nil
+        earlierMessages: [String] = [], reportsResolution: Bool = false, earlierOpenIssues: [CustomerMemory.Interaction]? = nil,
+        earlierReplies: [String] = []
     ) {
+        self.earlierReplies = earlierReplies
         self.earlierOpenIssues = earlierOpenIssues ?? recall.openIssues
         self.customerId = customerId
         self.message = message

@@ -42,16 +42,29 @@ public struct SmallTalk: Sendable {
         return Kind.allCases.first(where: found.contains)
     }
 
-    /// The reply to small talk of `kind`: polite, short, and pointing at what the assistant can do.
-    public static func reply(to kind: Kind, handoffOffered: Bool = true) -> String {
+    /// The reply to small talk of `kind`: polite, short, and pointing at what the assistant can do. A reply in
+    /// `avoiding` (said earlier in the conversation) gives way to another wording of it.
+    public static func reply(to kind: Kind, handoffOffered: Bool = true, avoiding earlier: [String] = []) -> String {
+        let variants = replies(to: kind, handoffOffered: handoffOffered)
+        return variants.first { !earlier.contains($0) } ?? variants[variants.count - 1]
+    }
+
+    /// Wordings of the reply to `kind`, the usual one first.
+    static func replies(to kind: Kind, handoffOffered: Bool) -> [String] {
         let person = handoffOffered ? " If you'd rather talk to a person, just say so." : ""
         switch kind {
-        case .greeting: return "Hello! How can I help you today?"
-        case .opening: return "Of course. What's your question?"
-        case .thanks: return "You're welcome! Is there anything else I can help with?"
-        case .goodbye: return "Thanks for getting in touch. Have a good day!"
-        case .identity: return "I'm the automated support assistant: I answer from our help articles and remember what you've told me in this conversation.\(person)"
-        case .capabilities: return "I can answer questions from our help articles, keep track of what you've told me in this conversation, and hand you to our support team when something needs a person.\(person)"
+        case .greeting: return ["Hello! How can I help you today?", "Hi again! What can I do for you?", "I'm here. What would you like to know?"]
+        case .opening: return ["Of course. What's your question?", "Sure, go ahead and ask.", "I'm listening: what do you need help with?"]
+        case .thanks: return ["You're welcome! Is there anything else I can help with?", "Happy to help. Anything else?", "Any time!"]
+        case .goodbye: return ["Thanks for getting in touch. Have a good day!", "Goodbye, and take care!", "Bye for now!"]
+        case .identity: return [
+            "I'm the automated support assistant: I answer from our help articles and remember what you've told me in this conversation.\(person)",
+            "Yes, I'm an automated assistant, not a person.\(person)",
+        ]
+        case .capabilities: return [
+            "I can answer questions from our help articles, keep track of what you've told me in this conversation, and hand you to our support team when something needs a person.\(person)",
+            "Ask me anything our help articles cover; if it needs a person, I'll pass it to our support team.\(person)",
+        ]
         }
     }
 }

@@ -54,7 +54,13 @@ extension SupportAssistant {
     /// and at turn 5,000.
     func buildContext(_ turn: inout Turn, state: ConversationState) async throws {
         let settings = configuration.context
-        let window = settings.weight > 0 ? Array(state.recent(settings.turns)) : []
+        let window = settings.weight > 0 && settings.method != .message ? Array(state.recent(settings.turns)) : []
+        if settings.method == .prepend, !window.isEmpty {
+            let vectors = try await embedder.embedAll([turn.text, Self.prependedQuery(turn.text, window: window)])
+            turn.vector = vectors[0]
+            turn.queryVector = vectors[1]
+            return
+        }
         // Titles of cited articles are embedded with the message, in one call; logged agent messages already
         // carry their vector.
         var texts = [turn.text]
@@ -81,6 +87,22 @@ extension SupportAssistant {
         let message = Self.unit(turn.vector)
         let w = Float(settings.weight)
         turn.queryVector = Self.unit(zip(message, unitContext).map { $0 + w * $1 })
+    }
+
+    /// The earlier turns' text, oldest first, then the message: each customer message and what the customer was
+    /// told (a logged agent message, or the titles of the articles the assistant cited; the assistant's own
+    /// reply text quotes those articles and would pull retrieval back to them).
+    static func prependedQuery(_ text: String, window: [ConversationState.Turn]) -> String {
+        var parts: [String] = []
+        for earlier in window {
+            parts.append(earlier.message)
+            if earlier.replyIsLogged {
+                parts.append(earlier.reply)
+            } else if !earlier.sourceTitles.isEmpty {
+                parts.append(earlier.sourceTitles.joined(separator: "; "))
+            }
+        }
+        return (parts + [text]).joined(separator: "\n")
     }
 
     static func unit(_ vector: [Float]) -> [Float] {
@@ -112,7 +134,8 @@ extension SupportAssistant {
     /// Small talk: a polite answer, no retrieval, no memory, never a ticket.
     func answerSmallTalk(_ kind: SmallTalk.Kind, turn: Turn, state: inout ConversationState) -> Reply {
         var turn = turn
-        turn.response = Response(text: SmallTalk.reply(to: kind, handoffOffered: state.ticket == nil), sources: [], responder: "small_talk")
+        let earlier = state.recent(configuration.context.repeatWindow).map(\.reply)
+        turn.response = Response(text: SmallTalk.reply(to: kind, handoffOffered: state.ticket == nil, avoiding: earlier), sources: [], responder: "small_talk")
         var record = ConversationState.Turn(
             message: turn.text, intent: turn.classification.intent, category: nil, openProblem: false,
             interactionId: UUID(), reply: turn.response.text, escalated: false)
@@ -133,8 +156,12 @@ extension SupportAssistant {
     func recallMemory(_ turn: inout Turn, state: ConversationState) async throws {
         try await memory.prepare()
         turn.recall = try await memory.recall(for: state.customerId, vector: turn.vector)
+        // Memory is what outlives a conversation: this conversation's own turns are context, not a past "open
+        // issue" or a "past" message to recall back to the customer.
         let conversationIds = state.interactionIds
-        turn.earlierOpenIssues = turn.recall.openIssues.filter { !conversationIds.contains($0.id) }
+        turn.recall.openIssues.removeAll { conversationIds.contains($0.id) }
+        turn.recall.relevant.removeAll { conversationIds.contains($0.interaction.id) }
+        turn.earlierOpenIssues = turn.recall.openIssues
     }
 
     func retrieve(_ turn: inout Turn, state: ConversationState) async throws {
@@ -160,7 +187,7 @@ extension SupportAssistant {
     /// 0.918 on the single-turn suites. With context off: the message, or for a short follow-up ("still not
     /// working") the previous message and this one, since the follow-up alone names no topic.
     func retrievalQuery(_ text: String, state: ConversationState) -> String {
-        guard let last = state.turns.last else { return text }
+        guard let last = state.turns.last, configuration.context.method != .message else { return text }
         if configuration.context.weight > 0 {
             return ([text, last.message] + (last.replyIsLogged ? [last.reply] : [])).joined(separator: "\n")
         }
@@ -245,18 +272,22 @@ extension SupportAssistant {
 
     func answer(_ turn: inout Turn, state: ConversationState) async throws {
         if turn.outOfScope, !turn.decision.escalate {
-            turn.response = Response(text: Self.outOfScopeAnswer, sources: [], responder: "out_of_scope")
+            let said = state.recent(configuration.context.repeatWindow).contains { $0.reply == Self.outOfScopeAnswer }
+            turn.response = Response(text: said ? Self.outOfScopeAgainAnswer : Self.outOfScopeAnswer, sources: [], responder: "out_of_scope")
             return
         }
         turn.response = try await responder.respond(ResponseContext(
             customerId: state.customerId, message: turn.text, classification: turn.classification, hits: turn.result.hits,
             recall: turn.recall, decision: turn.decision, ticket: turn.ticket,
             earlierMessages: state.recent(configuration.context.repeatWindow).map(\.message),
-            reportsResolution: turn.resolution, earlierOpenIssues: turn.earlierOpenIssues))
+            reportsResolution: turn.resolution, earlierOpenIssues: turn.earlierOpenIssues,
+            earlierReplies: state.recent(configuration.context.repeatWindow).filter { !$0.replyIsLogged }.map(\.reply)))
     }
 
     /// What the assistant says to a message no intent covers.
     static let outOfScopeAnswer = "I'm sorry, I can't help with that here: it's outside what I can answer. If you'd like, I can pass you to a person on our support team. Just say yes."
+    /// The same, the second time in a conversation.
+    static let outOfScopeAgainAnswer = "That's also outside what I can answer here; I can only help with what our help articles cover. Ask me about one of those, or say yes and I'll pass you to a person on our support team."
 
     private func summary(_ turn: Turn, state: ConversationState) -> String {
         // The ticket is about the first open problem of the conversation, not the follow-up that tipped it.

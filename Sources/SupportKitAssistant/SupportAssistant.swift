@@ -27,11 +27,11 @@ public struct SupportAssistant: Sendable {
     let logger: Logger
 
     /// An assistant from its parts. `memory` must use the same embedder; its collection is created on the
-    /// first turn if missing.
+    /// first turn if missing. Without `lexicon`, the built-in one with `configuration.lexicon`'s changes.
     public init(
         configuration: AssistantConfiguration = .init(), embedder: any Embedder, classifier: any IntentClassifier,
         knowledge: KnowledgeBase, memory: CustomerMemory, tickets: TicketStore, responder: (any Responder)? = nil,
-        frustration: FrustrationDetector? = nil, lexicon: SupportLexicon = .standard, clock: @escaping @Sendable () -> Date = { Date() },
+        frustration: FrustrationDetector? = nil, lexicon: SupportLexicon? = nil, clock: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "supportkit.assistant")
     ) {
         self.configuration = configuration
@@ -42,6 +42,7 @@ public struct SupportAssistant: Sendable {
         self.policy = EscalationPolicy(configuration: configuration.escalation, embedder: embedder.fingerprint)
         self.tickets = tickets
         self.responder = responder ?? ExtractiveResponder(configuration: configuration.responder)
+        let lexicon = lexicon ?? SupportLexicon.standard.applying(configuration.lexicon)
         self.frustration = frustration ?? FrustrationDetector(lexicon: lexicon.frustrationPhrases)
         self.lexicon = lexicon
         self.smallTalk = SmallTalk(lexicon: lexicon)

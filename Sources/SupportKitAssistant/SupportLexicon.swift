@@ -8,8 +8,12 @@ import Foundation
 public struct SupportLexicon: Sendable, Hashable {
     /// The customer says they reported this several times already ("third time", "keeps happening").
     public var repeatClaims: [String]
-    /// Signs of an account takeover or fraud, which a person must handle.
+    /// Signs of an account takeover or fraud, which a person must handle; each counts only in a message that
+    /// also names an account or fraud context (``securityContext``).
     public var securityPhrases: [String]
+    /// What makes a security phrase a concern about the customer's account or money: "our security team needs
+    /// the SOC 2 report" names none, "someone changed my password" does.
+    public var securityContext: [String]
     /// The problem is still there ("still", "again", "didn't work").
     public var persistencePhrases: [String]
     /// The problem is solved ("that worked", "it's fixed").
@@ -36,6 +40,12 @@ public struct SupportLexicon: Sendable, Hashable {
             "didn't buy", "did not buy", "didn't make", "did not do that", "wasn't me", "not me", "broke into",
             "stolen account", "identity theft", "security team", "security people", "compromised",
             "changed my password", "password was changed", "email was changed",
+        ],
+        securityContext: [
+            "account", "accounts", "password", "login", "log in", "logged in", "sign in", "signed in", "card",
+            "credit card", "charge", "charged", "charges", "payment", "paid", "order", "orders", "ordered",
+            "purchase", "purchases", "bought", "email", "address", "fraud", "fraudulent", "hacked", "hacker",
+            "identity theft", "stolen", "scammer", "bank", "refund", "2fa", "two factor", "profile", "phone number",
         ],
         persistencePhrases: [
             "still", "again", "not yet", "no luck", "didn't work", "doesn't work", "did not work", "does not work",
@@ -96,12 +106,13 @@ public struct SupportLexicon: Sendable, Hashable {
 
     /// A lexicon with every list given.
     public init(
-        repeatClaims: [String], securityPhrases: [String], persistencePhrases: [String], resolutionPhrases: [String],
-        resolutionNegations: [String], frustrationPhrases: [String], affirmations: [String],
+        repeatClaims: [String], securityPhrases: [String], securityContext: [String], persistencePhrases: [String],
+        resolutionPhrases: [String], resolutionNegations: [String], frustrationPhrases: [String], affirmations: [String],
         smallTalk: [SmallTalk.Kind: [String]], smallTalkFillers: Set<String>
     ) {
         self.repeatClaims = repeatClaims
         self.securityPhrases = securityPhrases
+        self.securityContext = securityContext
         self.persistencePhrases = persistencePhrases
         self.resolutionPhrases = resolutionPhrases
         self.resolutionNegations = resolutionNegations
@@ -114,8 +125,13 @@ public struct SupportLexicon: Sendable, Hashable {
     /// Whether the customer says they have reported this several times already.
     public func claimsRepeat(_ text: LexiconText) -> Bool { text.containsAny(repeatClaims) }
 
-    /// The security phrases in `text`, in lexicon order.
-    public func securityConcerns(_ text: LexiconText) -> [String] { text.matches(securityPhrases) }
+    /// The security phrases in `text`, in lexicon order; none unless `text` also names an account or fraud
+    /// context (a phrase that is itself one, "hacked", is its own context).
+    public func securityConcerns(_ text: LexiconText) -> [String] {
+        let found = text.matches(securityPhrases)
+        guard !found.isEmpty, text.containsAny(securityContext) else { return [] }
+        return found
+    }
 
     /// Whether `text` says the problem is still there.
     public func reportsPersistence(_ text: LexiconText) -> Bool { text.containsAny(persistencePhrases) }
