@@ -73,6 +73,20 @@ import Testing
         #expect(second.text != first.text)
     }
 
+    @Test func smallTalkIsNotRepeatedWordForWordAndSaysWhatDecidedIt() async throws {
+        let first = SmallTalk.reply(to: .thanks)
+        #expect(SmallTalk.reply(to: .thanks, avoiding: [first]) != first)
+        let assistant = try await AssistantFixtures.assistant(classifier: KeywordClassifier([], fallback: ("escalate", 0.82, nil, 0)))
+        var state = ConversationState(customerId: "ivy")
+        let hello = try await assistant.respond(to: "hi", state: &state)
+        let again = try await assistant.respond(to: "hello there", state: &state)
+        // The reply carries the decision (small talk), not the unused intent as a verdict: no escalation.
+        #expect(hello.smallTalk == "greeting")
+        #expect(hello.escalated == false)
+        #expect(hello.outOfScope != true)
+        #expect(again.text != hello.text)
+    }
+
     @Test func aResolutionIsAcknowledgedWhateverTheIntent() {
         let response = ExtractiveResponder().compose(context("ok it works now, thanks!", intent: "problem", hits: passphraseHits, resolution: true))
         #expect(response.text.contains("Glad to hear it's sorted"))
