@@ -79,13 +79,17 @@ public struct RetrievedChunk: Sendable, Hashable, Codable {
     public var title: String
     public var headingPath: String
     public var score: Double
+    /// The chunk's text, what the answer may rely on (the groundedness check reads it); nil when the source did
+    /// not give it. Evaluation does not store it.
+    public var text: String?
 
-    public init(chunkId: UUID, docId: String, title: String, headingPath: String, score: Double) {
+    public init(chunkId: UUID, docId: String, title: String, headingPath: String, score: Double, text: String? = nil) {
         self.chunkId = chunkId
         self.docId = docId
         self.title = title
         self.headingPath = headingPath
         self.score = score
+        self.text = text
     }
 }
 

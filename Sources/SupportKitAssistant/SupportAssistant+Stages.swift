@@ -36,7 +36,8 @@ extension SupportAssistant {
                 category: classification.category, categoryConfidence: classification.categoryConfidence,
                 sources: response.sources,
                 retrieved: result.hits.map {
-                    RetrievedChunk(chunkId: $0.chunk.id, docId: $0.chunk.docId, title: $0.chunk.title, headingPath: $0.chunk.headingPathText, score: $0.score)
+                    RetrievedChunk(chunkId: $0.chunk.id, docId: $0.chunk.docId, title: $0.chunk.title, headingPath: $0.chunk.headingPathText, score: $0.score,
+                                   text: $0.chunk.text)
                 },
                 escalated: decision.escalate, escalationReasons: decision.reasons.map(\.description), ticket: ticket,
                 memoryRecalled: recall.lines, classifier: classification.classifier, timings: timings,

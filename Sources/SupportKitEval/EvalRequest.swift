@@ -68,7 +68,8 @@ public struct EvalRequest: Sendable, Hashable {
             reportDirectory: reportDirectory ?? settings.reportDirectory ?? "reports", junit: junit, markdown: markdown,
             options: EvalRunner.Options(
                 concurrency: concurrency ?? settings.concurrency ?? 2, turnTimeout: turnTimeout ?? settings.turnTimeout ?? 30,
-                bootstrap: bootstrap, suitePaths: suitePaths, resumeRunId: resume, baseline: baseline, gates: gates))
+                bootstrap: bootstrap, suitePaths: suitePaths, resumeRunId: resume, baseline: baseline, gates: gates,
+                answer: settings.answer))
     }
 }
 

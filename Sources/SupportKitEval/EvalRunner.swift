@@ -1,5 +1,6 @@
 import Foundation
 import SupportKit
+import SupportKitGrounding
 
 /// Replays a suite through the assistant, records every turn, and scores the run.
 ///
@@ -28,12 +29,16 @@ public enum EvalRunner {
         public var baseline: String?
         /// CI gates checked once the metrics are in.
         public var gates: [GateRule]
+        /// How answers are judged: `similar_to`'s threshold, logged agent messages as references.
+        public var answer: AnswerCheck.Configuration
 
         /// Options with the CLI defaults: 2 conversations at a time, 30 s per turn, 1,000 resamples.
         public init(
             concurrency: Int = 2, turnTimeout: Double = 30, bootstrap: Bootstrap = Bootstrap(), suitePaths: [String] = [],
-            fingerprints: [String: String] = [:], resumeRunId: String? = nil, baseline: String? = nil, gates: [GateRule] = []
+            fingerprints: [String: String] = [:], resumeRunId: String? = nil, baseline: String? = nil, gates: [GateRule] = [],
+            answer: AnswerCheck.Configuration = AnswerCheck.Configuration()
         ) {
+            self.answer = answer
             self.concurrency = concurrency
             self.turnTimeout = turnTimeout
             self.bootstrap = bootstrap
@@ -104,20 +109,21 @@ public enum EvalRunner {
         progress?.started(total: suite.turnCount, alreadyDone: alreadyDone)
         let runId = run.id
         let width = max(1, options.concurrency)
+        let answerCheck = AnswerCheck(configuration: options.answer)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = pending.makeIterator()
             for _ in 0..<width {
                 guard let conversation = next.next() else { break }
                 group.addTask {
                     try await replay(conversation, runId: runId, factory: factory, results: results,
-                                     timeout: options.turnTimeout, progress: progress)
+                                     timeout: options.turnTimeout, answer: answerCheck, progress: progress)
                 }
             }
             while try await group.next() != nil {
                 guard let conversation = next.next() else { continue }
                 group.addTask {
                     try await replay(conversation, runId: runId, factory: factory, results: results,
-                                     timeout: options.turnTimeout, progress: progress)
+                                     timeout: options.turnTimeout, answer: answerCheck, progress: progress)
                 }
             }
         }
@@ -149,8 +155,9 @@ public enum EvalRunner {
     /// Plays one conversation from its first turn, recording each turn as it completes.
     static func replay(
         _ conversation: Conversation, runId: String, factory: any AssistantSessionFactory, results: ResultsStore,
-        timeout: Double, progress: (any EvalProgress)?
+        timeout: Double, answer: AnswerCheck = AnswerCheck(), progress: (any EvalProgress)?
     ) async throws {
+        let checker = GroundednessChecker()
         let session: any AssistantSession
         do {
             session = try await withDeadline(seconds: timeout) {
@@ -177,6 +184,7 @@ public enum EvalRunner {
             do {
                 let reply = try await withDeadline(seconds: timeout) { try await session.respond(to: turn.user) }
                 record.prediction = Prediction(reply)
+                record.prediction?.answerReview = AnswerReview.review(turn: turn, reply: reply, check: answer, checker: checker)
                 // From a logged agent message on, it stands in the context in place of the assistant's reply.
                 for message in turn.agentMessages {
                     try await withDeadline(seconds: timeout) { try await session.recordAgentMessage(message) }

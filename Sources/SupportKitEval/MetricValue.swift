@@ -43,6 +43,20 @@ public enum MetricName {
     /// 99th percentile turn latency.
     public static let latencyP99 = "latency_p99_ms"
 
+    /// Turns whose answer expectations (`expect.answer`, `small_talk`, `out_of_scope`) all hold / turns with any.
+    public static let answerPassRate = "answer_pass_rate"
+    /// Mean groundedness score of the answers against the chunks retrieval returned (offline checker).
+    public static let answerGroundedness = "answer_groundedness"
+    /// Answers with at least one claim the retrieved chunks do not support / answers checked; lower is better.
+    public static let answerUnsupportedRate = "answer_unsupported_rate"
+    /// Replies that repeat an earlier reply of the same conversation / replies; lower is better.
+    public static let answerRepetitionRate = "answer_repetition_rate"
+    /// Replies with leftover template or HTML markup (`{%`, `{{`, `{:`, `&rarr;`) / replies; lower is better.
+    public static let answerMarkupRate = "answer_markup_rate"
+    /// The answer metrics.
+    public static let answerMetrics = [answerPassRate, answerGroundedness, answerUnsupportedRate, answerRepetitionRate,
+                                       answerMarkupRate]
+
     /// The cut-offs retrieval metrics are reported at.
     public static let retrievalCutoffs = [1, 3, 5, 10]
 
@@ -59,7 +73,7 @@ public enum MetricName {
     public static let all: [String] = [intentAccuracy, intentMacroF1, intentECE, categoryAccuracy, categoryMacroF1]
         + retrievalCutoffs.map(recall(at:)) + retrievalCutoffs.map(hit(at:)) + retrievalCutoffs.map(mrr(at:))
         + retrievalCutoffs.map(ndcg(at:))
-        + [escalationPrecision, escalationRecall, escalationF1, latencyP50, latencyP95, latencyP99]
+        + [escalationPrecision, escalationRecall, escalationF1] + answerMetrics + [latencyP50, latencyP95, latencyP99]
 
     /// The metrics shown first in reports and summaries.
     public static let headline: [String] = [
@@ -69,7 +83,8 @@ public enum MetricName {
 
     /// Whether a smaller value is better (latencies, calibration error): a regression is then an increase.
     public static func isLowerBetter(_ name: String) -> Bool {
-        name.hasPrefix("latency_") || name == intentECE
+        name.hasPrefix("latency_") || name == intentECE || name == answerUnsupportedRate || name == answerRepetitionRate
+            || name == answerMarkupRate
     }
 
     /// Whether `name` is a metric that runs compute.

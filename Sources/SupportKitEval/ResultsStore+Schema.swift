@@ -102,6 +102,10 @@ extension ResultsStore {
             try db.execute(sql: "DROP TABLE turns")
             try db.execute(sql: "ALTER TABLE turns_v3 RENAME TO turns")
         }
+        migrator.registerMigration("v4: turns.answer_review") { db in
+            // JSON of AnswerReview: groundedness, unsupported claims, leftover markup, unmet answer expectations.
+            try db.execute(sql: "ALTER TABLE turns ADD COLUMN answer_review TEXT")
+        }
         return migrator
     }
 }
