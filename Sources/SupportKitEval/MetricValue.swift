@@ -78,7 +78,7 @@ public enum MetricName {
     /// The metrics shown first in reports and summaries.
     public static let headline: [String] = [
         intentAccuracy, intentMacroF1, categoryAccuracy, recall(at: 5), mrr(at: 10), ndcg(at: 10),
-        escalationF1, latencyP95,
+        escalationF1, answerPassRate, answerGroundedness, answerUnsupportedRate, latencyP95,
     ]
 
     /// Whether a smaller value is better (latencies, calibration error): a regression is then an increase.
