@@ -139,3 +139,16 @@ public struct TrainingExamples: Sendable, Hashable {
         return string
     }
 }
+
+extension TrainingExamples {
+    /// The category labels of the examples that are not among `configured`, each with how many examples carry it
+    /// and where the first one is, sorted by label: a classifier trained on them returns categories the knowledge
+    /// base never has, so its category filter hides every article.
+    public func categoriesOutside(_ configured: CategorySet) -> [(label: String, count: Int, first: SourceLocation)] {
+        var found: [String: (count: Int, first: SourceLocation)] = [:]
+        for example in categories where !configured.contains(example.label) {
+            found[example.label, default: (0, example.location)].count += 1
+        }
+        return found.keys.sorted().compactMap { label in found[label].map { (label, $0.count, $0.first) } }
+    }
+}

@@ -98,3 +98,17 @@ public struct AnswerCheck: Sendable {
         text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
+
+extension ExpectationKind {
+    /// `expect.answer`, `expect.small_talk`, `expect.out_of_scope`: judged by `AnswerCheck` when the reply arrived
+    /// (a `similar_to` reference or a logged agent message is not in the stored turn); the stored verdict is read.
+    public static let answer = ExpectationKind(name: "answer") { _, prediction in
+        guard let failures = prediction.answerReview?.failures else { return [] }
+        guard !failures.isEmpty else { return [ExpectationResult(field: "answer", held: true, cause: .answer)] }
+        return failures.map { detail in
+            let field = String(detail.prefix { $0 != ":" })
+            let cause: FailureCause = field == "small_talk" ? .smallTalk : field == "out_of_scope" ? .outOfScope : .answer
+            return ExpectationResult(field: field, held: false, detail: detail, cause: cause)
+        }
+    }
+}

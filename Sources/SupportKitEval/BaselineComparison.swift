@@ -16,6 +16,19 @@ public struct MetricDelta: Sendable, Hashable, Codable {
     public var ciHigh: Double?
 }
 
+/// How many paired turns failed at one cause in the baseline and now.
+public struct CauseChange: Sendable, Hashable, Codable {
+    /// The cause.
+    public var cause: FailureCause
+    /// Failing turns attributed to it in the baseline.
+    public var baseline: Int
+    /// Failing turns attributed to it now.
+    public var current: Int
+
+    /// `kb_gap 0 -> 3 (+3)`.
+    public var summary: String { "\(cause.rawValue) \(baseline) -> \(current) (\(current - baseline > 0 ? "+" : "")\(current - baseline))" }
+}
+
 /// How a run differs from a baseline run, turn for turn.
 ///
 /// Turns are paired by (conversation id, turn index) and only pairs measured in both runs count, so a
@@ -36,6 +49,11 @@ public struct BaselineComparison: Sendable, Hashable, Codable {
     public var changes: [String]
     /// Conversations that went from pass to fail (first) or from fail to pass, with the expectations involved.
     public var conversationChanges: [ConversationChange] = []
+    /// Failure causes whose count of failing turns changed over the paired turns, in pipeline order.
+    public var causeChanges: [CauseChange] = []
+
+    /// The failure causes with more failing turns now than in the baseline.
+    public var grownCauses: [CauseChange] { causeChanges.filter { $0.current > $0.baseline } }
 
     /// The conversations that passed in the baseline and fail now.
     public var regressedConversations: [ConversationChange] { conversationChanges.filter { $0.direction == .regressed } }
@@ -83,9 +101,16 @@ public struct BaselineComparison: Sendable, Hashable, Codable {
         if pairedCurrent.count < current.filter(\.isMeasured).count {
             warnings.append("\(current.filter(\.isMeasured).count - pairedCurrent.count) measured turns have no measured counterpart in \(baselineInfo.id) and are left out of the comparison")
         }
+        let causesNow = FailureReport(records: pairedCurrent, knowledge: currentInfo.knowledge).byCause
+        let causesThen = FailureReport(records: pairedBaseline, knowledge: baselineInfo.knowledge ?? currentInfo.knowledge).byCause
+        let causeChanges = FailureCause.allCases.compactMap { cause -> CauseChange? in
+            let before = causesThen[cause.rawValue] ?? 0, after = causesNow[cause.rawValue] ?? 0
+            return before == after ? nil : CauseChange(cause: cause, baseline: before, current: after)
+        }
         return BaselineComparison(
             baselineRun: baselineInfo.id, pairedConversations: conversations.count, pairedTurns: pairedCurrent.count,
             deltas: deltas, warnings: warnings, changes: baselineInfo.fingerprintChanges(to: currentInfo),
-            conversationChanges: ConversationChange.between(current: pairedCurrent, baseline: pairedBaseline))
+            conversationChanges: ConversationChange.between(current: pairedCurrent, baseline: pairedBaseline),
+            causeChanges: causeChanges)
     }
 }

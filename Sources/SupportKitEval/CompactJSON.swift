@@ -15,7 +15,8 @@ enum CompactJSON {
         }
     }
 
-    /// `[{"chunkId":"…","docId":"…","headingPath":"…","score":0.5,"title":"…"},…]`, fields in any order.
+    /// `[{"chunkId":"…","docId":"…","headingPath":"…","score":0.5,"similarity":0.61,"title":"…"},…]`, fields in any
+    /// order, `similarity` optional.
     ///
     /// A run's chunks repeat the same few articles: a text equal to one read earlier in the same list shares
     /// its storage instead of allocating again.
@@ -23,17 +24,19 @@ enum CompactJSON {
         read(text) { reader in
             var seen = SeenStrings()
             return try reader.array {
-                var chunkId: UUID?, docId: String?, title: String?, headingPath: String?, score: Double?
+                var chunkId: UUID?, docId: String?, title: String?, headingPath: String?, score: Double?, similarity: Double?
                 try reader.object { key in
                     if key.equals("chunkId") { chunkId = try reader.uuid() }
                     else if key.equals("docId") { docId = try reader.string(reusing: &seen) }
                     else if key.equals("title") { title = try reader.string(reusing: &seen) }
                     else if key.equals("headingPath") { headingPath = try reader.string(reusing: &seen) }
                     else if key.equals("score") { score = try reader.number() }
+                    else if key.equals("similarity") { similarity = try reader.number() }
                     else { throw Reader.Unsupported() }
                 }
                 guard let chunkId, let docId, let title, let headingPath, let score else { throw Reader.Unsupported() }
-                return RetrievedChunk(chunkId: chunkId, docId: docId, title: title, headingPath: headingPath, score: score)
+                return RetrievedChunk(chunkId: chunkId, docId: docId, title: title, headingPath: headingPath, score: score,
+                                      similarity: similarity)
             }
         }
     }

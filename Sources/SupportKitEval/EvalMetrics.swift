@@ -70,15 +70,7 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
     ) -> (metrics: [String: MetricValue], intent: ClassReport, category: ClassReport, reliability: [ReliabilityBin],
           escalation: EscalationCounts) {
         let labels = labelSets(records)
-        let table = ScoreTable(records: records, conversationIds: conversationIds,
-                               intentLabels: labels.intents, categoryLabels: labels.categories)
-        var metrics = table.metrics(weights: nil)
-        if let bootstrap {
-            for (name, interval) in bootstrap.intervals(table) where metrics[name]?.value != nil {
-                metrics[name]?.ciLow = interval.low
-                metrics[name]?.ciHigh = interval.high
-            }
-        }
+        let metrics = bootstrappedMetrics(records: records, conversationIds: conversationIds, bootstrap: bootstrap)
         var intentPairs: [(expected: String, predicted: String)] = []
         var categoryPairs: [(expected: String, predicted: String)] = []
         var binCounts = [Int](repeating: 0, count: 10), binCorrect = [Int](repeating: 0, count: 10)
@@ -115,6 +107,22 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
         }
         return (metrics, ClassReport(labels: labels.intents, pairs: intentPairs),
                 ClassReport(labels: labels.categories, pairs: categoryPairs), reliability, escalation)
+    }
+
+    /// Every metric over `records`, with 95% intervals from resampling their conversations (none when
+    /// `bootstrap` is nil).
+    static func bootstrappedMetrics(records: [TurnRecord], conversationIds: [String], bootstrap: Bootstrap?) -> [String: MetricValue] {
+        let labels = labelSets(records)
+        let table = ScoreTable(records: records, conversationIds: conversationIds,
+                               intentLabels: labels.intents, categoryLabels: labels.categories)
+        var metrics = table.metrics(weights: nil)
+        if let bootstrap {
+            for (name, interval) in bootstrap.intervals(table) where metrics[name]?.value != nil {
+                metrics[name]?.ciLow = interval.low
+                metrics[name]?.ciHigh = interval.high
+            }
+        }
+        return metrics
     }
 
     /// Conversation ids in the order their first turn appears.

@@ -18,12 +18,18 @@ public struct EvalRequest: Sendable, Hashable {
     public var gates: [GateRule]
     /// A JUnit XML file to write.
     public var junit: String?
+    /// What fails in the JUnit XML.
+    public var junitCases: JUnitCases
     /// A Markdown summary file to write.
     public var markdown: String?
+    /// `--slice` fields, added to the file's `eval.slices`.
+    public var slices: [String]
     /// Conversations at a time.
     public var concurrency: Int?
     /// A run to finish.
     public var resume: String?
+    /// Finish it even when its fingerprints changed.
+    public var resumeAnyway = false
     /// Seconds per turn.
     public var turnTimeout: Double?
     /// Bootstrap seed.
@@ -34,7 +40,7 @@ public struct EvalRequest: Sendable, Hashable {
     /// A request; every setting left nil comes from the settings file or the defaults.
     public init(
         paths: [String] = [], results: String? = nil, reportDirectory: String? = nil, baseline: String? = nil, gates: [GateRule] = [],
-        junit: String? = nil, markdown: String? = nil, concurrency: Int? = nil, resume: String? = nil, turnTimeout: Double? = nil,
+        junit: String? = nil, junitCases: JUnitCases = .gates, markdown: String? = nil, slices: [String] = [], concurrency: Int? = nil, resume: String? = nil, turnTimeout: Double? = nil,
         seed: UInt64? = nil, resamples: Int? = nil
     ) {
         self.paths = paths
@@ -43,7 +49,9 @@ public struct EvalRequest: Sendable, Hashable {
         self.baseline = baseline
         self.gates = gates
         self.junit = junit
+        self.junitCases = junitCases
         self.markdown = markdown
+        self.slices = slices
         self.concurrency = concurrency
         self.resume = resume
         self.turnTimeout = turnTimeout
@@ -58,18 +66,22 @@ public struct EvalRequest: Sendable, Hashable {
     public func plan(settings: EvalSettings) throws(SupportKitError) -> EvalPlan {
         let baseline = self.baseline ?? settings.baseline
         let gates = EvalSettings.merge(file: settings.gates, flags: gates)
-        if baseline == nil, gates.contains(where: { if case .maxRegression = $0.kind { true } else { false } }) {
-            throw SupportKitError(.invalidInput, "--max-regression compares with a baseline; add --baseline RUN or --baseline latest")
+        if baseline == nil, let rule = gates.first(where: \.kind.needsBaseline) {
+            let flag = if case .maxRegressedConversations = rule.kind { "--max-regressed-conversations" } else { "--max-regression" }
+            throw SupportKitError(.invalidInput, "\(flag) compares with a baseline; add --baseline RUN or --baseline latest")
         }
         let suitePaths = paths.isEmpty ? ["evals"] : paths
         let bootstrap = Bootstrap(resamples: resamples ?? settings.resamples ?? 1_000, seed: seed ?? settings.seed ?? 42)
+        var options = EvalRunner.Options(
+            concurrency: concurrency ?? settings.concurrency ?? 2, turnTimeout: turnTimeout ?? settings.turnTimeout ?? 30,
+            bootstrap: bootstrap, suitePaths: suitePaths, resumeRunId: resume, baseline: baseline, gates: gates,
+            slices: (settings.slices + slices).reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+        options.resumeAnyway = resumeAnyway
+        options.answer = settings.answer
         return EvalPlan(
             suitePaths: suitePaths, resultsPath: results ?? settings.results ?? "reports/results.sqlite",
-            reportDirectory: reportDirectory ?? settings.reportDirectory ?? "reports", junit: junit, markdown: markdown,
-            options: EvalRunner.Options(
-                concurrency: concurrency ?? settings.concurrency ?? 2, turnTimeout: turnTimeout ?? settings.turnTimeout ?? 30,
-                bootstrap: bootstrap, suitePaths: suitePaths, resumeRunId: resume, baseline: baseline, gates: gates,
-                answer: settings.answer))
+            reportDirectory: reportDirectory ?? settings.reportDirectory ?? "reports", junit: junit, junitCases: junitCases,
+            markdown: markdown, options: options)
     }
 }
 
@@ -83,8 +95,19 @@ public struct EvalPlan: Sendable {
     public var reportDirectory: String
     /// A JUnit XML file to write.
     public var junit: String?
+    /// What fails in the JUnit XML.
+    public var junitCases: JUnitCases = .gates
     /// A Markdown summary file to write.
     public var markdown: String?
     /// The runner's options (add the live fingerprints before running).
     public var options: EvalRunner.Options
+}
+
+/// What fails in the JUnit XML (`--junit-cases`).
+public enum JUnitCases: String, Sendable, Hashable, CaseIterable {
+    /// Only failed gates fail; a conversation's outcome is reported in its test case's output (the default, so a
+    /// CI view is red exactly when the command exits 1).
+    case gates
+    /// Also each conversation that misses an expectation fails on its own, as promptfoo and Rasa test cases do.
+    case conversations
 }

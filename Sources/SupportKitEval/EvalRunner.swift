@@ -24,11 +24,17 @@ public enum EvalRunner {
         public var fingerprints: [String: String]
         /// Finish this earlier run instead of starting a new one.
         public var resumeRunId: String?
+        /// Finish it even when the assistant's fingerprints changed since it started (turns scored by two setups).
+        public var resumeAnyway = false
         /// A run id, a unique prefix, or `latest` (the newest complete run before this one; with none yet, the
         /// run has no baseline, says so in `EvalOutcome.warnings`, and skips its regression gates).
         public var baseline: String?
         /// CI gates checked once the metrics are in.
         public var gates: [GateRule]
+        /// What the knowledge base holds (see `RunInfo.knowledge`); nil when it could not be read.
+        public var knowledge: KnowledgeFacts?
+        /// Fields every metric is sliced by.
+        public var slices: [String]
         /// How answers are judged: `similar_to`'s threshold, logged agent messages as references.
         public var answer: AnswerCheck.Configuration
 
@@ -36,6 +42,7 @@ public enum EvalRunner {
         public init(
             concurrency: Int = 2, turnTimeout: Double = 30, bootstrap: Bootstrap = Bootstrap(), suitePaths: [String] = [],
             fingerprints: [String: String] = [:], resumeRunId: String? = nil, baseline: String? = nil, gates: [GateRule] = [],
+            knowledge: KnowledgeFacts? = nil, slices: [String] = [],
             answer: AnswerCheck.Configuration = AnswerCheck.Configuration()
         ) {
             self.answer = answer
@@ -47,6 +54,19 @@ public enum EvalRunner {
             self.resumeRunId = resumeRunId
             self.baseline = baseline
             self.gates = gates
+            self.knowledge = knowledge
+            self.slices = slices
+        }
+    }
+
+    /// Fingerprints that may not change under a resumed run: everything that decides a turn's result (classifier,
+    /// embedder, knowledge content, settings, store, the assistant or target), but not the commit or tool version.
+    static func resumeBlockingChanges(recorded: [String: String], current: [String: String]) -> [String] {
+        // The target's address may change between attempts (a restarted server); what it runs is in its deployment keys.
+        let ignored: Set<String> = [FingerprintKey.gitCommit, FingerprintKey.toolVersion, "target"]
+        return Set(recorded.keys).union(current.keys).subtracting(ignored).sorted().compactMap { key in
+            let before = recorded[key] ?? "-", after = current[key] ?? "-"
+            return before == after ? nil : "\(key): \(before.prefix(24)) -> \(after.prefix(24))"
         }
     }
 
@@ -74,6 +94,15 @@ public enum EvalRunner {
             guard run.suiteHash == suite.hash else {
                 throw SupportKitError(.invalidInput, "run \(run.id) evaluated a different suite (hash \(run.suiteHash.prefix(12)), now \(suite.hash.prefix(12))); start a new run without --resume")
             }
+            // Before anything is replayed or deleted: a run measured by another setup is not finished with this one.
+            try await factory.prepare(forRun: run.id)
+            let current = factory.fingerprints.merging(options.fingerprints) { _, extra in extra }
+            let changed = Self.resumeBlockingChanges(recorded: run.fingerprints, current: current)
+            if !changed.isEmpty, !options.resumeAnyway {
+                throw SupportKitError(
+                    .invalidInput,
+                    "run \(run.id) cannot be resumed: what it measures changed since it started (\(changed.joined(separator: "; "))), so its turns would be scored by two setups; start a new run, or pass --resume-anyway to mix them knowingly")
+            }
             let recorded = Dictionary(grouping: try results.turns(runId: run.id), by: \.conversationId)
             pending = []
             for conversation in suite.conversations {
@@ -89,7 +118,6 @@ public enum EvalRunner {
                     pending.append(conversation)
                 }
             }
-            try await factory.prepare(forRun: run.id)
         } else {
             let id = RunInfo.makeID()
             // Before the run is recorded: a target that refuses the key leaves no empty run behind.
@@ -98,7 +126,8 @@ public enum EvalRunner {
                 id: id, startedAt: Date(), suiteHash: suite.hash, suitePaths: options.suitePaths,
                 conversationCount: suite.conversations.count, turnCount: suite.turnCount,
                 fingerprints: factory.fingerprints.merging(options.fingerprints) { _, extra in extra },
-                seed: options.bootstrap.seed, concurrency: options.concurrency, turnTimeout: options.turnTimeout)
+                seed: options.bootstrap.seed, concurrency: options.concurrency, turnTimeout: options.turnTimeout,
+                knowledge: options.knowledge, slices: options.slices)
             try await results.createRun(run, conversations: suite.conversations)
         }
         // Resolve the baseline before replaying anything, so a typo fails fast.
@@ -137,6 +166,9 @@ public enum EvalRunner {
                 current: records, currentInfo: run, baseline: try results.turns(runId: baselineInfo.id),
                 baselineInfo: baselineInfo, bootstrap: options.bootstrap)
         }
+        let slices = run.slices.isEmpty ? [] : SliceMetrics.compute(
+            records: records, conversations: try results.conversations(runId: run.id), knowledge: run.knowledge,
+            fields: run.slices, bootstrap: options.bootstrap)
         let gates = options.gates.map { $0.evaluate(metrics: metrics.metrics, comparison: comparison, noBaselineYet: noBaselineYet) }
         let warnings = noBaselineYet
             ? ["no baseline yet: no earlier complete run to use as \"latest\"; regression gates skipped, this run is the next run's baseline"] : []
@@ -149,7 +181,7 @@ public enum EvalRunner {
         run.finishedAt = complete ? finishedAt : nil
         run.baselineRun = baselineInfo?.id
         return EvalOutcome(run: run, records: records, metrics: metrics, baseline: baselineInfo, comparison: comparison, gates: gates,
-                           warnings: warnings)
+                           warnings: warnings, slices: slices)
     }
 
     /// Plays one conversation from its first turn, recording each turn as it completes.
@@ -250,13 +282,16 @@ public struct EvalOutcome: Sendable {
     public var gates: [GateResult]
     /// What the person running CI should know that is not a failure (no baseline yet).
     public var warnings: [String]
+    /// Every metric per slice (`eval.slices`, `--slice`); empty without slices.
+    public var slices: [SliceMetrics]
 
     /// A finished run.
     public init(
         run: RunInfo, records: [TurnRecord], metrics: EvalMetrics, baseline: RunInfo?, comparison: BaselineComparison?,
-        gates: [GateResult], warnings: [String] = []
+        gates: [GateResult], warnings: [String] = [], slices: [SliceMetrics] = []
     ) {
         self.warnings = warnings
+        self.slices = slices
         self.run = run
         self.records = records
         self.metrics = metrics

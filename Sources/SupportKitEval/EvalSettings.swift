@@ -15,6 +15,8 @@ import Yams
 ///   baseline: latest
 ///   fail_under: {intent_accuracy: 0.8, recall@5: 0.7}
 ///   max_regression: {intent_accuracy: 0.02}
+///   max_regressed_conversations: 0
+///   slices: [file, category, profile.plan]
 /// ```
 public struct EvalSettings: Sendable, Hashable {
     /// Conversations evaluated at the same time.
@@ -33,15 +35,19 @@ public struct EvalSettings: Sendable, Hashable {
     public var baseline: String?
     /// Gate rules, floors first, then tolerated regressions.
     public var gates: [GateRule]
+    /// Fields to slice every metric by (`file`, `category`, `tag`, `intent`, `profile.FIELD`).
+    public var slices: [String]
     /// `eval.answer`: how answers are judged (`similarity_threshold`, `reference_from_agent`).
     public var answer = AnswerCheck.Configuration()
 
     /// No settings: every value comes from flags or defaults.
     public init() {
         gates = []
+        slices = []
     }
 
-    static let keys = ["concurrency", "turn_timeout", "resamples", "seed", "results", "report_dir", "baseline", "fail_under", "max_regression", "answer"]
+    static let keys = ["concurrency", "turn_timeout", "resamples", "seed", "results", "report_dir", "baseline", "fail_under", "max_regression",
+                       "max_regressed_conversations", "slices", "answer"]
     static let answerKeys = ["similarity_threshold", "reference_from_agent"]
 
     /// Reads the `eval:` section of the settings file at `path`; empty settings when the file or the section
@@ -101,6 +107,21 @@ public struct EvalSettings: Sendable, Hashable {
                                          remedy: "expected one of \(answerKeys.joined(separator: ", "))")
                     }
                 }
+            case "max_regressed_conversations":
+                settings.gates.append(.maxRegressedConversations(Int(try number(value, field: field, range: 0...1e9, integer: true))))
+            case "slices":
+                let items: [SuiteNode]
+                switch value {
+                case .list(let list, _): items = list
+                default: items = [value]
+                }
+                for item in items {
+                    let name = try text(item, field: field)
+                    if let problem = SliceField.problem(name) {
+                        throw InputError(item.location, field: field, problem: problem, remedy: SliceField.remedy)
+                    }
+                    settings.slices.append(name)
+                }
             case "fail_under", "max_regression":
                 guard case .map(let rules, _) = value else {
                     throw InputError(value.location, field: field, problem: "expected a mapping of metric: value",
@@ -146,7 +167,8 @@ public struct EvalSettings: Sendable, Hashable {
         func sameSlot(_ a: GateRule, _ b: GateRule) -> Bool {
             guard a.metric == b.metric else { return false }
             switch (a.kind, b.kind) {
-            case (.failUnder, .failUnder), (.maxRegression, .maxRegression): return true
+            case (.failUnder, .failUnder), (.maxRegression, .maxRegression),
+                 (.maxRegressedConversations, .maxRegressedConversations): return true
             default: return false
             }
         }

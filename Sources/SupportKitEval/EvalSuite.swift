@@ -68,8 +68,13 @@ public struct SuiteLoadResult: Sendable {
     /// One entry per problem, at its file and line.
     public var errors: [InputError]
     /// Problems that do not stop a conversation from running (e.g. a message that repeats a training
-    /// example, which inflates intent accuracy).
+    /// example, which inflates intent accuracy, or an expected document the knowledge base lacks).
     public var warnings: [InputError]
+    /// Expected document ids (in `expect.docs`) the knowledge base does not hold, sorted; empty when the
+    /// knowledge base was not checked.
+    public var missingDocIds: [String] = []
+    /// Turns whose `expect.docs` name at least one of `missingDocIds`.
+    public var missingDocExpectations: Int = 0
 
     /// A load result.
     public init(suite: EvalSuite, errors: [InputError], warnings: [InputError]) {

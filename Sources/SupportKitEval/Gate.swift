@@ -1,7 +1,8 @@
 import Foundation
 import SupportKit
 
-/// A CI rule on a run's metrics: a floor (`--fail-under`) or a tolerated regression (`--max-regression`).
+/// A CI rule on a run's metrics: a floor (`--fail-under`), a tolerated regression (`--max-regression`), or a
+/// tolerated number of conversations that passed in the baseline and fail now (`--max-regressed-conversations`).
 public struct GateRule: Sendable, Hashable, CustomStringConvertible {
     /// What the rule checks.
     public enum Kind: Sendable, Hashable {
@@ -10,6 +11,22 @@ public struct GateRule: Sendable, Hashable, CustomStringConvertible {
         /// The metric may get worse than the baseline by at most this; a larger drop whose paired
         /// interval excludes zero fails.
         case maxRegression(Double)
+        /// At most this many conversations may go from pass (in the baseline) to fail (now). No interval: each
+        /// conversation is a labeled test that either holds or not, so one that broke is a fact, not an estimate.
+        case maxRegressedConversations(Int)
+
+        /// Whether the rule compares with a baseline.
+        public var needsBaseline: Bool {
+            if case .failUnder = self { false } else { true }
+        }
+    }
+
+    /// The `metric` of a `maxRegressedConversations` rule (it is about conversations, not a metric).
+    public static let regressedConversations = "conversations"
+
+    /// `--max-regressed-conversations N`.
+    public static func maxRegressedConversations(_ limit: Int) -> GateRule {
+        GateRule(metric: regressedConversations, kind: .maxRegressedConversations(limit))
     }
 
     /// The metric the rule is about (see `MetricName`).
@@ -55,6 +72,8 @@ public struct GateRule: Sendable, Hashable, CustomStringConvertible {
         case .maxRegression(let drop):
             guard drop >= 0 else { return "the tolerated drop must be 0 or more" }
             value = drop
+        case .maxRegressedConversations(let limit):
+            return limit >= 0 ? nil : "the tolerated number of regressed conversations must be 0 or more"
         }
         if MetricName.isRate(metric) {
             guard (0...1).contains(value) else {
@@ -72,6 +91,7 @@ public struct GateRule: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .failUnder(let value): "fail-under \(metric)=\(Self.format(value))"
         case .maxRegression(let value): "max-regression \(metric)=\(Self.format(value))"
+        case .maxRegressedConversations(let limit): "max-regressed-conversations \(limit)"
         }
     }
 
@@ -98,13 +118,21 @@ public struct GateRule: Sendable, Hashable, CustomStringConvertible {
             let passed = value >= floor
             return GateResult(rule: description, passed: passed,
                               detail: "\(metric) = \(Self.format4(value)) \(passed ? ">=" : "<") \(Self.format(floor))")
-        case .maxRegression(let tolerance):
+        case .maxRegressedConversations(let limit):
             guard let comparison else {
-                if noBaselineYet {
-                    return GateResult(rule: description, passed: true, detail: "skipped: no baseline yet (no earlier complete run)", skipped: true)
-                }
-                return GateResult(rule: description, passed: false, detail: "no baseline to compare with; pass --baseline RUN|latest")
+                return missingBaseline(noBaselineYet: noBaselineYet)
             }
+            let regressed = comparison.regressedConversations
+            let passed = regressed.count <= limit
+            var detail = "\(regressed.count) of \(comparison.pairedConversations) conversations passed in \(comparison.baselineRun) and fail now"
+                + " (\(passed ? "at most" : "more than") \(limit) allowed)"
+            if !regressed.isEmpty {
+                let shown = regressed.prefix(5).map(\.conversation).joined(separator: ", ")
+                detail += ": " + shown + (regressed.count > 5 ? ", and \(regressed.count - 5) more" : "")
+            }
+            return GateResult(rule: description, passed: passed, detail: detail)
+        case .maxRegression(let tolerance):
+            guard let comparison else { return missingBaseline(noBaselineYet: noBaselineYet) }
             guard let delta = comparison.deltas[metric], let change = delta.delta else {
                 return GateResult(rule: description, passed: false,
                                   detail: "\(metric) could not be compared with \(comparison.baselineRun) (no paired, labeled turns)")
@@ -126,6 +154,12 @@ public struct GateRule: Sendable, Hashable, CustomStringConvertible {
             return GateResult(rule: description, passed: !regressed,
                               detail: "\(metric) changed \(Self.signed(change)) \(interval) vs \(comparison.baselineRun): \(verdict)")
         }
+    }
+
+    private func missingBaseline(noBaselineYet: Bool) -> GateResult {
+        noBaselineYet
+            ? GateResult(rule: description, passed: true, detail: "skipped: no baseline yet (no earlier complete run)", skipped: true)
+            : GateResult(rule: description, passed: false, detail: "no baseline to compare with; pass --baseline RUN|latest")
     }
 
     static func format4(_ value: Double) -> String { String(format: "%.4f", value) }

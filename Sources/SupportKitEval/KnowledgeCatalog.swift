@@ -12,12 +12,25 @@ public struct KnowledgeCatalog: Sendable, Hashable {
     public var corpusHash: String
     /// Chunks in the collection.
     public var chunkCount: Int
+    /// Each document's category, by id.
+    public var categories: [String: String]
+    /// Each document's tags, by id.
+    public var tags: [String: [String]]
 
     /// A catalog with the given contents.
-    public init(docIds: Set<String>, corpusHash: String, chunkCount: Int) {
+    public init(docIds: Set<String>, corpusHash: String, chunkCount: Int, categories: [String: String] = [:],
+                tags: [String: [String]] = [:]) {
         self.docIds = docIds
         self.corpusHash = corpusHash
         self.chunkCount = chunkCount
+        self.categories = categories
+        self.tags = tags
+    }
+
+    /// What a run records about the knowledge base: the expected documents it lacks (`missing`), and each
+    /// document's category and tags.
+    public func facts(missingDocIds: [String]) -> KnowledgeFacts {
+        KnowledgeFacts(missingDocIds: missingDocIds, categories: categories, tags: tags.filter { !$0.value.isEmpty })
     }
 
     /// Scrolls the knowledge collection of `store`; nil when the collection does not exist yet.
@@ -26,13 +39,17 @@ public struct KnowledgeCatalog: Sendable, Hashable {
     public static func load(from store: any VectorStore, collection: String = Collections.knowledge) async throws -> KnowledgeCatalog? {
         guard try await store.collection(named: collection) != nil else { return nil }
         var docIds = Set<String>()
+        var categories: [String: String] = [:], tags: [String: [String]] = [:]
         var chunks: [(id: String, hash: String)] = []
         var offset: UUID?
         repeat {
             let page = try await store.scroll(collection, filter: nil, offset: offset, limit: 1_000, withVectors: false)
             for point in page.points {
                 guard let docId = point.payload[ChunkKey.docId]?.stringValue else { continue }
-                docIds.insert(docId)
+                if docIds.insert(docId).inserted {
+                    categories[docId] = point.payload[ChunkKey.category]?.stringValue
+                    if case .list(let values)? = point.payload[ChunkKey.tags] { tags[docId] = values.compactMap(\.stringValue) }
+                }
                 chunks.append((point.id.uuidString, point.payload[ChunkKey.contentHash]?.stringValue ?? ""))
             }
             offset = page.next
@@ -59,6 +76,7 @@ public struct KnowledgeCatalog: Sendable, Hashable {
                 hasher.combine(facet.text)
             }
         }
-        return KnowledgeCatalog(docIds: docIds, corpusHash: hasher.finalize(), chunkCount: chunks.count)
+        return KnowledgeCatalog(docIds: docIds, corpusHash: hasher.finalize(), chunkCount: chunks.count, categories: categories,
+                                tags: tags)
     }
 }

@@ -18,8 +18,36 @@ public struct MetricValue: Sendable, Hashable, Codable {
     }
 }
 
+/// One metric, declared once: its name, how people read it, and which way is better. `MetricName.all`, the
+/// headline list, the CLI help, the report's titles, the gates' range checks and the JSON keys all follow from
+/// `MetricName.definitions`.
+public struct MetricDefinition: Sendable, Hashable {
+    /// The name metrics are stored, gated and printed under (`intent_accuracy`).
+    public var name: String
+    /// A title for people (`Intent accuracy`).
+    public var title: String
+    /// A rate from 0 to 1 (printed as a percentage), or milliseconds.
+    public var isRate: Bool
+    /// Whether a smaller value is better (latencies, calibration error): a regression is then an increase.
+    public var isLowerBetter: Bool
+    /// Whether summaries and reports show it first.
+    public var isHeadline: Bool
+
+    /// A metric's declaration.
+    public init(_ name: String, _ title: String, isRate: Bool = true, isLowerBetter: Bool = false, isHeadline: Bool = false) {
+        self.name = name
+        self.title = title
+        self.isRate = isRate
+        self.isLowerBetter = isLowerBetter
+        self.isHeadline = isHeadline
+    }
+}
+
 /// The names metrics are stored, gated and printed under.
 public enum MetricName {
+    /// Conversations whose every turn met every expectation / conversations judged (fully measured, or with a
+    /// failing turn).
+    public static let conversationPassRate = "conversation_pass_rate"
     /// Correct intents / turns labeled with an intent.
     public static let intentAccuracy = "intent_accuracy"
     /// Mean F1 over the intents that were expected.
@@ -53,9 +81,6 @@ public enum MetricName {
     public static let answerRepetitionRate = "answer_repetition_rate"
     /// Replies with leftover template or HTML markup (`{%`, `{{`, `{:`, `&rarr;`) / replies; lower is better.
     public static let answerMarkupRate = "answer_markup_rate"
-    /// The answer metrics.
-    public static let answerMetrics = [answerPassRate, answerGroundedness, answerUnsupportedRate, answerRepetitionRate,
-                                       answerMarkupRate]
 
     /// The cut-offs retrieval metrics are reported at.
     public static let retrievalCutoffs = [1, 3, 5, 10]
@@ -69,27 +94,63 @@ public enum MetricName {
     /// `ndcg@k` with binary gains.
     public static func ndcg(at k: Int) -> String { "ndcg@\(k)" }
 
-    /// Every metric a run computes, in display order.
-    public static let all: [String] = [intentAccuracy, intentMacroF1, intentECE, categoryAccuracy, categoryMacroF1]
-        + retrievalCutoffs.map(recall(at:)) + retrievalCutoffs.map(hit(at:)) + retrievalCutoffs.map(mrr(at:))
-        + retrievalCutoffs.map(ndcg(at:))
-        + [escalationPrecision, escalationRecall, escalationF1] + answerMetrics + [latencyP50, latencyP95, latencyP99]
-
-    /// The metrics shown first in reports and summaries.
-    public static let headline: [String] = [
-        intentAccuracy, intentMacroF1, categoryAccuracy, recall(at: 5), mrr(at: 10), ndcg(at: 10),
-        escalationF1, answerPassRate, answerGroundedness, answerUnsupportedRate, latencyP95,
+    /// Every metric a run computes, in display order: the one list the rest derives from.
+    public static let definitions: [MetricDefinition] = [
+        MetricDefinition(conversationPassRate, "Conversation pass rate", isHeadline: true),
+        MetricDefinition(intentAccuracy, "Intent accuracy", isHeadline: true),
+        MetricDefinition(intentMacroF1, "Intent macro-F1", isHeadline: true),
+        MetricDefinition(intentECE, "Intent calibration error", isLowerBetter: true),
+        MetricDefinition(categoryAccuracy, "Category accuracy", isHeadline: true),
+        MetricDefinition(categoryMacroF1, "Category macro-F1"),
     ]
+        + retrievalCutoffs.map { MetricDefinition(recall(at: $0), "Recall@\($0)", isHeadline: $0 == 5) }
+        + retrievalCutoffs.map { MetricDefinition(hit(at: $0), "Hit@\($0)") }
+        + retrievalCutoffs.map { MetricDefinition(mrr(at: $0), "MRR@\($0)", isHeadline: $0 == 10) }
+        + retrievalCutoffs.map { MetricDefinition(ndcg(at: $0), "nDCG@\($0)", isHeadline: $0 == 10) }
+        + [
+            MetricDefinition(escalationPrecision, "Escalation precision"),
+            MetricDefinition(escalationRecall, "Escalation recall"),
+            MetricDefinition(escalationF1, "Escalation F1", isHeadline: true),
+            MetricDefinition(answerPassRate, "Answer pass rate", isHeadline: true),
+            MetricDefinition(answerGroundedness, "Answer groundedness", isHeadline: true),
+            MetricDefinition(answerUnsupportedRate, "Answers with unsupported claims", isLowerBetter: true, isHeadline: true),
+            MetricDefinition(answerRepetitionRate, "Repeated replies", isLowerBetter: true),
+            MetricDefinition(answerMarkupRate, "Replies with leftover markup", isLowerBetter: true),
+            MetricDefinition(latencyP50, "Latency p50", isRate: false, isLowerBetter: true),
+            MetricDefinition(latencyP95, "Latency p95", isRate: false, isLowerBetter: true, isHeadline: true),
+            MetricDefinition(latencyP99, "Latency p99", isRate: false, isLowerBetter: true),
+        ]
+
+    private static let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// Every metric a run computes, in display order.
+    public static let all: [String] = definitions.map(\.name)
+
+    /// The metrics shown first in reports and summaries, `conversation_pass_rate` first.
+    public static let headline: [String] = definitions.filter(\.isHeadline).map(\.name)
+
+    /// The declaration of `name`, nil for an unknown name.
+    public static func definition(_ name: String) -> MetricDefinition? { byName[name] }
+
+    /// The title of `name` for people (`Recall@5`); the name itself when unknown.
+    public static func title(of name: String) -> String { byName[name]?.title ?? name }
 
     /// Whether a smaller value is better (latencies, calibration error): a regression is then an increase.
-    public static func isLowerBetter(_ name: String) -> Bool {
-        name.hasPrefix("latency_") || name == intentECE || name == answerUnsupportedRate || name == answerRepetitionRate
-            || name == answerMarkupRate
-    }
+    public static func isLowerBetter(_ name: String) -> Bool { byName[name]?.isLowerBetter ?? false }
 
     /// Whether `name` is a metric that runs compute.
-    public static func isKnown(_ name: String) -> Bool { all.contains(name) }
+    public static func isKnown(_ name: String) -> Bool { byName[name] != nil }
 
     /// Whether values are rates in [0, 1] (printed as percentages) rather than milliseconds.
-    public static func isRate(_ name: String) -> Bool { !name.hasPrefix("latency_") }
+    public static func isRate(_ name: String) -> Bool { byName[name]?.isRate ?? !name.hasPrefix("latency_") }
+
+    /// The metric names for help texts: `conversation_pass_rate, intent_accuracy, ..., recall@K, ... (K = 1, 3,
+    /// 5, 10)`, the retrieval families written once.
+    public static var helpList: String {
+        var seen = Set<String>()
+        let names = all.map { name in
+            name.firstIndex(of: "@").map { String(name[..<$0]) + "@K" } ?? name
+        }.filter { seen.insert($0).inserted }
+        return names.joined(separator: ", ") + " (K = " + retrievalCutoffs.map(String.init).joined(separator: ", ") + ")"
+    }
 }

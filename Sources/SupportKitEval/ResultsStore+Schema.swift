@@ -102,7 +102,12 @@ extension ResultsStore {
             try db.execute(sql: "DROP TABLE turns")
             try db.execute(sql: "ALTER TABLE turns_v3 RENAME TO turns")
         }
-        migrator.registerMigration("v4: turns.answer_review") { db in
+        migrator.registerMigration("v4: runs.knowledge, runs.slices, conversations.profile") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN knowledge TEXT")
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN slices TEXT")
+            try db.execute(sql: "ALTER TABLE conversations ADD COLUMN profile TEXT")
+        }
+        migrator.registerMigration("v5: turns.answer_review") { db in
             // JSON of AnswerReview: groundedness, unsupported claims, leftover markup, unmet answer expectations.
             try db.execute(sql: "ALTER TABLE turns ADD COLUMN answer_review TEXT")
         }

@@ -14,6 +14,8 @@ public struct ConversationInfo: Sendable, Hashable, Codable {
     public var location: SourceLocation?
     /// Turns in the conversation.
     public var turnCount: Int
+    /// The customer's profile facts (`plan: premium`), for slices.
+    public var profile: [String: String] = [:]
 }
 
 /// The results database (`reports/results.sqlite` by default): runs, their turns, metrics and gates.
@@ -32,6 +34,9 @@ public final class ResultsStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             var configuration = Configuration()
+            // Two evals may share one results database: a writer waits for the other's (short, per-turn)
+            // transaction instead of failing with "database is locked".
+            configuration.busyMode = .timeout(60)
             configuration.prepareDatabase { db in
                 // WAL without a sync per commit: one small transaction per turn stays cheap, and a crash
                 // loses at most the last turns, which --resume redoes.
@@ -65,11 +70,12 @@ public final class ResultsStore: Sendable {
             for (ordinal, conversation) in conversations.enumerated() {
                 try db.execute(
                     sql: """
-                        INSERT INTO conversations (run_id, conversation_id, ordinal, customer_id, source, line, turn_count)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO conversations (run_id, conversation_id, ordinal, customer_id, source, line, turn_count, profile)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [run.id, conversation.id, ordinal, conversation.customer.id, conversation.location?.path,
-                                conversation.location?.line, conversation.turns.count])
+                                conversation.location?.line, conversation.turns.count,
+                                conversation.customer.profile.isEmpty ? nil : Self.json(conversation.customer.profile)])
             }
         }
     }
@@ -229,7 +235,8 @@ public final class ResultsStore: Sendable {
                 let line: Int? = row["line"]
                 return ConversationInfo(
                     conversationId: row["conversation_id"], ordinal: row["ordinal"], customerId: row["customer_id"],
-                    location: source.map { SourceLocation(path: $0, line: line ?? 1) }, turnCount: row["turn_count"])
+                    location: source.map { SourceLocation(path: $0, line: line ?? 1) }, turnCount: row["turn_count"],
+                    profile: Self.decode([String: String].self, row["profile"]) ?? [:])
             }
         }
     }
@@ -261,8 +268,8 @@ public final class ResultsStore: Sendable {
             sql: """
                 INSERT INTO runs (id, started_at, finished_at, status, suite_hash, suite_paths, conversation_count,
                     turn_count, fingerprints, embedder, classifier, corpus_hash, git_commit, tool_version, seed,
-                    concurrency, turn_timeout, baseline_run)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    concurrency, turn_timeout, baseline_run, knowledge, slices)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 run.id, timestamp(run.startedAt), run.finishedAt.map(timestamp), run.status.rawValue, run.suiteHash,
@@ -270,7 +277,7 @@ public final class ResultsStore: Sendable {
                 run.fingerprints[FingerprintKey.embedder], run.fingerprints[FingerprintKey.classifier],
                 run.fingerprints[FingerprintKey.corpusHash], run.fingerprints[FingerprintKey.gitCommit],
                 run.fingerprints[FingerprintKey.toolVersion], Int64(bitPattern: run.seed), run.concurrency,
-                run.turnTimeout, run.baselineRun,
+                run.turnTimeout, run.baselineRun, run.knowledge.map(json), run.slices.isEmpty ? nil : json(run.slices),
             ])
     }
 
@@ -307,7 +314,8 @@ public final class ResultsStore: Sendable {
             suitePaths: decode([String].self, row["suite_paths"]) ?? [],
             conversationCount: row["conversation_count"], turnCount: row["turn_count"],
             fingerprints: decode([String: String].self, row["fingerprints"]) ?? [:], seed: UInt64(bitPattern: seed),
-            concurrency: row["concurrency"], turnTimeout: row["turn_timeout"], baselineRun: row["baseline_run"])
+            concurrency: row["concurrency"], turnTimeout: row["turn_timeout"], baselineRun: row["baseline_run"],
+            knowledge: decode(KnowledgeFacts.self, row["knowledge"]), slices: decode([String].self, row["slices"]) ?? [])
     }
 
     // MARK: - Encoding

@@ -36,12 +36,18 @@ public struct RunInfo: Sendable, Hashable, Codable {
     public var turnTimeout: Double
     /// The run this one was compared with, when any.
     public var baselineRun: String?
+    /// What the knowledge base held when the run started (expected articles it lacked, each document's category
+    /// and tags); nil when it could not be read (`eval --target`, or no store yet). Failure attribution reads it.
+    public var knowledge: KnowledgeFacts?
+    /// The fields every metric is sliced by (`eval.slices`, `--slice`).
+    public var slices: [String]
 
     /// A run record.
     public init(
         id: String, startedAt: Date, finishedAt: Date? = nil, status: Status = .running, suiteHash: String,
         suitePaths: [String], conversationCount: Int, turnCount: Int, fingerprints: [String: String], seed: UInt64,
-        concurrency: Int, turnTimeout: Double, baselineRun: String? = nil
+        concurrency: Int, turnTimeout: Double, baselineRun: String? = nil, knowledge: KnowledgeFacts? = nil,
+        slices: [String] = []
     ) {
         self.id = id
         self.startedAt = startedAt
@@ -56,6 +62,8 @@ public struct RunInfo: Sendable, Hashable, Codable {
         self.concurrency = concurrency
         self.turnTimeout = turnTimeout
         self.baselineRun = baselineRun
+        self.knowledge = knowledge
+        self.slices = slices
     }
 
     /// A new run id for a run starting at `date`.

@@ -25,10 +25,12 @@ struct ScoreTable: Sendable {
         var retrievalLabeled: Int { calibration + Layout.bins * 3 }
         /// Per cut-off: summed recall, hit, reciprocal rank, nDCG.
         var retrieval: Int { retrievalLabeled + 1 }
-        var escalation: Int { retrieval + MetricName.retrievalCutoffs.count * 4 }
+        var escalation: Int { retrieval + MetricName.retrievalCutoffs.count * 4 }   // tp, fp, fn, tn
+        /// Conversation judged (0 or 1), conversation passed (0 or 1).
+        var conversation: Int { escalation + 4 }
         /// Answer columns: labeled, passed, grounded answers, groundedness sum, with an unsupported claim, replies,
         /// repeated replies, replies with leftover markup.
-        var answer: Int { escalation + 4 }
+        var answer: Int { conversation + 2 }
         var width: Int { answer + 8 }
     }
 
@@ -50,9 +52,19 @@ struct ScoreTable: Sendable {
         let categoryIndex = Dictionary(categoryLabels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var rows = [[Double]](repeating: [Double](repeating: 0, count: layout.width), count: conversationIds.count)
         var latencies: [(value: Double, row: Int)] = []
+        var failed = [Bool](repeating: false, count: conversationIds.count)
+        var unmeasured = [Bool](repeating: false, count: conversationIds.count)
+        var labeled = [Bool](repeating: false, count: conversationIds.count)
         let repeated = Self.repeatedReplies(records)
         for record in records {
-            guard let row = rowOf[record.conversationId], record.isMeasured, let prediction = record.prediction else { continue }
+            guard let row = rowOf[record.conversationId] else { continue }
+            guard record.isMeasured, let prediction = record.prediction else {
+                unmeasured[row] = true
+                continue
+            }
+            let results = TurnCheck.results(for: record)
+            if !results.isEmpty { labeled[row] = true }
+            if results.contains(where: { !$0.held }) { failed[row] = true }
             latencies.append((record.latencyMs, row))
             if let expected = record.expected.intent, let e = intentIndex[expected], let p = intentIndex[prediction.intent] {
                 let correct = expected == prediction.intent
@@ -110,6 +122,13 @@ struct ScoreTable: Sendable {
                 if !(review?.markup.isEmpty ?? true) { rows[row][layout.answer + 7] += 1 }
             }
         }
+        // A conversation fails when a measured turn fails; it passes when every turn was measured, at least one
+        // expectation was checked, and all held; with an unmeasured turn and no failing one its outcome is unknown,
+        // and with no expectation at all it is no test: neither is judged.
+        for row in rows.indices where failed[row] || (!unmeasured[row] && labeled[row]) {
+            rows[row][layout.conversation] = 1
+            if !failed[row] { rows[row][layout.conversation + 1] = 1 }
+        }
         self.rows = rows
         self.latencies = latencies.sorted { $0.value < $1.value || ($0.value == $1.value && $0.row < $1.row) }
     }
@@ -154,6 +173,7 @@ struct ScoreTable: Sendable {
     func metrics(weights: [Double]?) -> [String: MetricValue] {
         let total = aggregate(weights: weights)
         var result: [String: MetricValue] = [:]
+        result[MetricName.conversationPassRate] = Self.ratio(total[layout.conversation + 1], total[layout.conversation])
         let intentN = total[layout.intentLabeled]
         result[MetricName.intentAccuracy] = Self.ratio(total[layout.intentCorrect], intentN)
         result[MetricName.intentMacroF1] = Self.macroF1(total, offset: layout.intentConfusion, labels: layout.intentLabels.count)

@@ -122,11 +122,36 @@ public struct SuiteLoader: Sendable {
                             remedy: "rephrase the message or drop the example from training, or intent accuracy is inflated"))
                     }
                 }
+                warnings.append(contentsOf: missingDocWarnings(conversation, node: node))
                 conversations.append(conversation)
             }
         }
-        return SuiteLoadResult(
+        var result = SuiteLoadResult(
             suite: EvalSuite(conversations: conversations, files: sources.map(\.path)), errors: errors, warnings: warnings)
+        if let known = configuration.knownDocIds {
+            let expected = conversations.flatMap { $0.turns.flatMap { $0.expect.docs ?? [] } }
+            result.missingDocIds = Array(Set(expected).subtracting(known)).sorted()
+            result.missingDocExpectations = conversations.reduce(0) { count, conversation in
+                count + conversation.turns.filter { ($0.expect.docs ?? []).contains { !known.contains($0) } }.count
+            }
+        }
+        return result
+    }
+
+    /// A warning per expected document id the knowledge base lacks: the turn still counts, as a retrieval miss.
+    private func missingDocWarnings(_ conversation: Conversation, node: SuiteNode) -> [InputError] {
+        guard let known = configuration.knownDocIds else { return [] }
+        var warnings: [InputError] = []
+        for (index, turn) in conversation.turns.enumerated() {
+            for id in turn.expect.docs ?? [] where !known.contains(id) {
+                let suggestion = Self.closest(to: id, among: known).map { "did you mean \"\($0)\"? If not, " } ?? ""
+                warnings.append(InputError(
+                    turn.location ?? node.location, field: "turns[\(index)].expect.docs",
+                    problem: "no ingested document has id \"\(id)\"; the turn is scored as a retrieval miss (kb_gap)",
+                    remedy: "\(suggestion)ingest the article, or use an id that `supportkit search` shows"))
+            }
+        }
+        return warnings
     }
 
     // MARK: - Files

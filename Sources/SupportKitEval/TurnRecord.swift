@@ -96,32 +96,10 @@ public struct TurnRecord: Sendable, Hashable, Codable {
     public var isMeasured: Bool { status == .ok && prediction != nil }
 
     /// The expectations this turn's reply did not meet, as short phrases (`intent: expected problem, got
-    /// question`); empty when every labeled expectation is met or the turn is unmeasured.
-    ///
-    /// A `docs` expectation is met when at least one expected document is in the top 5 (the headline
-    /// `hit@5`), so a turn's pass/fail agrees with the report's retrieval headline.
+    /// question`); empty when every labeled expectation is met or the turn is unmeasured. Judged by
+    /// `TurnCheck`, the one place every kind of expectation is checked.
     public var unmetExpectations: [String] {
-        guard let prediction, status == .ok else { return [] }
-        var unmet: [String] = []
-        if let intent = expected.intent, intent != prediction.intent {
-            unmet.append("intent: expected \(intent), got \(prediction.intent)")
-        }
-        if let category = expected.category, category != prediction.category {
-            unmet.append("category: expected \(category), got \(prediction.category ?? "none")")
-        }
-        if let docs = expected.docs, !docs.isEmpty {
-            let top = Set(prediction.rankedDocIds.prefix(5))
-            if !docs.contains(where: top.contains) {
-                let got = prediction.rankedDocIds.prefix(5).joined(separator: ", ")
-                unmet.append("docs: none of [\(docs.joined(separator: ", "))] in top 5 [\(got)]")
-            }
-        }
-        if let escalate = expected.escalate, escalate != prediction.escalated {
-            unmet.append("escalate: expected \(escalate), got \(prediction.escalated)")
-        }
-        // Answer expectations are judged when the reply arrives (AnswerCheck); their verdict is stored.
-        unmet += prediction.answerReview?.failures ?? []
-        return unmet
+        TurnCheck.results(for: self).filter { !$0.held }.map(\.detail)
     }
 }
 

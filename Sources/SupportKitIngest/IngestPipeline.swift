@@ -64,6 +64,8 @@ public struct IngestPipeline: Sendable {
     public typealias Progress = @Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void
 
     public let store: any VectorStore
+    /// How corpus folders are listed.
+    let folders: any CorpusFolders
     public let manifest: IngestManifest
     public let embedder: any Embedder
     public let configuration: Configuration
@@ -72,8 +74,9 @@ public struct IngestPipeline: Sendable {
 
     public init(
         store: any VectorStore, manifest: IngestManifest, embedder: any Embedder, configuration: Configuration,
-        logger: Logger, progress: Progress? = nil
+        logger: Logger, progress: Progress? = nil, folders: any CorpusFolders = LiveCorpusFolders()
     ) {
+        self.folders = folders
         self.store = store
         self.manifest = manifest
         self.embedder = embedder
@@ -154,6 +157,8 @@ public struct IngestPipeline: Sendable {
         var cleanFiles: [IngestManifest.FileStamp] = []
         /// Files with at least one error: their documents keep what the store has.
         var failedPaths = Set<IngestManifest.SourceKey>()
+        /// The walk, for its unreadable folders: documents recorded under them keep what the store has.
+        var walker = CorpusWalker(targets: [])
         var seenPaths = Set<IngestManifest.SourceKey>()
         /// Which file each document id came from, to catch duplicate ids.
         var owners: [String: String] = [:]
@@ -241,7 +246,7 @@ public struct IngestPipeline: Sendable {
 
     /// Walks, reads and parses the corpus; files whose bytes (and settings) are unchanged are not parsed.
     private func read(_ scope: SyncScope, previous: PreviousState, summary: inout IngestSummary) -> CorpusSnapshot {
-        let walker = CorpusWalker(targets: scope.targets)
+        let walker = CorpusWalker(targets: scope.targets, folders: folders)
         summary.errors = scope.errors + walker.errors
         summary.files = walker.files.count
         let parser = DocumentParser(configuration: configuration.parser)
@@ -249,6 +254,7 @@ public struct IngestPipeline: Sendable {
         let settingsHash = self.settingsHash
         let previousByPath = Dictionary(grouping: previous.entries.values) { IngestManifest.SourceKey(root: $0.root, path: $0.sourcePath) }
         var corpus = CorpusSnapshot()
+        corpus.walker = walker
 
         for (index, file) in walker.files.enumerated() {
             progress?("parse", index, walker.files.count)
@@ -356,11 +362,13 @@ public struct IngestPipeline: Sendable {
         summary.documents.unchanged += corpus.unchangedByStamp.count
         summary.chunks.unchanged += corpus.unchangedByStamp.reduce(0) { $0 + (previous.entries[$1]?.chunks.count ?? 0) }
         // Deleted: documents in the run's scope whose file is gone, or whose file was read cleanly and no longer
-        // has them. Nothing outside the scope is ever a candidate.
+        // has them. Nothing outside the scope is ever a candidate, nor anything under a file or folder the run
+        // could not read.
         let deleted = previous.entries.values
             .filter { entry in
-                corpus.owners[entry.docId] == nil && scope.covers(root: entry.root, relativePath: entry.sourcePath)
-                    && !corpus.failedPaths.contains(IngestManifest.SourceKey(root: entry.root, path: entry.sourcePath))
+                let key = IngestManifest.SourceKey(root: entry.root, path: entry.sourcePath)
+                return corpus.owners[entry.docId] == nil && scope.covers(root: entry.root, relativePath: entry.sourcePath)
+                    && !corpus.failedPaths.contains(key) && !corpus.walker.isUnderUnreadablePath(key)
             }
             .map(\.docId).sorted()
         summary.documents.deleted = deleted.count
@@ -406,6 +414,7 @@ public struct IngestPipeline: Sendable {
         for start in stride(from: 0, to: deleted.count, by: 500) {
             let ids = Array(deleted[start..<min(start + 500, deleted.count)])
             let filter = Filter(must: [FieldMatch(key: ChunkKey.docId, anyOf: ids)])
+            try await manifest.markPending(ids.compactMap { previous.entries[$0] }.map { ($0.docId, $0.root, $0.sourcePath) })
             summary.removed += try await store.count(in: configuration.collection, filter: filter)
             try await store.delete(in: configuration.collection, matching: filter)
             if let deletedFacets {
@@ -416,11 +425,15 @@ public struct IngestPipeline: Sendable {
         }
         let removedFiles = previous.stamps.keys.filter { key in
             scope.covers(root: key.root, relativePath: key.path) && (!corpus.seenPaths.contains(key) || corpus.failedPaths.contains(key))
+                && !corpus.walker.isUnderUnreadablePath(key)
         }
         try await manifest.recordFiles(corpus.cleanFiles.filter { previous.stamps[$0.key] != $0 }, removing: removedFiles)
     }
 
     private func apply(_ batch: [DocumentWrite], summary: inout IngestSummary) async throws {
+        // Journal first: a crash from here until the entries below are recorded leaves these documents marked, so
+        // `--verify` stays clean and the next run rewrites them.
+        try await manifest.markPending(batch.map { ($0.item.document.id, $0.item.root, $0.item.document.sourcePath) })
         let chunks = batch.flatMap(\.upserts)
         let counter = embedder as? CachingEmbedder
         let before = await counter?.embeddedCount ?? 0

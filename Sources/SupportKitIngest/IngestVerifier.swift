@@ -32,6 +32,9 @@ public struct IngestVerifier: Sendable {
         public var missing: [Discrepancy] = []
         /// In the store, not in the manifest; sorted likewise.
         public var orphans: [Discrepancy] = []
+        /// Documents an interrupted run was writing: their chunks are not counted as missing or orphaned, and the
+        /// next ingest rewrites them.
+        public var pendingDocuments: [String] = []
 
         /// Whether store and manifest agree.
         public var isConsistent: Bool { missing.isEmpty && orphans.isEmpty }
@@ -59,7 +62,8 @@ public struct IngestVerifier: Sendable {
     public func verify() async throws -> Report {
         let entries = try await manifest.entries()
         var expected: [UUID: String] = [:]
-        for entry in entries.values {
+        let pending = Set(entries.values.filter(\.isPending).map(\.docId))
+        for entry in entries.values where !entry.isPending {
             for id in entry.chunks.keys { expected[id] = entry.docId }
         }
         var report = Report()
@@ -72,7 +76,8 @@ public struct IngestVerifier: Sendable {
                 let page = try await store.scroll(collection, filter: nil, offset: offset, limit: pageSize, withVectors: false)
                 for point in page.points {
                     present.insert(point.id)
-                    if expected[point.id] == nil {
+                    let docId = point.payload[ChunkKey.docId]?.stringValue ?? ""
+                    if expected[point.id] == nil, !pending.contains(docId) {
                         report.orphans.append(Discrepancy(docId: point.payload[ChunkKey.docId]?.stringValue ?? "", chunkId: point.id))
                     }
                 }
@@ -80,6 +85,7 @@ public struct IngestVerifier: Sendable {
             } while offset != nil
         }
         report.storePoints = present.count
+        report.pendingDocuments = pending.sorted()
         report.missing = expected.compactMap { id, docId in present.contains(id) ? nil : Discrepancy(docId: docId, chunkId: id) }
         let order: (Discrepancy, Discrepancy) -> Bool = { ($0.docId, $0.chunkId.uuidString) < ($1.docId, $1.chunkId.uuidString) }
         report.missing.sort(by: order)

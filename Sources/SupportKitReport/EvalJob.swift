@@ -9,6 +9,8 @@ public enum EvalJob {
     public struct Result: Sendable {
         /// The scored run.
         public var outcome: EvalOutcome
+        /// Turns failing their expectations, by the first stage that broke.
+        public var failures: FailureReport
         /// The files written.
         public var artifacts: RunArtifacts.Paths
         /// The conversations the suite loader refused (left out of the run).
@@ -24,7 +26,7 @@ public enum EvalJob {
 
         /// The `--json` result.
         public var output: EvalOutput {
-            EvalOutput(outcome: outcome, report: artifacts.html.path, inputErrors: inputErrors)
+            EvalOutput(outcome: outcome, report: artifacts.html.path, inputErrors: inputErrors, failures: failures)
         }
     }
 
@@ -35,6 +37,7 @@ public enum EvalJob {
     ///   - loaded: the suite as the loader read it; its errors are reported in the result.
     ///   - factory: opens one assistant session per conversation.
     ///   - fingerprints: store, config, corpus hash, commit, tool version, recorded with the run.
+    ///   - catalog: the knowledge base's catalog, recorded with the run for failure attribution; nil when unknown.
     ///   - stepSummary: `$GITHUB_STEP_SUMMARY`, appended to when set.
     ///   - progress: progress events; nil for none.
     /// - Returns: the run, the files written and the input errors.
@@ -42,7 +45,7 @@ public enum EvalJob {
     ///   does not exist; database and file errors.
     public static func run(
         plan: EvalPlan, loaded: SuiteLoadResult, factory: any AssistantSessionFactory, fingerprints: [String: String],
-        stepSummary: String? = nil, progress: (any EvalProgress)? = nil
+        catalog: KnowledgeCatalog? = nil, stepSummary: String? = nil, progress: (any EvalProgress)? = nil
     ) async throws -> Result {
         guard !loaded.suite.conversations.isEmpty else {
             throw SupportKitError(.invalidInput, "no valid conversation to evaluate in \(plan.suitePaths.joined(separator: " ")); see the errors above")
@@ -50,11 +53,14 @@ public enum EvalJob {
         let results = try ResultsStore(path: plan.resultsPath)
         var options = plan.options
         options.fingerprints.merge(fingerprints) { _, new in new }
+        options.knowledge = catalog?.facts(missingDocIds: loaded.missingDocIds)
         let outcome = try await EvalRunner.run(suite: loaded.suite, factory: factory, results: results, options: options, progress: progress)
         let artifacts = try RunArtifacts.write(
             runId: outcome.run.id, store: results, reportDirectory: plan.reportDirectory, junit: plan.junit, markdown: plan.markdown,
-            stepSummary: stepSummary, bootstrap: options.bootstrap)
-        return Result(outcome: outcome, artifacts: artifacts, inputErrors: loaded.errors)
+            stepSummary: stepSummary, bootstrap: options.bootstrap, inputErrors: loaded.errors,
+            junitCases: plan.junitCases)
+        let failures = FailureReport(records: outcome.records, knowledge: outcome.run.knowledge)
+        return Result(outcome: outcome, failures: failures, artifacts: artifacts, inputErrors: loaded.errors)
     }
 }
 

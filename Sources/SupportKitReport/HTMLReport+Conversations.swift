@@ -13,13 +13,13 @@ extension HTMLReport {
         let byConversation = Dictionary(grouping: input.records, by: \.conversationId)
         let locations = Dictionary(input.conversations.map { ($0.conversationId, $0) }, uniquingKeysWith: { first, _ in first })
         var opening = HTMLBytes()
-        opening.raw("<section id=\"conversations\"><h2>Conversations</h2>")
+        opening.raw("<section id=\"conversations\"><h2>Conversations</h2><p class=\"muted\">Failing conversations first, most broken expectations first; then the rest in suite order.</p>")
         opening.raw("<div class=\"filters\"><input id=\"conv-filter\" type=\"search\" placeholder=\"Filter by id or text…\" aria-label=\"filter conversations\">")
         opening.raw("<label><input id=\"conv-failing\" type=\"checkbox\"> failing only</label><span id=\"conv-count\" class=\"muted\"></span></div>")
         var closing = HTMLBytes()
         closing.raw("</section>")
         // Conversations render on every core, in suite order.
-        let cards = conversationOrder.concurrentMap(minimumPerSlice: 32) { id in
+        let cards = Self.displayOrder(input, suiteOrder: conversationOrder).concurrentMap(minimumPerSlice: 32) { id in
             conversationCard(id, turns: (byConversation[id] ?? []).sorted { $0.turnIndex < $1.turnIndex },
                              info: locations[id])
         }
@@ -83,14 +83,20 @@ extension HTMLReport {
         html.raw("</tbody></table>")
         if !prediction.retrieved.isEmpty {
             html.raw("<div class=\"block\"><div class=\"block-title\">Retrieved chunks</div><ol class=\"chunks\">")
-            for chunk in prediction.retrieved.prefix(Self.chunksShown) {
+            for (rank, chunk) in prediction.retrieved.prefix(Self.chunksShown).enumerated() {
                 html.raw(relevant.contains(chunk.docId) ? "<li class=\"relevant\"><span class=\"tag\">relevant</span> " : "<li>")
                 html.raw("<strong>"); html.text(chunk.title); html.raw("</strong>")
                 // The heading path starts with the title already shown: only the sections below it.
                 let sections = Self.sectionsBelowTitle(chunk)
                 if !sections.isEmpty { html.raw(" <span class=\"muted\">› "); html.text(sections); html.raw("</span>") }
-                html.raw(" <code>"); html.text(chunk.docId); html.raw("</code> <span class=\"score\">")
-                html.markup(ReportFormat.fixed(chunk.score, digits: 3)); html.raw("</span></li>")
+                html.raw(" <code>"); html.text(chunk.docId); html.raw("</code> <span class=\"score\" title=\"cosine similarity to the message; rank after fusion\">")
+                // The cosine is what a reader can judge; the fused score only orders, so its rank stands beside it.
+                if let similarity = chunk.similarity {
+                    html.raw("cos "); html.markup(ReportFormat.fixed(similarity, digits: 2))
+                } else {
+                    html.raw("text match")
+                }
+                html.raw(" · #"); html.number(rank + 1); html.raw("</span></li>")
             }
             html.raw("</ol>")
             if prediction.retrieved.count > Self.chunksShown {

@@ -3,11 +3,19 @@ import SupportKit
 import SupportKitEval
 
 extension HTMLReport {
-    /// Conversation ids in suite order (from the stored conversation list, then any others in turn order).
+    /// Conversation ids in suite order (from the stored conversation list, then any others in turn order); anchors
+    /// are numbered in this order, so a link stays the same whatever failed.
     static func conversationOrder(_ input: ReportInput) -> [String] {
         var seen = Set<String>()
         let listed = input.conversations.map(\.conversationId)
         return (listed + input.records.map(\.conversationId)).filter { seen.insert($0).inserted }
+    }
+
+    /// The drill-down's order: failing conversations first, most broken expectations first, then the others in
+    /// suite order.
+    static func displayOrder(_ input: ReportInput, suiteOrder: [String]) -> [String] {
+        var seen = Set<String>()
+        return (input.failures.conversations.map(\.id) + suiteOrder).filter { seen.insert($0).inserted }
     }
 
     func intentSection() -> String {
@@ -200,7 +208,7 @@ extension HTMLReport {
 
     func latencySection() -> String {
         let values = input.records.filter(\.isMeasured).map(\.latencyMs)
-        var html = "<section><h2>Latency</h2><div class=\"two\"><div class=\"card chart-card\"><h3>End-to-end latency per turn</h3>"
+        var html = "<section><h2>Latency</h2><div class=\"two\"><div class=\"card chart-card\"><h3>End-to-end latency per turn (log scale)</h3>"
         html += SVGChart.histogram(values, title: "latency histogram") + "</div><div>"
         html += "<table class=\"grid\"><thead><tr><th>Stage</th><th>p50</th><th>p95</th><th>p99</th><th>Mean</th><th>n</th></tr></thead><tbody>"
         for row in input.metrics.latency {

@@ -22,10 +22,14 @@ extension HTMLReport {
     .card .ci{font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
     .n{color:#8c959f;font-size:11px}
     .delta{font-size:13px;font-weight:600;font-variant-numeric:tabular-nums}.delta span{font-weight:400;font-size:11px}
-    .delta.better{color:var(--ok)}.delta.worse{color:var(--bad)}.delta.unclear{color:var(--muted)}
+    .delta.better{color:var(--ok)}.delta.worse{color:var(--bad)}.delta.same{color:var(--muted)}
+    .delta.unsure{font-weight:500}.delta.sure::after{content:" ●";font-size:9px;vertical-align:middle}
+    th{white-space:nowrap;overflow-wrap:normal;word-break:keep-all}
+    .fix .lead{font-size:20px;margin:4px 0 10px}.fix .lead strong{font-size:28px}
+    .meter.bad span{background:var(--bad)}.topics{padding-left:18px}.topics>li{margin:6px 0}.topics ul{margin:2px 0;padding-left:18px}
     .chart-card{padding:10px 12px}.chart{width:100%;height:auto;display:block}
     .chart .grid{stroke:#eaeef2;stroke-width:1}.chart .axis{font-size:11px;fill:#656d76}.chart .legend{font-size:12px;fill:#31373d}
-    .chart .bar{fill:#54aeff}.chart .bar.overflow{fill:#ff8182}
+    .chart .bar{fill:#54aeff}.chart .marker{stroke:#bc4c00;stroke-width:1;stroke-dasharray:4 3}.chart .bar.overflow{fill:#ff8182}
     .two{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:20px;align-items:start}
     table{border-collapse:collapse;font-variant-numeric:tabular-nums}
     table.grid{width:100%;background:var(--card);border:1px solid var(--line);border-radius:8px;overflow:hidden;margin-bottom:8px}
@@ -76,7 +80,7 @@ extension HTMLReport {
     .who{display:block;font-size:11px;text-transform:uppercase;color:var(--muted);letter-spacing:.04em}
     .error{background:#fff8c5;border-radius:6px;padding:6px 10px}
     table.expect{margin:4px 0 8px;font-size:13px}
-    .expect th,.expect td{padding:3px 10px;border-bottom:1px solid #eaeef2;text-align:left;overflow-wrap:anywhere}
+    .expect th,.expect td{padding:3px 10px;border-bottom:1px solid #eaeef2;text-align:left;overflow-wrap:anywhere}.expect th{overflow-wrap:normal}
     .expect tr.ok td:last-child{color:var(--ok);font-weight:600}.expect tr.miss td:last-child{color:var(--bad);font-weight:600}
     .block{margin:6px 0}.block-title{font-size:11px;text-transform:uppercase;color:var(--muted);letter-spacing:.04em}
     .block ul,.chunks{margin:2px 0;padding-left:20px}

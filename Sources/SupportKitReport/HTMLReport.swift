@@ -45,7 +45,8 @@ public struct HTMLReport: Sendable {
         // The drill-down (most of a large report) renders while the summary sections do.
         let (summary, drillDown) = concurrently(
             {
-                header() + "<main>" + changedSinceBaseline() + gatesBanner() + warnings() + headline() + intentSection()
+                header() + "<main>" + suiteErrors() + changedSinceBaseline() + gatesBanner() + whatToFix() + warnings()
+                    + headline() + intentSection()
                     + categorySection() + retrievalSection() + escalationSection() + latencySection() + slicesSection()
                     + trendSection()
             },
@@ -129,7 +130,7 @@ public struct HTMLReport: Sendable {
     private func headline() -> String {
         var html = "<section><h2>Headline metrics</h2><p class=\"muted\">Point estimates with 95% bootstrap intervals over conversations"
         if let comparison = input.comparison {
-            html += "; deltas against \(comparison.baselineRun.htmlEscaped) over \(comparison.pairedTurns) paired turns, with paired-bootstrap intervals"
+            html += "; deltas against \(comparison.baselineRun.htmlEscaped) over \(comparison.pairedTurns) paired turns, with paired-bootstrap intervals (red worse, green better; ● when the interval excludes 0)"
         }
         html += ".</p><div class=\"cards\">"
         for name in MetricName.headline {
@@ -138,8 +139,7 @@ public struct HTMLReport: Sendable {
             html += "<div class=\"value\">\(ReportFormat.value(metric.value, metric: name).htmlEscaped)</div>"
             html += "<div class=\"ci\">\(ReportFormat.interval(metric, name: name).htmlEscaped) <span class=\"n\">n=\(metric.n)</span></div>"
             if let delta = input.comparison?.deltas[name] {
-                let verdict = ReportFormat.verdict(delta)
-                html += "<div class=\"delta \(verdict.rawValue)\">\(ReportFormat.delta(delta.delta, metric: name).htmlEscaped) <span>\(ReportFormat.deltaInterval(delta.ciLow, delta.ciHigh, metric: name).htmlEscaped)</span></div>"
+                html += "<div>" + deltaSpan(delta, name: name) + "</div>"
             }
             html += "</div>"
         }
@@ -151,15 +151,17 @@ public struct HTMLReport: Sendable {
             html += "<tr><td><code>\(name.htmlEscaped)</code></td><td class=\"num\">\(ReportFormat.value(metric.value, metric: name).htmlEscaped)</td><td class=\"num\">\(ReportFormat.interval(metric, name: name).htmlEscaped)</td><td class=\"num\">\(metric.n)</td>"
             if let comparison = input.comparison {
                 let delta = comparison.deltas[name]
-                let verdict = delta.map(ReportFormat.verdict) ?? .unclear
-                html += "<td class=\"num delta \(verdict.rawValue)\">\(ReportFormat.delta(delta?.delta, metric: name).htmlEscaped)</td><td class=\"num\">\(ReportFormat.deltaInterval(delta?.ciLow, delta?.ciHigh, metric: name).htmlEscaped)</td>"
+                html += "<td class=\"num delta \(delta.map(ReportFormat.deltaClass) ?? "same")\">\(ReportFormat.delta(delta?.delta, metric: name).htmlEscaped)</td><td class=\"num\">\(ReportFormat.deltaInterval(delta?.ciLow, delta?.ciHigh, metric: name).htmlEscaped)</td>"
             }
             html += "</tr>"
         }
         return html + "</tbody></table></details></section>"
     }
 
+    /// The slices the run asked for (`eval.slices`, `--slice`), every headline metric with its interval per
+    /// slice; without any, the turns per expected category and intent (point estimates).
     private func slicesSection() -> String {
+        if !input.slices.isEmpty { return configuredSlices() }
         guard !input.metrics.slices.isEmpty else { return "" }
         var html = "<section><h2>Slices</h2><p class=\"muted\">Metrics over the turns expected to have one category or intent (no intervals).</p><div class=\"two\">"
         for dimension in ["category", "intent"] {
@@ -176,6 +178,29 @@ public struct HTMLReport: Sendable {
             html += "</tbody></table></div>"
         }
         return html + "</div></section>"
+    }
+
+    private func configuredSlices() -> String {
+        var html = "<section id=\"slices\"><h2>Slices</h2><p class=\"muted\">Every metric over the turns of each slice, with 95% bootstrap "
+            + "intervals over its conversations; ⚠ marks slices under \(SliceMetrics.minimumTurns) turns, whose values move a lot between runs. "
+            + "All metrics per slice are in <code>eval --json</code>.</p>"
+        var fields: [String] = []
+        for slice in input.slices where !fields.contains(slice.field) { fields.append(slice.field) }
+        for field in fields {
+            html += "<h3>By \(field.htmlEscaped)</h3><div class=\"scroll\"><table class=\"grid\"><thead><tr><th>\(field.htmlEscaped)</th><th>Conversations</th><th>Turns</th>"
+            for name in MetricName.headline { html += "<th>\(MetricName.title(of: name).htmlEscaped)</th>" }
+            html += "</tr></thead><tbody>"
+            for slice in input.slices where slice.field == field {
+                html += "<tr><td>\(slice.isSmall ? "⚠ " : "")\(slice.value.htmlEscaped)</td><td class=\"num\">\(slice.conversations)</td><td class=\"num\">\(slice.turns)</td>"
+                for name in MetricName.headline {
+                    let metric = slice.metrics[name] ?? MetricValue(value: nil, n: 0)
+                    html += "<td class=\"num\">\(ReportFormat.value(metric.value, metric: name).htmlEscaped) <span class=\"n\">\(ReportFormat.interval(metric, name: name).htmlEscaped)</span></td>"
+                }
+                html += "</tr>"
+            }
+            html += "</tbody></table></div>"
+        }
+        return html + "</section>"
     }
 
     private func trendSection() -> String {
@@ -197,28 +222,6 @@ public struct HTMLReport: Sendable {
         return html
     }
 
-    /// A readable title for a metric name.
-    static func title(of name: String) -> String {
-        switch name {
-        case MetricName.intentAccuracy: return "Intent accuracy"
-        case MetricName.intentMacroF1: return "Intent macro-F1"
-        case MetricName.intentECE: return "Intent calibration error"
-        case MetricName.categoryAccuracy: return "Category accuracy"
-        case MetricName.categoryMacroF1: return "Category macro-F1"
-        case MetricName.escalationPrecision: return "Escalation precision"
-        case MetricName.escalationRecall: return "Escalation recall"
-        case MetricName.escalationF1: return "Escalation F1"
-        case MetricName.latencyP50: return "Latency p50"
-        case MetricName.latencyP95: return "Latency p95"
-        case MetricName.latencyP99: return "Latency p99"
-        default:
-            if let at = name.firstIndex(of: "@") {
-                let kind = String(name[..<at])
-                let k = String(name[name.index(after: at)...])
-                let label = ["recall": "Recall", "hit": "Hit", "mrr": "MRR", "ndcg": "nDCG"][kind] ?? kind
-                return "\(label)@\(k)"
-            }
-            return name
-        }
-    }
+    /// A readable title for a metric name (declared with the metric, `MetricName.definitions`).
+    static func title(of name: String) -> String { MetricName.title(of: name) }
 }

@@ -1,13 +1,15 @@
 import Foundation
 import SupportKitEval
 
-/// A run as JUnit XML for CI test views: one testcase per conversation, one per gate.
+/// A run as JUnit XML for CI test views: one testcase per conversation, one per gate, one error per suite problem.
 ///
-/// The failing test cases are exactly the failed gates (`--fail-under`, and `--max-regression` against a
-/// baseline), so a CI dashboard turns red exactly when `supportkit eval` exits 1. A conversation's outcome is
-/// reported, not judged: its unmet expectations, and with a baseline whether it went from pass to fail or back,
-/// are in the testcase's `<system-out>`. A conversation with an unmeasured turn (error, timeout) is skipped,
-/// naming the turns, and so is a regression gate that had no baseline to check against.
+/// With `JUnitCases.gates` (the default) the failing test cases are exactly the failed gates (`--fail-under`,
+/// `--max-regression`, `--max-regressed-conversations`), so a CI dashboard turns red exactly when `supportkit
+/// eval` exits 1; a conversation's outcome is reported, not judged, in its `<system-out>`. With
+/// `JUnitCases.conversations` a conversation that misses an expectation is itself a failure, naming the first
+/// stage that broke. A conversation the suite loader refused is an `<error>` (the command exits 2). A
+/// conversation with an unmeasured turn (error, timeout) is skipped, naming the turns, and so is a regression
+/// gate that had no baseline to check against.
 public enum JUnitReport {
     /// `evals/billing/refunds.yaml` as `evals.billing.refunds`, for CI tools that group test cases by class.
     static func dottedName(_ path: String) -> String {
@@ -15,13 +17,16 @@ public enum JUnitReport {
     }
 
     /// The XML document.
-    public static func render(_ input: ReportInput) -> String {
+    public static func render(_ input: ReportInput, cases mode: JUnitCases = .gates) -> String {
         let byConversation = Dictionary(grouping: input.records, by: \.conversationId)
         let sources = Dictionary(input.conversations.map { ($0.conversationId, $0.location?.path) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
         let order = (input.conversations.map(\.conversationId) + input.records.map(\.conversationId)).filter { seen.insert($0).inserted }
         var cases = ""
-        var failures = 0, skipped = 0, tests = 0
+        var failures = 0, skipped = 0, tests = 0, errors = 0
+        let causes = Dictionary(input.records.compactMap { record in
+            TurnCheck.cause(of: record, knowledge: input.run.knowledge).map { ("\(record.conversationId)\u{0}\(record.turnIndex)", $0) }
+        }, uniquingKeysWith: { first, _ in first })
         var totalSeconds = 0.0
         let changes = Dictionary((input.comparison?.conversationChanges ?? []).map { ($0.conversation, $0) },
                                  uniquingKeysWith: { first, _ in first })
@@ -34,7 +39,15 @@ public enum JUnitReport {
             cases += "    <testcase classname=\"\(classname.xmlEscaped)\" name=\"\(id.xmlEscaped)\" time=\"\(String(format: "%.3f", seconds))\">\n"
             let failing = turns.filter { !$0.unmetExpectations.isEmpty }
             let unmeasured = turns.filter { !$0.isMeasured }
-            if !unmeasured.isEmpty {
+            if mode == .conversations, !failing.isEmpty {
+                failures += 1
+                let broken = failing.reduce(0) { $0 + $1.unmetExpectations.count }
+                let first = failing[0]
+                let cause = causes["\(id)\u{0}\(first.turnIndex)"].map { " (\($0.rawValue))" } ?? ""
+                let message = "\(broken) expectation\(broken == 1 ? "" : "s") broke in \(failing.count) of \(turns.count) turns; first: turn \(first.turnIndex + 1)\(cause): "
+                    + first.unmetExpectations.joined(separator: "; ")
+                cases += "      <failure message=\"\(message.xmlEscaped)\" type=\"ExpectationFailed\"/>\n"
+            } else if !unmeasured.isEmpty {
                 skipped += 1
                 let message = "\(unmeasured.count) of \(turns.count) turns unmeasured: " + unmeasured.map {
                     "turn \($0.turnIndex + 1) (\($0.error ?? $0.status.rawValue))"
@@ -49,7 +62,8 @@ public enum JUnitReport {
             if !failing.isEmpty {
                 out += "\(failing.count) of \(turns.count) turns missed an expectation:\n"
                 for turn in failing {
-                    out += "turn \(turn.turnIndex + 1): \"\(turn.user)\"\n"
+                    let cause = causes["\(id)\u{0}\(turn.turnIndex)"].map { " [\($0.rawValue)]" } ?? ""
+                    out += "turn \(turn.turnIndex + 1)\(cause): \"\(turn.user)\"\n"
                     for problem in turn.unmetExpectations { out += "  - \(problem)\n" }
                 }
             }
@@ -68,6 +82,14 @@ public enum JUnitReport {
             }
             cases += "    </testcase>\n"
         }
+        for error in input.inputErrors {
+            tests += 1
+            errors += 1
+            let location = "\(error.location)"
+            cases += "    <testcase classname=\"eval.suite\" name=\"\(location.xmlEscaped)\" time=\"0\">\n"
+            cases += "      <error message=\"\(error.description.xmlEscaped)\" type=\"SuiteError\"/>\n"
+            cases += "    </testcase>\n"
+        }
         var properties = "      <property name=\"run\" value=\"\(input.run.id.xmlEscaped)\"/>\n"
         properties += "      <property name=\"suite_hash\" value=\"\(input.run.suiteHash.xmlEscaped)\"/>\n"
         for name in MetricName.headline {
@@ -76,8 +98,8 @@ public enum JUnitReport {
         }
         let time = String(format: "%.3f", totalSeconds)
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"supportkit eval\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
-        xml += "  <testsuite name=\"supportkit eval \(input.run.id.xmlEscaped)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
+        xml += "<testsuites name=\"supportkit eval\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
+        xml += "  <testsuite name=\"supportkit eval \(input.run.id.xmlEscaped)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
         xml += "    <properties>\n\(properties)    </properties>\n"
         xml += cases
         xml += "  </testsuite>\n</testsuites>\n"

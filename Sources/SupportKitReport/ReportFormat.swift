@@ -33,6 +33,36 @@ public enum ReportFormat {
         return lines
     }
 
+    /// `1 expected article is not in the knowledge base (billing/duplicate-charges); 3 turns expect it and are
+    /// scored as retrieval misses (kb_gap)`.
+    public static func missingArticles(ids: [String], expectations: Int) -> String {
+        let shown = ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", and \(ids.count - 10) more" : "")
+        return "\(ids.count) expected article\(ids.count == 1 ? " is" : "s are") not in the knowledge base (\(shown)); "
+            + "\(expectations) turn\(expectations == 1 ? " expects" : "s expect") one and \(expectations == 1 ? "is" : "are") scored as retrieval misses (kb_gap)"
+    }
+
+    /// The failing conversations, most broken expectations first: a line each, at most `limit`, then a count.
+    public static func failingConversations(_ failures: FailureReport, limit: Int) -> [String] {
+        let list = failures.conversations
+        guard !list.isEmpty, limit > 0 else {
+            return list.isEmpty ? [] : ["\(list.count) failing conversations (--show-failing N lists them)"]
+        }
+        var lines = ["failing conversations: \(list.count), most broken expectations first"]
+        for conversation in list.prefix(limit) {
+            let first = conversation.turns.first.map { "turn \($0.index + 1): \($0.expectations.joined(separator: "; "))" } ?? ""
+            lines.append("  \(conversation.id) (\(conversation.brokenExpectations) broken) \(first)")
+        }
+        if list.count > limit { lines.append("  ... and \(list.count - limit) more (see the report)") }
+        return lines
+    }
+
+    /// `failure causes that grew since BASE: kb_gap 0 -> 3 (+3), ...`; empty when none grew.
+    public static func grownCauses(_ comparison: BaselineComparison) -> [String] {
+        let grown = comparison.grownCauses
+        guard !grown.isEmpty else { return [] }
+        return ["failure causes that grew since \(comparison.baselineRun): " + grown.map(\.summary).joined(separator: ", ")]
+    }
+
     /// `+2.3 pts` or `-15 ms`.
     public static func delta(_ delta: Double?, metric: String) -> String {
         guard let delta else { return "—" }
@@ -104,6 +134,14 @@ public enum ReportFormat {
         if low > 0 { return lowerIsBetter ? .worse : .better }
         if high < 0 { return lowerIsBetter ? .better : .worse }
         return .unclear
+    }
+
+    /// CSS classes of a delta: `worse` (red) or `better` (green) by the direction of the change, whatever its
+    /// interval, plus `sure` when the interval excludes 0 (else `unsure`); `same` for no change.
+    public static func deltaClass(_ delta: MetricDelta) -> String {
+        guard let change = delta.delta, change != 0 else { return "same" }
+        let worse = MetricName.isLowerBetter(delta.name) ? change > 0 : change < 0
+        return (worse ? "worse" : "better") + (verdict(delta) == .unclear ? " unsure" : " sure")
     }
 
     /// `2026-11-25 01:30 UTC`.

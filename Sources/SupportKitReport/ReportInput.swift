@@ -38,6 +38,12 @@ public struct ReportInput: Sendable {
     public var gates: [GateResult]
     /// Complete runs up to and including this one, oldest first.
     public var trend: [TrendPoint]
+    /// Suite problems that left conversations out of the run (known when the run was just made; not stored).
+    public var inputErrors: [InputError] = []
+    /// The failing turns, attributed to the stage that broke first.
+    public var failures: FailureReport
+    /// Every metric per slice the run was configured with (`RunInfo.slices`).
+    public var slices: [SliceMetrics] = []
 
     /// Everything a report shows.
     public init(
@@ -51,6 +57,7 @@ public struct ReportInput: Sendable {
         self.comparison = comparison
         self.gates = gates
         self.trend = trend
+        failures = FailureReport(records: records, knowledge: run.knowledge)
     }
 
     /// Loads a stored run: its turns and stored metrics (with their intervals), its gates, the comparison
@@ -89,8 +96,13 @@ public struct ReportInput: Sendable {
             TrendPoint(runId: info.id, startedAt: info.startedAt, sameSuite: info.suiteHash == run.suiteHash,
                        metrics: info.id == run.id ? metrics.metrics : try store.metrics(runId: info.id))
         }
-        return ReportInput(
-            run: run, records: records, metrics: metrics, conversations: try store.conversations(runId: runId),
+        let conversations = try store.conversations(runId: runId)
+        var input = ReportInput(
+            run: run, records: records, metrics: metrics, conversations: conversations,
             comparison: comparison, gates: try store.gates(runId: runId), trend: trend)
+        input.slices = SliceMetrics.compute(
+            records: records, conversations: conversations, knowledge: run.knowledge, fields: run.slices,
+            bootstrap: Bootstrap(resamples: bootstrap.resamples, seed: run.seed, confidence: bootstrap.confidence))
+        return input
     }
 }

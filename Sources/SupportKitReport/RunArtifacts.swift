@@ -25,20 +25,24 @@ public enum RunArtifacts {
     ///   - markdown: a Markdown file to write, or nil.
     ///   - stepSummary: a file to append the Markdown summary to (`$GITHUB_STEP_SUMMARY`), or nil.
     ///   - bootstrap: interval settings for the baseline comparison.
+    ///   - inputErrors: suite problems that left conversations out (JUnit errors, and the Markdown says so).
+    ///   - junitCases: what fails in the JUnit XML.
     /// - Returns: the paths written.
     /// - Throws: `SupportKitError.unavailable` when a file cannot be written; database errors.
     @discardableResult
     public static func write(
         runId: String, store: ResultsStore, reportDirectory: String, junit: String? = nil, markdown: String? = nil,
-        stepSummary: String? = nil, bootstrap: Bootstrap = Bootstrap()
+        stepSummary: String? = nil, bootstrap: Bootstrap = Bootstrap(), inputErrors: [InputError] = [],
+        junitCases: JUnitCases = .gates
     ) throws -> Paths {
-        let input = try ReportInput.load(runId: runId, from: store, bootstrap: bootstrap)
+        var input = try ReportInput.load(runId: runId, from: store, bootstrap: bootstrap)
+        input.inputErrors = inputErrors
         // Only the newest complete run becomes latest.html; re-rendering an old run must not replace it.
         let newest = try store.runs().first { $0.status == .complete }
         let html = try ReportWriter.write(input, to: reportDirectory, updateLatest: newest?.id == runId)
         var paths = Paths(html: html)
         if let junit {
-            paths.junit = try writeFile(JUnitReport.render(input), to: junit)
+            paths.junit = try writeFile(JUnitReport.render(input, cases: junitCases), to: junit)
         }
         guard markdown != nil || !(stepSummary ?? "").isEmpty else { return paths }
         let summary = MarkdownSummary.render(input)

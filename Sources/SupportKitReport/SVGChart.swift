@@ -1,4 +1,5 @@
 import Foundation
+import SupportKitEval
 
 /// Small, dependency-free SVG charts for the HTML report.
 enum SVGChart {
@@ -58,21 +59,19 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
-    /// A histogram of `values` (milliseconds) with `bins` equal-width bins up to the 99th percentile;
-    /// slower values are gathered in a last overflow bar so one outlier cannot flatten the chart.
-    static func histogram(_ values: [Double], bins: Int = 24, title: String, width: Int = 560, height: Int = 220) -> String {
-        guard !values.isEmpty else { return "<p class=\"muted\">No measured turns.</p>" }
+    /// A histogram of `values` (milliseconds) on a log scale: bins run 1-2-5 per decade (1–2 ms, 2–5 ms, 5–10 ms,
+    /// ...) from the fastest turn to the slowest, so a fast majority and a slow tail both stay readable, and
+    /// dashed lines mark the median and the 95th percentile.
+    static func histogram(_ values: [Double], title: String, width: Int = 560, height: Int = 220) -> String {
+        guard let fastest = values.min(), let slowest = values.max() else { return "<p class=\"muted\">No measured turns.</p>" }
         let sorted = values.sorted()
-        let cap = max(sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))], sorted[0] + 1e-9)
-        let low = 0.0
-        let step = (cap - low) / Double(bins)
-        var counts = [Int](repeating: 0, count: bins + 1)
+        let edges = logEdges(from: max(fastest, 0.01), to: max(slowest, 0.01))
+        var counts = [Int](repeating: 0, count: edges.count - 1)
         for value in sorted {
-            let index = value > cap ? bins : min(bins - 1, Int((value - low) / step))
-            counts[index] += 1
+            let index = (edges.lastIndex { $0 <= value } ?? 0)
+            counts[min(index, counts.count - 1)] += 1
         }
-        if counts[bins] == 0 { counts.removeLast() }
-        let left = 40.0, right = 10.0, top = 12.0, bottom = 34.0
+        let left = 40.0, right = 10.0, top = 18.0, bottom = 34.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let tallest = Double(counts.max() ?? 1)
         let barWidth = plotWidth / Double(counts.count)
@@ -81,17 +80,44 @@ enum SVGChart {
         svg += "<text x=\"\(f(left - 6))\" y=\"\(f(top + 8))\" class=\"axis\" text-anchor=\"end\">\(Int(tallest))</text>"
         for (index, count) in counts.enumerated() {
             let barHeight = plotHeight * Double(count) / max(tallest, 1)
-            let overflow = index == bins
-            let from = low + step * Double(index), to = from + step
-            let label = overflow ? "> " + ReportFormat.milliseconds(cap) : ReportFormat.milliseconds(from) + "–" + ReportFormat.milliseconds(to)
-            svg += "<rect x=\"\(f(left + barWidth * Double(index) + 1))\" y=\"\(f(top + plotHeight - barHeight))\" width=\"\(f(max(barWidth - 2, 1)))\" height=\"\(f(barHeight))\" rx=\"2\" class=\"\(overflow ? "bar overflow" : "bar")\"><title>\(label): \(count) turns</title></rect>"
+            let label = ReportFormat.milliseconds(edges[index]) + "–" + ReportFormat.milliseconds(edges[index + 1])
+            svg += "<rect x=\"\(f(left + barWidth * Double(index) + 1))\" y=\"\(f(top + plotHeight - barHeight))\" width=\"\(f(max(barWidth - 2, 1)))\" height=\"\(f(barHeight))\" rx=\"2\" class=\"bar\"><title>\(label): \(count) turns</title></rect>"
+            if count > 0 {
+                svg += "<text x=\"\(f(left + barWidth * (Double(index) + 0.5)))\" y=\"\(f(top + plotHeight - barHeight - 3))\" class=\"axis\" text-anchor=\"middle\">\(count)</text>"
+            }
         }
-        for tick in [0, counts.count / 2, counts.count] {
-            let value = low + step * Double(tick)
-            let anchor = tick == 0 ? "start" : (tick == counts.count ? "end" : "middle")
-            svg += "<text x=\"\(f(left + barWidth * Double(tick)))\" y=\"\(f(top + plotHeight + 16))\" class=\"axis\" text-anchor=\"\(anchor)\">\(ReportFormat.milliseconds(value))</text>"
+        // Edge labels, thinned so they never overlap (about 44 px per label).
+        let every = max(1, Int((44 / barWidth).rounded(.up)))
+        for (index, edge) in edges.enumerated() where index % every == 0 || index == edges.count - 1 {
+            let anchor = index == 0 ? "start" : (index == edges.count - 1 ? "end" : "middle")
+            svg += "<text x=\"\(f(left + barWidth * Double(index)))\" y=\"\(f(top + plotHeight + 16))\" class=\"axis\" text-anchor=\"\(anchor)\">\(ReportFormat.milliseconds(edge))</text>"
+        }
+        // Percentile markers at their position on the log axis.
+        let logLow = log10(edges[0]), logSpan = log10(edges[edges.count - 1]) - logLow
+        for (name, percent) in [("p50", 50.0), ("p95", 95.0)] {
+            guard let value = EvalMetrics.nearestRank(sorted, percent), logSpan > 0 else { continue }
+            let position = (log10(max(value, edges[0])) - logLow) / logSpan
+            let x = left + plotWidth * min(max(position, 0), 1)
+            svg += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" class=\"marker\"/>"
+            svg += "<text x=\"\(f(x + 3))\" y=\"\(f(top - 5))\" class=\"axis\">\(name) \(ReportFormat.milliseconds(value))</text>"
         }
         return svg + "</svg>"
+    }
+
+    /// 1-2-5 edges per decade from the largest one at or below `low` to the smallest one above `high`.
+    static func logEdges(from low: Double, to high: Double) -> [Double] {
+        var edges: [Double] = []
+        var decade = pow(10, (log10(low)).rounded(.down))
+        while edges.count < 64 {
+            for multiple in [1.0, 2, 5] {
+                let edge = multiple * decade
+                if edge <= low { edges = [edge]; continue }
+                edges.append(edge)
+                if edge > high { return edges }
+            }
+            decade *= 10
+        }
+        return edges
     }
 
     private static func f(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -62,6 +62,11 @@ public struct APIKeySet: Sendable {
             for word in words.dropFirst() {
                 guard let scope = APIScope(rawValue: String(word)) else {
                     let known = APIScope.allCases.map(\.rawValue).joined(separator: ", ")
+                    // The word may be the key itself (a line written scope first); never echo it.
+                    if APIScope(rawValue: String(key)) != nil || word.count >= Self.minimumKeyLength {
+                        throw ServerConfigurationError(
+                            "\(origin):\(number + 1): the line starts with a scope or has a key-like word where a scope belongs (not shown); write the key first, then its scopes (KEY \(known.replacingOccurrences(of: ",", with: "")))")
+                    }
                     throw ServerConfigurationError("\(origin):\(number + 1): unknown scope \"\(word)\"; expected some of \(known) after the key")
                 }
                 scopes.insert(scope)

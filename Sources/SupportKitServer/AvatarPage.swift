@@ -2,8 +2,10 @@ import Hummingbird
 
 /// The avatar chat page served at `/`: plain HTML, CSS and JavaScript in one string, no external requests.
 ///
-/// It talks to `GET /v1/chat/ws` (API key in the `api_key` query parameter, since browsers cannot set headers
-/// on a WebSocket) and falls back to `POST /v1/chat` when the socket cannot be opened. Replies are inserted with
+/// It talks to `GET /v1/chat/ws` with a customer token (``CustomerToken``, in the `token` query parameter, since
+/// browsers cannot set headers on a WebSocket) and falls back to `POST /v1/chat` when the socket cannot be opened.
+/// The page never holds an API key: the site's backend mints a token for its signed-in customer and opens the page
+/// as `/#token=...` (the fragment never reaches a server log); the customer id is the token's. Replies are inserted with
 /// `textContent`, never as HTML, and only `http(s)` or relative source links become anchors.
 enum AvatarPage {
     static var headers: HTTPFields {
@@ -79,8 +81,8 @@ enum AvatarPage {
     <h1>Ava, support assistant</h1>
     <div class="status"><span id="dot" class="dot"></span><span id="statusText">not connected</span></div>
     <div class="settings">
-      <label>API key <input id="key" type="password" autocomplete="off" placeholder="paste your API key"></label>
-      <label>Customer id <input id="customer" value="web-customer"></label>
+      <label>Customer token <input id="key" type="password" autocomplete="off" placeholder="from your site, or `supportkit token`"></label>
+      <div id="customer" class="meta"></div>
       <button id="connect" type="button">Connect</button>
       <div id="conv" class="meta"></div>
     </div>
@@ -100,8 +102,15 @@ enum AvatarPage {
   const $ = (id) => document.getElementById(id);
   const log = $("log"), avatar = $("avatar");
   let socket = null, mode = "none", conversationId = null, pending = 0;
-  $("key").value = sessionStorage.getItem("supportkit.key") || "";
-  $("customer").value = localStorage.getItem("supportkit.customer") || $("customer").value;
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.get("token")) { sessionStorage.setItem("supportkit.token", fragment.get("token")); history.replaceState(null, "", location.pathname); }
+  $("key").value = sessionStorage.getItem("supportkit.token") || "";
+  // The customer a token speaks for: its second part, base64url. The server checks the signature.
+  function customerOf(token) {
+    const parts = token.split(".");
+    if (parts.length !== 4 || parts[0] !== "skc1") return null;
+    try { return decodeURIComponent(escape(atob(parts[1].replace(/-/g, "+").replace(/_/g, "/")))); } catch (e) { return null; }
+  }
 
   function setStatus(kind, text) { $("dot").className = "dot " + kind; $("statusText").textContent = text; }
   function setConversation(id) { if (id) { conversationId = id; $("conv").textContent = "conversation " + id; } }
@@ -128,7 +137,9 @@ enum AvatarPage {
       div.appendChild(box);
     }
     const meta = document.createElement("div"); meta.className = "meta";
-    meta.textContent = r.intent + " (" + Math.round((r.confidence || 0) * 100) + "%)" + (r.category ? " \u00b7 " + r.category : "");
+    // What decided the reply: small talk and out-of-scope replies say so, not the intent they did not use.
+    meta.textContent = r.small_talk ? "small talk" : r.out_of_scope ? "out of scope"
+      : r.intent + " (" + Math.round((r.confidence || 0) * 100) + "%)" + (r.category ? " \u00b7 " + r.category : "");
     div.appendChild(meta); talk(); scroll();
     if (r.escalated) showEscalation(r.reasons || [], r.ticket);
   }
@@ -143,10 +154,12 @@ enum AvatarPage {
   function showError(e) { add("error", (e && e.message) ? e.message : "Something went wrong; try again."); }
 
   function connect() {
-    const key = $("key").value.trim(), customer = $("customer").value.trim() || "web-customer";
-    sessionStorage.setItem("supportkit.key", key); localStorage.setItem("supportkit.customer", customer);
+    const key = $("key").value.trim(), customer = customerOf(key);
+    if (!customer) { showError({ message: "That is not a customer token (skc1....); ask your site for one." }); return; }
+    sessionStorage.setItem("supportkit.token", key);
+    $("customer").textContent = "signed in as " + customer;
     if (socket) { socket.onclose = null; socket.close(); socket = null; }
-    const params = new URLSearchParams({ api_key: key, customer_id: customer });
+    const params = new URLSearchParams({ token: key, customer_id: customer });
     if (conversationId) params.set("conversation_id", conversationId);
     const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/chat/ws?" + params;
     setStatus("", "connecting\u2026");
@@ -168,7 +181,7 @@ enum AvatarPage {
   async function sendHTTP(message) {
     busy(true);
     try {
-      const body = { customer_id: $("customer").value.trim() || "web-customer", message };
+      const body = { customer_id: customerOf($("key").value.trim()) || "", message };
       if (conversationId) body.conversation_id = conversationId;
       const res = await fetch("/v1/chat", { method: "POST", headers: { "Content-Type": "application/json", "Authorization": "Bearer " + $("key").value.trim() }, body: JSON.stringify(body) });
       const data = await res.json().catch(() => ({}));
@@ -186,7 +199,7 @@ enum AvatarPage {
     } else { sendHTTP(message); }
   });
   $("connect").addEventListener("click", connect);
-  add("bot", "Hi, I'm Ava. Paste your API key, press Connect, and tell me what you need help with.");
+  add("bot", "Hi, I'm Ava. Connect with the customer token your site gave you, and tell me what you need help with.");
   if ($("key").value) connect();
 })();
 </script>

@@ -26,7 +26,8 @@ struct ChatSocketHandler: Sendable {
         defer { metrics.socketOpened(-1) }
         let logger = context.logger
         let query = context.request.uri.queryParameters
-        let defaultCustomer = query["customer_id"].map { String($0).removingPercentEncoding ?? String($0) }
+        let tokenCustomer = context.requestContext.tokenCustomerId
+        let defaultCustomer = query["customer_id"].map { String($0).removingPercentEncoding ?? String($0) } ?? tokenCustomer
         var conversationId = query["conversation_id"].map { String($0).removingPercentEncoding ?? String($0) }
             ?? UUID().uuidString.lowercased()
         let keyHash = context.requestContext.apiKeyHash ?? "anonymous"
@@ -55,7 +56,9 @@ struct ChatSocketHandler: Sendable {
             group.addTask { [conversationId] in
                 var conversationId = conversationId
                 for await message in turns {
-                    try await answer(message, conversationId: &conversationId, defaultCustomer: defaultCustomer, keyHash: keyHash, outbound: outbound, logger: logger)
+                    try await answer(
+                        message, conversationId: &conversationId, defaultCustomer: defaultCustomer, tokenCustomer: tokenCustomer,
+                        keyHash: keyHash, outbound: outbound, logger: logger)
                 }
             }
             // The reader ends first (client closed or vanished); stop the turn in progress with it.
@@ -68,7 +71,7 @@ struct ChatSocketHandler: Sendable {
     static let maxQueuedTurns = 8
 
     private func answer(
-        _ message: WebSocketMessage, conversationId: inout String, defaultCustomer: String?, keyHash: String,
+        _ message: WebSocketMessage, conversationId: inout String, defaultCustomer: String?, tokenCustomer: String?, keyHash: String,
         outbound: WebSocketOutboundWriter, logger: Logger
     ) async throws {
         guard case .text(let text) = message else {
@@ -85,6 +88,7 @@ struct ChatSocketHandler: Sendable {
         let request: ChatRequest
         do {
             request = try ChatRequest.parse(Data(text.utf8), defaultCustomerId: defaultCustomer, defaultConversationId: conversationId)
+            try CustomerTokenPolicy.check(customerId: request.customerId, boundTo: tokenCustomer)
         } catch {
             let serverError = ServerError.converting(error, logger: logger)
             metrics.recordSocketMessage(outcome: "error")

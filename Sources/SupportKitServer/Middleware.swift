@@ -59,8 +59,12 @@ extension ServerError {
     }
 }
 
-/// Checks the API key of protected routes (everything under `/v1/`, and `/metrics` unless it is configured
-/// open) and that the key has the route's scope (403 otherwise), then spends one token of that key's rate limit.
+/// Checks the API key of one protected route and that the key has the route's scope (403 otherwise), then
+/// spends one token of that key's rate limit.
+///
+/// The router attaches one instance to each protected route with that route's scope (``SupportServer/Endpoint``),
+/// so the decision follows the route the router matched on the normalized path (``RequestPath``), never a
+/// separate reading of the raw path.
 ///
 /// Keys come from `Authorization: Bearer KEY`; on the WebSocket route, where browsers cannot set headers,
 /// also from the `api_key` query parameter. Keys are never logged; a short hash prefix stands in for them.
@@ -68,25 +72,29 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
     let keys: APIKeySet
     let limiter: RateLimiter
-    let metricsRequireAuth: Bool
+    /// The scope the route needs; nil for any valid key (unknown paths under `/v1/`, which then answer 404).
+    let scope: APIScope?
+    /// Whether the key may come from the `api_key` (or `token`) query parameter (the WebSocket route only).
+    let acceptsQueryKey: Bool
+    /// The identity secret when this route accepts ``CustomerToken``s in place of an API key (chat routes).
+    var customerTokens: CustomerTokenPolicy?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard path.hasPrefix("/v1/") || (path == "/metrics" && metricsRequireAuth) else {
-            return try await next(request, context)
-        }
-        guard let key = Self.presentedKey(request) else {
+        guard let key = Self.presentedKey(request, acceptsQueryKey: acceptsQueryKey) else {
             throw Self.unauthorized("this endpoint needs an API key; send the header `Authorization: Bearer KEY`")
+        }
+        if key.hasPrefix(CustomerToken.prefix) {
+            return try await handleCustomerToken(key, request: request, context: context, next: next)
         }
         guard let scopes = keys.scopes(of: key) else {
             context.logger.notice("rejected API key", metadata: ["key_hash": "\(APIKeySet.fingerprint(of: key))"])
             throw Self.unauthorized("the API key is not valid; check it against the server's keys file or SUPPORTKIT_API_KEYS")
         }
-        if let scope = Self.requiredScope(method: request.method, path: path), !scopes.contains(scope) {
+        if let scope, !scopes.contains(scope) {
             context.logger.notice("API key lacks a scope", metadata: ["key_hash": "\(APIKeySet.fingerprint(of: key))", "scope": "\(scope)"])
             throw ServerError(
                 .forbidden, .forbidden,
-                "this API key may not \(request.method.rawValue) \(path): it lacks the scope \(scope); list it after the key in the server's keys file (`KEY chat \(scope)`)")
+                "this API key may not \(request.method.rawValue) \(request.uri.path): it lacks the scope \(scope); list it after the key in the server's keys file (`KEY chat \(scope)`)")
         }
         let hash = ContentHasher.hash(String(key))
         if case .limited(let retryAfter) = limiter.acquire(key: hash) {
@@ -98,16 +106,32 @@ struct AuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The scope a protected request needs, by route; nil for an unknown `/v1/` path (any valid key, then 404).
-    static func requiredScope(method: HTTPRequest.Method, path: String) -> APIScope? {
-        if path == "/metrics" { return .metrics }
-        if path == "/v1/chat" || path == ChatSocketHandler.path || path.hasPrefix("/v1/conversations/") { return .chat }
-        if path.hasPrefix("/v1/customers/") { return method == .post ? .historyWrite : .historyRead }
-        if path.hasPrefix("/v1/tickets/") { return .ticketsRead }
-        return nil
+    /// A customer token in place of a key: the `chat` scope only, bound to the token's customer.
+    private func handleCustomerToken(
+        _ text: Substring, request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let customerTokens else {
+            throw Self.unauthorized("customer tokens are accepted only by POST /v1/chat and the WebSocket, and only when the server has an identity secret; use an API key here")
+        }
+        let token: CustomerToken
+        do {
+            token = try CustomerToken.verify(text, secret: customerTokens.secret, now: customerTokens.now())
+        } catch {
+            context.logger.notice("rejected customer token", metadata: ["reason": "\(error)"])
+            throw Self.unauthorized(error.description)
+        }
+        let hash = ContentHasher.hash("customer:" + token.customerId)
+        if case .limited(let retryAfter) = limiter.acquire(key: hash) {
+            throw ServerError.rateLimited(retryAfterSeconds: retryAfter)
+        }
+        var context = context
+        context.apiKeyHash = hash
+        context.tokenCustomerId = token.customerId
+        context.logger[metadataKey: "key_hash"] = "\(hash.prefix(8))"
+        return try await next(request, context)
     }
 
-    static func presentedKey(_ request: Request) -> Substring? {
+    static func presentedKey(_ request: Request, acceptsQueryKey: Bool) -> Substring? {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
@@ -116,8 +140,10 @@ struct AuthMiddleware: RouterMiddleware {
             }
             return nil
         }
-        if request.uri.path == ChatSocketHandler.path, let key = request.uri.queryParameters["api_key"], !key.isEmpty {
-            return key
+        if acceptsQueryKey {
+            for name: Substring in ["token", "api_key"] {
+                if let key = request.uri.queryParameters[name], !key.isEmpty { return key }
+            }
         }
         return nil
     }
@@ -126,5 +152,19 @@ struct AuthMiddleware: RouterMiddleware {
         var headers = HTTPFields()
         headers[.wwwAuthenticate] = #"Bearer realm="supportkit""#
         return ServerError(.unauthorized, .unauthorized, message, headers: headers)
+    }
+}
+
+/// Customer tokens on a route: the shared secret and the clock that decides expiry.
+struct CustomerTokenPolicy: Sendable {
+    let secret: CustomerToken.Secret
+    let now: @Sendable () -> Date
+
+    /// Refuses a request whose customer is not the token's; no-op for requests authenticated with an API key.
+    static func check(customerId: String, boundTo bound: String?) throws(ServerError) {
+        guard let bound, bound != customerId else { return }
+        throw ServerError(
+            .forbidden, .forbidden,
+            "this customer token belongs to another customer than customer_id \"\(customerId)\"; a token speaks only for the customer it was minted for")
     }
 }

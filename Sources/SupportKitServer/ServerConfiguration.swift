@@ -28,6 +28,14 @@ public struct ServerConfiguration: Sendable {
     public var maxHistoryEntries: Int
     /// Listen backlog (pending connections the kernel queues).
     public var backlog: Int
+    /// Most connections open at once; one more is answered 503 and closed (``ConnectionLimiter``).
+    public var maxConnections: Int
+    /// A connection idle this long between requests is closed.
+    public var idleTimeout: Duration
+    /// How long a new connection may take to send its request line and headers (408 after it).
+    public var headerTimeout: Duration
+    /// Largest request line plus headers, in bytes (431 above it).
+    public var maxHeaderBytes: Int
 
     /// Creates a configuration.
     public init(
@@ -44,8 +52,16 @@ public struct ServerConfiguration: Sendable {
         maxQueuedTurns: Int = 32,
         pingInterval: Duration = .seconds(30),
         maxHistoryEntries: Int = 50,
-        backlog: Int = 1024
+        backlog: Int = 1024,
+        maxConnections: Int = 4096,
+        idleTimeout: Duration = .seconds(60),
+        headerTimeout: Duration = .seconds(10),
+        maxHeaderBytes: Int = 32 * 1024
     ) {
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.headerTimeout = headerTimeout
+        self.maxHeaderBytes = maxHeaderBytes
         self.host = host
         self.port = port
         self.gracePeriod = gracePeriod

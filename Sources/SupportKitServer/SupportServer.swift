@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
@@ -19,6 +20,9 @@ public struct SupportServer: Sendable {
         public var method: String
         /// Path in OpenAPI syntax (`{id}` for a parameter).
         public var path: String
+        /// The scope an API key needs for this route; nil for an open route. The router attaches the check to
+        /// the route itself, so this is the one place a route's protection is declared.
+        let scope: APIScope?
         let kind: Kind
 
         enum Kind: Sendable, Hashable {
@@ -27,21 +31,29 @@ public struct SupportServer: Sendable {
 
         /// Every route, in registration order.
         public static let allCases: [Endpoint] = [
-            Endpoint(method: "GET", path: "/", kind: .page),
-            Endpoint(method: "GET", path: "/healthz", kind: .healthz),
-            Endpoint(method: "GET", path: "/readyz", kind: .readyz),
-            Endpoint(method: "GET", path: "/metrics", kind: .metrics),
-            Endpoint(method: "POST", path: "/v1/chat", kind: .chat),
-            Endpoint(method: "GET", path: ChatSocketHandler.path, kind: .chatSocket),
-            Endpoint(method: "POST", path: "/v1/conversations/{id}/agent-messages", kind: .agentMessage),
-            Endpoint(method: "GET", path: "/v1/customers/{id}/history", kind: .history),
-            Endpoint(method: "POST", path: "/v1/customers/{id}/history", kind: .recordHistory),
-            Endpoint(method: "GET", path: "/v1/tickets/{id}", kind: .ticket),
+            Endpoint(method: "GET", path: "/", scope: nil, kind: .page),
+            Endpoint(method: "GET", path: "/healthz", scope: nil, kind: .healthz),
+            Endpoint(method: "GET", path: "/readyz", scope: nil, kind: .readyz),
+            Endpoint(method: "GET", path: "/metrics", scope: .metrics, kind: .metrics),
+            Endpoint(method: "POST", path: "/v1/chat", scope: .chat, kind: .chat),
+            Endpoint(method: "GET", path: ChatSocketHandler.path, scope: .chat, kind: .chatSocket),
+            Endpoint(method: "POST", path: "/v1/conversations/{id}/agent-messages", scope: .chat, kind: .agentMessage),
+            Endpoint(method: "GET", path: "/v1/customers/{id}/history", scope: .historyRead, kind: .history),
+            Endpoint(method: "POST", path: "/v1/customers/{id}/history", scope: .historyWrite, kind: .recordHistory),
+            Endpoint(method: "GET", path: "/v1/tickets/{id}", scope: .ticketsRead, kind: .ticket),
         ]
+
+        /// The scope this route needs under `configuration` (`/metrics` may be configured open); nil when open.
+        public func requiredScope(_ configuration: ServerConfiguration) -> APIScope? {
+            kind == .metrics && !configuration.metricsRequireAuth ? nil : scope
+        }
+
+        /// Whether a ``CustomerToken`` may stand in for an API key: the chat routes a browser front end uses.
+        var acceptsCustomerTokens: Bool { kind == .chat || kind == .chatSocket }
 
         /// Whether the route needs an API key (`/metrics` depends on the configuration).
         public func requiresKey(_ configuration: ServerConfiguration) -> Bool {
-            path.hasPrefix("/v1/") || (path == "/metrics" && configuration.metricsRequireAuth)
+            requiredScope(configuration) != nil
         }
     }
 
@@ -54,9 +66,14 @@ public struct SupportServer: Sendable {
     public let metrics: ServerMetrics
     let dependencies: ServerDependencies
     let keys: APIKeySet
+    /// The identity secret for ``CustomerToken``s; nil when the server accepts none.
+    let identitySecret: CustomerToken.Secret?
+    let now: @Sendable () -> Date
     let limiter: RateLimiter
     let sessions: SessionRegistry
     let logger: Logger
+    /// Counts open connections against ``ServerConfiguration/maxConnections``.
+    let connectionLimiter: ConnectionLimiter
 
     /// Creates a server.
     ///
@@ -65,16 +82,25 @@ public struct SupportServer: Sendable {
     ///   - dependencies: The assistant and its lookups.
     ///   - keys: Accepted API keys; with none, every protected route answers 401.
     ///   - logger: Where requests and failures are logged (keys never are).
+    ///   - identitySecret: The secret a site's backend signs ``CustomerToken``s with; nil accepts none.
     ///   - clock: Monotonic seconds for the rate limiter; injectable for tests.
+    ///   - now: Wall-clock time for token expiry; injectable for tests.
     public init(
         configuration: ServerConfiguration, dependencies: ServerDependencies, keys: APIKeySet, logger: Logger,
-        clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds
+        identitySecret: CustomerToken.Secret? = nil,
+        clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.identitySecret = identitySecret
+        self.now = now
         self.configuration = configuration
         self.dependencies = dependencies
         self.keys = keys
         self.logger = logger
         self.metrics = ServerMetrics()
+        self.connectionLimiter = ConnectionLimiter(
+            maxConnections: configuration.maxConnections, headerTimeout: configuration.headerTimeout,
+            maxHeaderBytes: configuration.maxHeaderBytes, logger: logger)
         self.limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.burst, now: clock)
         self.sessions = SessionRegistry(
             factory: dependencies.sessions, idleTimeout: configuration.sessionIdleTimeout, capacity: configuration.maxSessions,
@@ -87,19 +113,39 @@ public struct SupportServer: Sendable {
 
     // MARK: Routers
 
-    /// The HTTP router with every endpoint and middleware (what `app.test(.router)` exercises).
+    /// The HTTP router with every endpoint and middleware (what `app.test(.router)` exercises through
+    /// ``makeApplication(onServerRunning:)``, which puts path normalization in front of it).
+    ///
+    /// Each protected route gets its own ``AuthMiddleware`` carrying the route's scope, so what the router serves
+    /// and what is authorized are decided by the same match.
     public func makeRouter() -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: ObservabilityMiddleware(metrics: metrics))
-        router.add(middleware: AuthMiddleware(keys: keys, limiter: limiter, metricsRequireAuth: configuration.metricsRequireAuth))
         for endpoint in Self.endpoints {
-            let path = RouterPath(endpoint.path)
             let method = HTTPRequest.Method(rawValue: endpoint.method) ?? .get
-            router.on(path, method: method) { request, context in
+            routeGroup(of: router, for: endpoint).on(RouterPath(endpoint.path), method: method) { request, context in
                 try await self.respond(to: request, context: context, endpoint: endpoint.kind)
             }
         }
+        // Unknown paths under /v1/ need a valid key before they answer 404: routes are not probed for free.
+        let unknown = router.group().add(middleware: AuthMiddleware(keys: keys, limiter: limiter, scope: nil, acceptsQueryKey: false))
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .head, .options] {
+            unknown.on("/v1/**", method: method) { request, _ -> Response in
+                throw ServerError(.notFound, .notFound, "no route for \(request.method.rawValue) \(request.uri.path); see openapi.yaml for the endpoints")
+            }
+        }
         return router
+    }
+
+    /// A group for one route, with the route's key check when it needs one.
+    private func routeGroup(of router: Router<ServerRequestContext>, for endpoint: Endpoint) -> RouterGroup<ServerRequestContext> {
+        let group = router.group()
+        if let scope = endpoint.requiredScope(configuration) {
+            let tokens = endpoint.acceptsCustomerTokens ? identitySecret.map { CustomerTokenPolicy(secret: $0, now: now) } : nil
+            group.add(middleware: AuthMiddleware(
+                keys: keys, limiter: limiter, scope: scope, acceptsQueryKey: endpoint.kind == .chatSocket, customerTokens: tokens))
+        }
+        return group
     }
 
     /// The router consulted for WebSocket upgrades: it authenticates (header or `api_key` query parameter) and
@@ -110,9 +156,9 @@ public struct SupportServer: Sendable {
         let router = Router(context: ServerRequestContext.self)
         // Counts handshakes (200 = upgraded) and refusals in the same request metrics as plain HTTP.
         router.add(middleware: ObservabilityMiddleware(metrics: metrics))
-        router.add(middleware: AuthMiddleware(keys: keys, limiter: limiter, metricsRequireAuth: configuration.metricsRequireAuth))
         let handler = ChatSocketHandler(chat: chat, limiter: limiter, metrics: metrics, maxMessageBytes: configuration.maxBodyBytes)
-        router.ws(RouterPath(ChatSocketHandler.path), onUpgrade: { inbound, outbound, context in
+        guard let endpoint = Self.endpoints.first(where: { $0.kind == .chatSocket }) else { return router }
+        routeGroup(of: router, for: endpoint).ws(RouterPath(endpoint.path), onUpgrade: { inbound, outbound, context in
             try await handler.handle(inbound: inbound, outbound: outbound, context: context)
         })
         return router
@@ -128,10 +174,22 @@ public struct SupportServer: Sendable {
             // A single-frame message is limited only by the frame size, so the frame limit is the message limit.
             maxFrameSize: configuration.maxBodyBytes,
             autoPing: .enabled(timePeriod: configuration.pingInterval),
-            closeTimeout: .seconds(5))
+            closeTimeout: .seconds(5),
+            // RFC 6455 8.1: a text message that is not UTF-8 closes the socket with 1007.
+            validateUTF8: true)
+        var http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds)))
+        // The guard answers 431 first; the decoder's own limit stays above it for later requests on a connection.
+        http1.httpDecoder = .init(maxHeaderFieldSize: max(configuration.maxHeaderBytes, 16 * 1024), maxHeaderListSize: max(configuration.maxHeaderBytes, 16 * 1024))
+        let channel = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1, ws: webSocket)
+        let webSocketResponder = PathNormalizingRouter(router: makeWebSocketRouter(), metrics: metrics).buildResponder()
+        let limiter = connectionLimiter
         return Application(
-            router: makeRouter(),
-            server: .http1WebSocketUpgrade(webSocketRouter: makeWebSocketRouter(), configuration: .init(ws: webSocket)),
+            router: PathNormalizingRouter(router: makeRouter(), metrics: metrics),
+            server: HTTPServerBuilder { responder in
+                GuardedChildChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channel),
+                    limiter: limiter)
+            },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "supportkit",
                 backlog: configuration.backlog),
@@ -169,6 +227,7 @@ public struct SupportServer: Sendable {
         case .chat:
             let body = try await Self.collectBody(request, limit: configuration.maxBodyBytes)
             let chatRequest = try ChatRequest.parse(body)
+            try CustomerTokenPolicy.check(customerId: chatRequest.customerId, boundTo: context.tokenCustomerId)
             let reply = try await chat.respond(to: chatRequest, transport: "http", logger: context.logger)
             return try Self.json(.ok, reply)
         case .chatSocket:

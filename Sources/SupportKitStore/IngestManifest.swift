@@ -22,13 +22,17 @@ public struct IngestManifest: Sendable {
         public var docHash: String
         /// Chunk ids with their content hashes, in document order.
         public var chunks: [UUID: String]
+        /// A run was writing the document when it stopped (``IngestManifest/markPending(_:)``): the store may hold
+        /// its old chunks, its new ones, or both, until the next run rewrites it.
+        public var isPending: Bool
 
-        public init(docId: String, root: String, sourcePath: String, docHash: String, chunks: [UUID: String]) {
+        public init(docId: String, root: String, sourcePath: String, docHash: String, chunks: [UUID: String], isPending: Bool = false) {
             self.docId = docId
             self.root = root
             self.sourcePath = sourcePath
             self.docHash = docHash
             self.chunks = chunks
+            self.isPending = isPending
         }
     }
 
@@ -75,13 +79,15 @@ public struct IngestManifest: Sendable {
     public func entries() async throws -> [String: Entry] {
         try await database.pool.read { db in
             var entries: [String: Entry] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT doc_id, root, source_path, doc_hash, chunk_ids, chunk_hashes FROM manifest WHERE collection = ?", arguments: [collection])
+            let rows = try Row.fetchCursor(db, sql: "SELECT doc_id, root, source_path, doc_hash, chunk_ids, chunk_hashes, pending FROM manifest WHERE collection = ?", arguments: [collection])
             while let row = try rows.next() {
                 let ids = (row["chunk_ids"] as String).split(separator: ",").compactMap { UUID(uuidString: String($0)) }
                 let hashes = (row["chunk_hashes"] as String).split(separator: ",").map(String.init)
                 let docId: String = row["doc_id"]
-                entries[docId] = Entry(docId: docId, root: row["root"], sourcePath: row["source_path"], docHash: row["doc_hash"],
-                                       chunks: Dictionary(zip(ids, hashes), uniquingKeysWith: { first, _ in first }))
+                let pending: Bool = row["pending"]
+                // A pending document's hash is withheld, so the next run sees it as changed and rewrites it.
+                entries[docId] = Entry(docId: docId, root: row["root"], sourcePath: row["source_path"], docHash: pending ? "" : row["doc_hash"],
+                                       chunks: Dictionary(zip(ids, hashes), uniquingKeysWith: { first, _ in first }), isPending: pending)
             }
             return entries
         }
@@ -149,14 +155,29 @@ public struct IngestManifest: Sendable {
         }
     }
 
+    /// Marks documents as being written, before any of their chunks is: a document already recorded keeps its
+    /// entry, a new one gets an entry without chunks. ``record(_:removing:)`` clears the mark.
+    public func markPending(_ documents: [(docId: String, root: String, sourcePath: String)]) async throws {
+        guard !documents.isEmpty else { return }
+        try await database.pool.write { db in
+            let mark = try db.makeStatement(sql: """
+                INSERT INTO manifest (collection, doc_id, root, source_path, doc_hash, chunk_ids, chunk_hashes, pending) VALUES (?, ?, ?, ?, '', '', '', 1)
+                ON CONFLICT (collection, doc_id) DO UPDATE SET pending = 1
+                """)
+            for document in documents {
+                try mark.execute(arguments: [collection, document.docId, document.root, document.sourcePath])
+            }
+        }
+    }
+
     /// Records documents as stored and forgets deleted ones, in one transaction.
     public func record(_ entries: [Entry], removing removed: [String]) async throws {
         guard !entries.isEmpty || !removed.isEmpty else { return }
         try await database.pool.write { db in
             let upsert = try db.makeStatement(sql: """
-                INSERT INTO manifest (collection, doc_id, root, source_path, doc_hash, chunk_ids, chunk_hashes) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO manifest (collection, doc_id, root, source_path, doc_hash, chunk_ids, chunk_hashes, pending) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
                 ON CONFLICT (collection, doc_id) DO UPDATE SET root = excluded.root, source_path = excluded.source_path, doc_hash = excluded.doc_hash,
-                    chunk_ids = excluded.chunk_ids, chunk_hashes = excluded.chunk_hashes, ingested_at = excluded.ingested_at
+                    chunk_ids = excluded.chunk_ids, chunk_hashes = excluded.chunk_hashes, ingested_at = excluded.ingested_at, pending = 0
                 """)
             for entry in entries {
                 let ordered = entry.chunks.sorted { $0.key.uuidString < $1.key.uuidString }

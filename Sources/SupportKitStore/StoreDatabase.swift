@@ -137,6 +137,12 @@ public final class StoreDatabase: Sendable {
                 ALTER TABLE manifest_files_v3 RENAME TO manifest_files;
                 """)
         }
+        migrator.registerMigration("v4: documents being written are marked pending in the ingest manifest") { db in
+            // 1 while a run writes the document's chunks: set before the first upsert, cleared with the entry that
+            // records the new chunks. A crash in between leaves the mark; `--verify` does not count the document's
+            // chunks as missing or orphaned, and the next run rewrites it.
+            try db.execute(sql: "ALTER TABLE manifest ADD COLUMN pending INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -10,6 +10,7 @@ struct SupportKitCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self,
             ServeCommand.self,
+            TokenCommand.self,
             IngestCommand.self,
             SearchCommand.self,
             EmbedCommand.self,

@@ -55,9 +55,11 @@ import SupportKit
             "evals/bad.yaml:7:21: turns[0].expect.small_talk: expected true or false, found a string; write true or false without quotes",
             "evals/bad.yaml:9:25: turns[0].expect.answer.contains: expected a phrase, found a mapping; write phrases as text, e.g. [\"60 minutes\", \"Order history\"]",
             "evals/bad.yaml:10:20: turns[0].expect.answer.matches: not a valid regular expression; fix the pattern (ICU syntax; in YAML double quotes write \\\\d for \\d)",
-            "evals/bad.yaml:11:19: turns[0].expect.answer.cites: no ingested document has id \"orders/cancle\"; did you mean \"orders/cancel\"? use an id that `supportkit search` shows, or ingest the document first",
             "evals/bad.yaml:12:20: turns[0].expect.answer.similar: unknown field; expected one of contains, not_contains, matches, cites, similar_to",
         ])
+        // An unknown cited document is not a load error (as an unknown expected document is not): the turn fails
+        // its cites check at run time.
+        #expect(!result.errors.contains { $0.description.contains("orders/cancle") })
     }
 
     @Test func jsonlAnswerExpectationsAndTheirErrors() throws {

@@ -12,7 +12,7 @@ import SupportKit
             _ = try GateRule.parse("accuracy=0.8", flag: "--fail-under")
             Issue.record("an unknown metric must be refused")
         } catch {
-            #expect(error.message.hasPrefix("--fail-under accuracy=0.8: unknown metric \"accuracy\"; expected one of intent_accuracy, intent_macro_f1"))
+            #expect(error.message.hasPrefix("--fail-under accuracy=0.8: unknown metric \"accuracy\"; expected one of conversation_pass_rate, intent_accuracy, intent_macro_f1"))
         }
         #expect(throws: SupportKitError.self) { try GateRule.parse("recall@5=abc", flag: "--fail-under") }
         #expect(throws: SupportKitError.self) { try GateRule.parse("recall@5=-0.1", flag: "--max-regression") }

@@ -16,7 +16,8 @@ import SupportKitTesting
     @Test func evalJSON() throws {
         let error = InputError(SourceLocation(path: "evals/bad.yaml", line: 3, column: 7), field: "expect.intent",
                                problem: "unknown intent \"refund\"", remedy: "expected one of question, problem")
-        let output = EvalOutput(outcome: ReportFixtures.outcome, report: "reports/20261125-010000-abcd.html", inputErrors: [error])
+        let output = EvalOutput(outcome: ReportFixtures.outcome, report: "reports/20261125-010000-abcd.html", inputErrors: [error],
+                                failures: FailureReport(records: ReportFixtures.outcome.records, knowledge: ReportFixtures.outcome.run.knowledge))
         try expectGolden(output, "eval.json")
         let json = try ResultJSON.string(output)
         for key in ["\"run\":", "\"metrics\":", "\"gates\":", "\"ci_low\":", "\"ci_high\":", "\"conversation_changes\":", "\"skipped\":false"] {

@@ -50,7 +50,7 @@ import SupportKitTesting
     @Test func junitSkipsConversationsWithUnmeasuredTurns() {
         let xml = JUnitReport.render(ReportFixtures.input(gates: []))
         #expect(xml.contains("tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"1\""))
-        #expect(xml.contains("turn 1: &quot;Where is my parcel?&quot;"))
+        #expect(xml.contains("turn 1 [retrieval_rank]: &quot;Where is my parcel?&quot;"))
         let skipped = ReportInput(run: ReportFixtures.run, records: [makeRecord("s", 0, intent: "question", status: .error)],
                                   metrics: EvalMetrics.compute(records: [], bootstrap: nil))
         #expect(JUnitReport.render(skipped).contains("<skipped message=\"1 of 1 turns unmeasured: turn 1 (boom)\"/>"))

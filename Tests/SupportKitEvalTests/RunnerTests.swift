@@ -84,7 +84,8 @@ import SupportKitTesting
         let suite = Self.suite()
         // An interrupted run: the first conversation finished, the second recorded only its first turn.
         let run = RunInfo(id: "20260101-000000-0001", startedAt: Date(timeIntervalSince1970: 1_767_225_600), suiteHash: suite.hash,
-                          suitePaths: ["evals"], conversationCount: 4, turnCount: 6, fingerprints: [:], seed: 42,
+                          suitePaths: ["evals"], conversationCount: 4, turnCount: 6,
+                          fingerprints: ["embedder": "fake@1/8", "classifier": "fake", "git_commit": "old"], seed: 42,
                           concurrency: 2, turnTimeout: 1)
         try await store.createRun(run, conversations: suite.conversations)
         let done = [
@@ -105,6 +106,37 @@ import SupportKitTesting
         #expect(outcome.records[0].prediction?.intent == "problem")   // kept from the first attempt
         #expect(outcome.records[2].status == .error)                   // replaced by the replay
         #expect(outcome.records[3].status == .ok)
+    }
+
+    @Test func resumeRefusesAChangedClassifierUnlessAskedAndKeepsTheRecordedTurns() async throws {
+        let store = try ResultsStore()
+        let suite = Self.suite()
+        let run = RunInfo(id: "20260101-000000-0002", startedAt: Date(), suiteHash: suite.hash, suitePaths: ["evals"],
+                          conversationCount: 4, turnCount: 6, fingerprints: ["embedder": "fake@1/8", "classifier": "logreg@1:old"],
+                          seed: 42, concurrency: 2, turnTimeout: 1)
+        try await store.createRun(run, conversations: suite.conversations)
+        let partial = makeRecord("failing-turn", 0, intent: "question", predicted: "feedback", user: "explode")
+        try await store.record(partial, runId: run.id)
+        let factory = Self.factory()
+        do {
+            _ = try await EvalRunner.run(suite: suite, factory: factory, results: store,
+                                         options: .init(turnTimeout: 0.2, resumeRunId: run.id))
+            Issue.record("a resume under another classifier went ahead")
+        } catch let error as SupportKitError {
+            #expect(error.code == .invalidInput)
+            #expect(error.message.contains("classifier: logreg@1:old -> fake"))
+            #expect(error.message.contains("--resume-anyway"))
+        }
+        // Nothing was replayed or deleted.
+        #expect(factory.messages.isEmpty)
+        #expect(try store.turns(runId: run.id) == [partial])
+
+        var anyway = EvalRunner.Options(turnTimeout: 0.2, bootstrap: Bootstrap(resamples: 20), resumeRunId: run.id)
+        anyway.resumeAnyway = true
+        let outcome = try await EvalRunner.run(suite: suite, factory: factory, results: store, options: anyway)
+        #expect(outcome.run.status == .complete)
+        #expect(EvalRunner.resumeBlockingChanges(recorded: ["git_commit": "a", "tool_version": "1", "target": "x"],
+                                                 current: ["git_commit": "b", "tool_version": "2", "target": "y"]).isEmpty)
     }
 
     @Test func resumeRefusesAChangedSuite() async throws {

@@ -59,7 +59,6 @@ import SupportKitTesting
         #expect(result.errors.map(\.description) == [
             #"evals/bad.yaml:5:24: turns[0].expect.intent: unknown intent "questoin"; expected one of question, problem, action, feedback, escalate"#,
             #"evals/bad.yaml:5:44: turns[0].expect.category: unknown category "refund"; expected one of account, orders, billing"#,
-            #"evals/bad.yaml:5:59: turns[0].expect.docs: no ingested document has id "billing/refnds"; did you mean "billing/refunds"? use an id that `supportkit search` shows, or ingest the document first"#,
             #"evals/bad.yaml:5:86: turns[0].expect.escalate: expected true or false, found a string; write true or false without quotes"#,
             #"evals/bad.yaml:8:13: turns[0].user: empty message; write the customer's message or remove the turn"#,
             #"evals/bad.yaml:9:7: id: duplicate conversation id "conv-2" (first at evals/bad.yaml:6:3); give each conversation a unique id"#,

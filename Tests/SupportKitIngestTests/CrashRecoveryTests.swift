@@ -1,6 +1,8 @@
 import Foundation
 import SupportKit
+import SupportKitStore
 import SupportKitTesting
+@testable import SupportKitIngest
 import Testing
 
 /// Kills a real `supportkit ingest` process with SIGKILL in the middle of applying a sync, reruns it, and
@@ -58,6 +60,14 @@ import Testing
 
         let killed = try Self.ingest(harness.corpus.url, store: harness.storePath, config: config, fault: "kill-after-upserts:3")
         #expect(killed.reason == .uncaughtSignal && killed.status == SIGKILL, "the fault point was not reached")
+        // Killed between a batch's upserts and its manifest entries: `--verify` is clean, naming the documents
+        // the next run finishes.
+        let database = try StoreDatabase(path: harness.storePath)
+        let report = try await IngestVerifier(
+            store: SQLiteVectorStore(database: database), manifest: IngestManifest(database: database, collection: Collections.knowledge),
+            collection: Collections.knowledge).verify()
+        #expect(report.isConsistent, "missing \(report.missing.count), orphans \(report.orphans.count)")
+        #expect(!report.pendingDocuments.isEmpty)
         let rerun = try Self.ingest(harness.corpus.url, store: harness.storePath, config: config)
         #expect(rerun.status == 0)
 

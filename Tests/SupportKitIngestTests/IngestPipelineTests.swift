@@ -21,7 +21,7 @@ struct IngestHarness {
     /// Facets are off by default so that counts are chunks only; the facet tests turn them on.
     func run(
         _ paths: [URL]? = nil, strict: Bool = false, dryRun: Bool = false, facets: Bool = false, dimension: Int = 64,
-        allowMassDeletion: Bool = false
+        allowMassDeletion: Bool = false, folders: any CorpusFolders = LiveCorpusFolders()
     ) async throws -> IngestSummary {
         let database = try StoreDatabase(path: storePath)
         let pipeline = IngestPipeline(
@@ -31,7 +31,7 @@ struct IngestHarness {
             configuration: .init(
                 chunker: .init(maxTokens: 80, overlapTokens: 10), strict: strict, dryRun: dryRun, batchSize: 8, facets: facets,
                 allowMassDeletion: allowMassDeletion),
-            logger: Logger(label: "test"))
+            logger: Logger(label: "test"), folders: folders)
         return try await pipeline.run(paths: paths ?? [corpus.url])
     }
 

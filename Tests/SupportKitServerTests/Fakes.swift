@@ -171,7 +171,8 @@ extension Ticket {
 
 func makeTestServer(
     assistant: any AssistantSessionFactory = FakeAssistant(), ready: Bool = true, configure: (inout ServerConfiguration) -> Void = { _ in },
-    clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds
+    clock: @escaping @Sendable () -> Double = RateLimiter.monotonicSeconds,
+    identitySecret: CustomerToken.Secret? = nil, now: @escaping @Sendable () -> Date = { Date() }
 ) throws -> SupportServer {
     // Tests of the deadline set their own; for the others, room for a 2-core machine whose full test run stalls
     // this process for 20 s (turns of the instant fake assistant answered 504 at 2 s).
@@ -183,5 +184,6 @@ func makeTestServer(
     logger.logLevel = .critical
     return SupportServer(
         configuration: configuration, dependencies: dependencies,
-        keys: try APIKeySet(keys: [FakeData.key, FakeData.otherKey]), logger: logger, clock: clock)
+        keys: try APIKeySet(keys: [FakeData.key, FakeData.otherKey]), logger: logger, identitySecret: identitySecret,
+        clock: clock, now: now)
 }

@@ -60,7 +60,8 @@ enum HTTP {
 
 /// A raw TCP client, to do what well-behaved clients never do (vanish mid-conversation) and to check that a
 /// port refuses connections.
-final class RawSocket {
+// @unchecked Sendable: a socket is used by one test at a time; offPool only moves a blocking read to another thread.
+final class RawSocket: @unchecked Sendable {
     let fd: Int32
 
     /// Connects to 127.0.0.1:`port`; throws with the errno when the connection is refused.

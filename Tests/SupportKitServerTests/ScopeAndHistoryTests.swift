@@ -58,6 +58,12 @@ import SupportKit
         }
         #expect(error?.message.hasPrefix("keys.txt:2: unknown scope \"history:wrte\"; expected some of chat, history:read, history:write, tickets:read, metrics") == true)
         #expect(error?.message.contains("key-bbbb") == false)
+        // Scope first, key second: the key is never echoed.
+        let swapped = #expect(throws: ServerConfigurationError.self) {
+            try APIKeySet.parseKeysFile("chat sk-live-0123456789abcdef\n", origin: "keys.txt")
+        }
+        #expect(swapped?.message.hasPrefix("keys.txt:1: the line starts with a scope") == true)
+        #expect(swapped?.message.contains("sk-live") == false)
     }
 
     @Test func onlyAKeyWithHistoryWriteSeedsHistory() async throws {

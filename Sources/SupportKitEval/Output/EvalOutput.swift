@@ -29,6 +29,13 @@ public struct EvalOutput: Encodable, Sendable {
     public var turns: Int
     /// Turns that errored or timed out.
     public var unmeasured: Int
+    /// Failing turns by the first stage that broke.
+    public var failures: FailuresOutput
+    /// Expected articles the knowledge base lacks: `{"ids": [...], "expectations": N}` (turns naming one); nil
+    /// when the knowledge base was not checked.
+    public var missingArticles: MissingArticlesOutput?
+    /// Every metric per slice, when slices were asked for.
+    public var slices: [SliceOutput]?
 
     /// The result of a finished run.
     ///
@@ -36,7 +43,8 @@ public struct EvalOutput: Encodable, Sendable {
     ///   - outcome: the run.
     ///   - report: the path of its HTML report.
     ///   - inputErrors: the conversations the suite loader refused.
-    public init(outcome: EvalOutcome, report: String, inputErrors: [InputError]) {
+    ///   - failures: the failing turns, attributed.
+    public init(outcome: EvalOutcome, report: String, inputErrors: [InputError], failures: FailureReport) {
         run = outcome.run.id
         metrics = MetricOutput.map(outcome.metrics.metrics)
         gates = outcome.gates
@@ -49,11 +57,29 @@ public struct EvalOutput: Encodable, Sendable {
         conversations = outcome.metrics.conversations
         turns = outcome.metrics.turns
         unmeasured = outcome.metrics.turns - outcome.metrics.measuredTurns
+        self.failures = FailuresOutput(failures)
+        slices = outcome.slices.isEmpty ? nil : outcome.slices.map(SliceOutput.init)
+        missingArticles = outcome.run.knowledge.map { MissingArticlesOutput(knowledge: $0, records: outcome.records) }
     }
 
     private enum CodingKeys: String, CodingKey {
         case run, metrics, gates, report, baseline, deltas, conversationChanges = "conversation_changes", warnings, errors
-        case conversations, turns, unmeasured
+        case conversations, turns, unmeasured, failures, missingArticles = "missing_articles", slices
+    }
+}
+
+/// Expected articles the knowledge base lacks, and how many turns expect one.
+public struct MissingArticlesOutput: Encodable, Sendable, Hashable {
+    /// The missing ids, sorted.
+    public var ids: [String]
+    /// Turns whose `expect.docs` name a missing id.
+    public var expectations: Int
+
+    /// The missing articles of a run.
+    public init(knowledge: KnowledgeFacts, records: [TurnRecord]) {
+        ids = knowledge.missingDocIds
+        let missing = Set(ids)
+        expectations = records.filter { ($0.expected.docs ?? []).contains(where: missing.contains) }.count
     }
 }
 

@@ -174,6 +174,8 @@ public struct CompareOutput: Encodable, Sendable {
     public var changes: [String]
     /// Conversations that went from pass to fail (first) or back.
     public var conversationChanges: [ConversationChange]
+    /// Failure causes whose count changed: `[{"cause", "baseline", "current"}]`.
+    public var causeChanges: [CauseChange]
 
     /// The JSON form of `comparison` of `run` with `baseline`.
     public init(baseline: String, run: String, comparison: BaselineComparison) {
@@ -185,10 +187,11 @@ public struct CompareOutput: Encodable, Sendable {
         warnings = comparison.warnings
         changes = comparison.changes
         conversationChanges = comparison.conversationChanges
+        causeChanges = comparison.causeChanges
     }
 
     private enum CodingKeys: String, CodingKey {
         case baseline, run, pairedTurns = "paired_turns", pairedConversations = "paired_conversations", deltas, warnings, changes
-        case conversationChanges = "conversation_changes"
+        case conversationChanges = "conversation_changes", causeChanges = "cause_changes"
     }
 }

@@ -64,8 +64,8 @@ struct DemoCommand: AsyncParsableCommand {
             guard let assistant = context.assistant else { return }
             let result = try await EvalJob.run(
                 plan: plan, loaded: loaded, factory: assistant.factory, fingerprints: wiring.runFingerprints(catalog: context.catalog),
-                progress: Terminal.isInteractive ? ConsoleProgress() : nil)
-            EvalConsole.printSummary(result.outcome, report: result.artifacts)
+                catalog: context.catalog, progress: Terminal.isInteractive ? ConsoleProgress() : nil)
+            EvalConsole.printSummary(result, showFailing: 10)
             if result.exitCode != 0 { throw ExitCode(result.exitCode) }
         }
     }

@@ -4,6 +4,8 @@ import SupportKit
 import SupportKitEval
 import SupportKitReport
 
+extension JUnitCases: ExpressibleByArgument {}
+
 /// `supportkit eval`: replay labeled conversations, score them, store the run, write reports, gate CI.
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,9 +17,7 @@ struct EvalCommand: AsyncParsableCommand {
             service or the --target server is unreachable (turns recorded unmeasured; --resume RUN finishes the run). \
             `--baseline latest` on a results database with no complete run yet warns and skips the regression \
             gates (the run becomes the next run's baseline); a named baseline that does not exist is an error.
-            Metrics: intent_accuracy, intent_macro_f1, intent_ece, category_accuracy, category_macro_f1, \
-            recall@K, hit@K, mrr@K, ndcg@K (K = 1, 3, 5, 10), escalation_precision, escalation_recall, \
-            escalation_f1, latency_p50_ms, latency_p95_ms, latency_p99_ms. Rates are from 0 to 1. See docs/metrics.md.
+            Metrics: \(MetricName.helpList). Rates are from 0 to 1. See docs/metrics.md.
             """)
 
     @Argument(help: "Suite files (.yaml, .yml, .jsonl) or folders of them (default: evals).")
@@ -38,8 +38,20 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-regression"), parsing: .singleValue, help: "METRIC=DELTA: fail when the metric is worse than the baseline by more than DELTA and the paired interval excludes 0. Repeatable; needs --baseline.")
     var maxRegression: [String] = []
 
-    @Option(name: .long, help: "Also write JUnit XML here: one testcase per conversation and per gate; only failed gates fail.")
+    @Option(name: .customLong("max-regressed-conversations"), help: "N: fail (exit 1) when more than N conversations passed in the baseline and fail now. Needs --baseline.")
+    var maxRegressedConversations: Int?
+
+    @Option(name: .long, help: "Also write JUnit XML here: one testcase per conversation and per gate, and one error per suite problem.")
     var junit: String?
+
+    @Option(name: .customLong("junit-cases"), help: "What fails in the JUnit XML: `gates` (default: only failed gates fail; conversations are reported, not judged) or `conversations` (also each conversation that misses an expectation).")
+    var junitCases: JUnitCases = .gates
+
+    @Option(name: .long, parsing: .singleValue, help: "Also report every metric per value of FIELD: file, category, tag, intent, or profile.KEY. Repeatable; adds to eval.slices.")
+    var slice: [String] = []
+
+    @Option(name: .customLong("show-failing"), help: "How many failing conversations the terminal summary lists (default: 10).")
+    var showFailing: Int = 10
 
     @Option(name: .long, help: "Also write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set).")
     var markdown: String?
@@ -49,6 +61,9 @@ struct EvalCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Finish this interrupted run (pass the same suite) instead of starting a new one.")
     var resume: String?
+
+    @Flag(name: .customLong("resume-anyway"), help: "With --resume: finish the run even though the classifier, embedder, knowledge base or settings changed since it started (its turns then mix two setups).")
+    var resumeAnyway = false
 
     @Option(name: .customLong("turn-timeout"), help: "Seconds a turn may take before it is recorded as unmeasured (default: 30).")
     var turnTimeout: Double?
@@ -73,6 +88,11 @@ struct EvalCommand: AsyncParsableCommand {
         if let concurrency, !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64") }
         if let turnTimeout, !(turnTimeout > 0) { throw ValidationError("--turn-timeout must be more than 0 seconds") }
         if let resamples, !(0...100_000).contains(resamples) { throw ValidationError("--resamples must be between 0 and 100000") }
+        if let maxRegressedConversations, maxRegressedConversations < 0 { throw ValidationError("--max-regressed-conversations must be 0 or more") }
+        if showFailing < 0 { throw ValidationError("--show-failing must be 0 or more") }
+        for field in slice {
+            if let problem = SliceField.problem(field) { throw ValidationError("--slice \(field): \(problem); \(SliceField.remedy)") }
+        }
         _ = try request()
         _ = try targetURL()
     }
@@ -88,9 +108,12 @@ struct EvalCommand: AsyncParsableCommand {
         do {
             let gates = try failUnder.map { try GateRule.parse($0, flag: "--fail-under") }
                 + maxRegression.map { try GateRule.parse($0, flag: "--max-regression") }
-            return EvalRequest(
+                + (maxRegressedConversations.map { [GateRule.maxRegressedConversations($0)] } ?? [])
+            var request = EvalRequest(
                 paths: paths, results: results, reportDirectory: reportDir, baseline: baseline, gates: gates, junit: junit,
-                markdown: markdown, concurrency: concurrency, resume: resume, turnTimeout: turnTimeout, seed: seed, resamples: resamples)
+                junitCases: junitCases, markdown: markdown, slices: slice, concurrency: concurrency, resume: resume, turnTimeout: turnTimeout, seed: seed, resamples: resamples)
+            request.resumeAnyway = resumeAnyway
+            return request
         } catch let error as SupportKitError {
             throw ValidationError(error.message)
         }
@@ -103,7 +126,8 @@ struct EvalCommand: AsyncParsableCommand {
             let target = try targetURL()
             let context = if let target { wiring.makeTargetEvalContext(target: target, turnTimeout: plan.options.turnTimeout) }
                 else { try await wiring.makeEvalContext(dryRun: dryRun) }
-            let loaded = context.loader.load(paths: plan.suitePaths)
+            var loaded = context.loader.load(paths: plan.suitePaths)
+            if dryRun { loaded.warnings += context.labelWarnings(loaded) }
             EvalConsole.printProblems(loaded)
             guard let assistant = context.assistant, !dryRun else {
                 if format.json { try Terminal.printJSON(SuiteCheckOutput(loaded)) } else { Terminal.output(EvalConsole.describe(loaded)) }
@@ -112,9 +136,10 @@ struct EvalCommand: AsyncParsableCommand {
             }
             let result = try await EvalJob.run(
                 plan: plan, loaded: loaded, factory: assistant.factory, fingerprints: wiring.runFingerprints(catalog: context.catalog, target: target),
+                catalog: context.catalog,
                 stepSummary: ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"],
                 progress: Terminal.isInteractive ? ConsoleProgress() : nil)
-            if format.json { try Terminal.printJSON(result.output) } else { EvalConsole.printSummary(result.outcome, report: result.artifacts) }
+            if format.json { try Terminal.printJSON(result.output) } else { EvalConsole.printSummary(result, showFailing: showFailing) }
             if result.exitCode != 0 { throw ExitCode(result.exitCode) }
         }
     }

@@ -18,19 +18,48 @@ enum EvalConsole {
             + "\(loaded.errors.count) errors, \(loaded.warnings.count) warnings; suite \(suite.hash.prefix(12))"
     }
 
-    /// The run, the conversations that changed since the baseline, the headline metrics, the gates and the files.
-    static func printSummary(_ outcome: EvalOutcome, report: RunArtifacts.Paths) {
+    /// The run, missing articles, the conversations that changed since the baseline, the headline metrics, what
+    /// to fix, the failing conversations (at most `showFailing`, then a count), the gates and the files.
+    static func printSummary(_ result: EvalJob.Result, showFailing: Int) {
+        let outcome = result.outcome
         for warning in outcome.warnings + (outcome.comparison?.warnings ?? []) { Terminal.diagnostic("warning: \(warning)") }
         let metrics = outcome.metrics
         var lines = ["run \(outcome.run.id): \(metrics.conversations) conversations, \(metrics.turns) turns, \(metrics.measuredTurns) measured"
             + (metrics.erroredTurns + metrics.timedOutTurns > 0 ? " (\(metrics.erroredTurns) errors, \(metrics.timedOutTurns) timeouts not counted)" : "")]
-        if let comparison = outcome.comparison { lines += ReportFormat.conversationChanges(comparison) + [""] }
+        if let missing = result.output.missingArticles, !missing.ids.isEmpty {
+            lines.append(ReportFormat.missingArticles(ids: missing.ids, expectations: missing.expectations))
+        }
+        if !result.inputErrors.isEmpty {
+            lines.append("\(result.inputErrors.count) suite errors: those conversations were left out (exit 2); see the errors above")
+        }
+        if let comparison = outcome.comparison {
+            lines += ReportFormat.conversationChanges(comparison) + ReportFormat.grownCauses(comparison) + [""]
+        }
         lines += metricTable(metrics.metrics, comparison: outcome.comparison)
+        lines.append("")
+        lines += sliceLines(outcome.slices)
+        lines += result.failures.lines()
+        lines += ReportFormat.failingConversations(result.failures, limit: showFailing)
         lines += gateLines(outcome.gates)
-        lines.append("report: \(report.html.path)")
-        if let junit = report.junit { lines.append("junit: \(junit.path)") }
-        if let markdown = report.markdown { lines.append("markdown: \(markdown.path)") }
+        lines.append("report: \(result.artifacts.html.path)")
+        if let junit = result.artifacts.junit { lines.append("junit: \(junit.path)") }
+        if let markdown = result.artifacts.markdown { lines.append("markdown: \(markdown.path)") }
         lines.forEach(Terminal.row)
+    }
+
+    /// One line per slice: pass rate and recall@5 with intervals, `(!)` under 30 turns.
+    static func sliceLines(_ slices: [SliceMetrics]) -> [String] {
+        guard !slices.isEmpty else { return [] }
+        var lines = ["slices (! under \(SliceMetrics.minimumTurns) turns; every metric in --json, the report and --markdown):"]
+        for slice in slices {
+            let label = "\(slice.field)=\(slice.value)".padding(toLength: 30, withPad: " ", startingAt: 0)
+            let parts = [MetricName.conversationPassRate, MetricName.intentAccuracy, MetricName.recall(at: 5)].map { name in
+                let metric = slice.metrics[name] ?? MetricValue(value: nil, n: 0)
+                return "\(name) \(ReportFormat.value(metric.value, metric: name)) \(ReportFormat.interval(metric, name: name))"
+            }
+            lines.append("  \(slice.isSmall ? "!" : " ") \(label) \(slice.turns) turns  " + parts.joined(separator: "  "))
+        }
+        return lines + [""]
     }
 
     /// `PASS  fail-under intent_accuracy=0.8: ...`, `SKIP` for a gate that had nothing to check against.

@@ -35,6 +35,9 @@ enum IngestConsole {
     static func printVerification(_ result: VerifyResult, collection: String) {
         let report = result.before
         var lines = ["verify \(collection): manifest \(report.manifestDocuments) document(s), \(report.manifestChunks) chunk(s); store \(report.storePoints) point(s)"]
+        if !report.pendingDocuments.isEmpty {
+            lines.append("\(report.pendingDocuments.count) document(s) were being written when a run stopped; the next ingest finishes them")
+        }
         if report.isConsistent {
             lines.append("store and manifest agree")
         } else {

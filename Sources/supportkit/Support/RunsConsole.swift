@@ -48,7 +48,11 @@ enum RunsConsole {
     static func printComparison(_ stored: StoredComparison) {
         let comparison = stored.comparison
         var lines = ["\(stored.run.id) vs baseline \(stored.baseline.id): \(comparison.pairedTurns) paired turns in \(comparison.pairedConversations) conversations"]
-        lines += ReportFormat.conversationChanges(comparison) + [""]
+        lines += ReportFormat.conversationChanges(comparison)
+        lines += ReportFormat.grownCauses(comparison)
+        let shrunk = comparison.causeChanges.filter { $0.current < $0.baseline }
+        if !shrunk.isEmpty { lines.append("failure causes that shrank: " + shrunk.map(\.summary).joined(separator: ", ")) }
+        lines.append("")
         for change in comparison.changes { lines.append("changed \(change)") }
         if !comparison.changes.isEmpty { lines.append("") }
         for name in MetricName.all {

@@ -12,6 +12,8 @@ struct EvalAssistant {
     var intents: [String]
     /// The classifier's training texts (eval messages that repeat one are reported).
     var trainingExamples: [String]
+    /// The categories the classifier returns (empty without a category head); nil when unknown (`--target`).
+    var categories: [String]?
 }
 
 /// The live pieces an evaluation runs against: the assistant (nil for a dry run without a classifier), the
@@ -20,6 +22,16 @@ struct EvalContext {
     var assistant: EvalAssistant?
     var catalog: KnowledgeCatalog?
     var loader: SuiteLoader
+    /// The configured categories.
+    var categories: CategorySet
+
+    /// Label checks of a loaded suite (`eval --dry-run`): classifier categories that are not configured, intents
+    /// and categories the classifier never saw, expected categories that disagree with the expected article's.
+    func labelWarnings(_ loaded: SuiteLoadResult) -> [InputError] {
+        LabelCheck.warnings(
+            suite: loaded.suite, configured: categories, classifierIntents: assistant?.intents,
+            classifierCategories: assistant?.categories, documentCategories: catalog?.categories ?? [:])
+    }
 }
 
 extension Wiring {
@@ -35,7 +47,8 @@ extension Wiring {
             paths: assistantPaths(configuration), logger: logger)
         return EvalAssistant(
             factory: try SupportAssistantFactory(assistant: assistant),
-            intents: assistant.classifier.intentLabels, trainingExamples: assistant.classifier.trainingTexts)
+            intents: assistant.classifier.intentLabels, trainingExamples: assistant.classifier.trainingTexts,
+            categories: assistant.classifier.categoryLabels)
     }
 
     /// The store, the assistant and a suite loader. A dry run works before a classifier is trained: it then
@@ -56,7 +69,7 @@ extension Wiring {
         let loader = SuiteLoader(configuration: .init(
             intents: assistant?.intents ?? DefaultIntent.all, categories: settings.categories,
             knownDocIds: catalog?.docIds, trainingExamples: assistant?.trainingExamples ?? []))
-        return EvalContext(assistant: assistant, catalog: catalog, loader: loader)
+        return EvalContext(assistant: assistant, catalog: catalog, loader: loader, categories: settings.categories)
     }
 
     /// An evaluation of the running assistant at `target` (`eval --target`): sessions over its HTTP API with the
@@ -67,7 +80,8 @@ extension Wiring {
         let factory = HTTPAssistantSessionFactory(configuration: .init(target: target, apiKey: key, requestTimeout: turnTimeout))
         let loader = SuiteLoader(configuration: .init(intents: DefaultIntent.all, categories: settings.categories))
         return EvalContext(
-            assistant: EvalAssistant(factory: factory, intents: DefaultIntent.all, trainingExamples: []), catalog: nil, loader: loader)
+            assistant: EvalAssistant(factory: factory, intents: DefaultIntent.all, trainingExamples: []), catalog: nil, loader: loader,
+            categories: settings.categories)
     }
 
     /// What a run records about its inputs: the store (never with credentials; none for a target, whose

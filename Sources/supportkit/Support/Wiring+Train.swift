@@ -7,6 +7,8 @@ struct TrainedClassifier {
     var classifier: LocalIntentClassifier
     var path: String
     var embedder: EmbedderFingerprint
+    /// Label problems found before training (categories not in supportkit.yaml), as `file:line:col: ...` lines.
+    var labelWarnings: [String] = []
 
     /// The `--json` result.
     var output: TrainOutput {
@@ -23,6 +25,10 @@ extension Wiring {
         if let folds { configuration.classifier.folds = folds }
         if let l2 { configuration.classifier.l2 = l2 }
         let trainingSet = try TrainingExamples.load(from: examples)
+        let labelWarnings = trainingSet.categoriesOutside(settings.categories).map { label, count, first in
+            "\(first): categories: \"\(label)\" (\(count) examples) is not a configured category (\(settings.categories.listed)); "
+                + "add it to `categories:` in supportkit.yaml or relabel the examples, or its replies filter retrieval to a category no article has"
+        }
         let heldOut = try test.map { try TrainingExamples.load(from: $0) }
         let database = try localDatabase()
         let store = try await makeStore(database: database)
@@ -33,7 +39,7 @@ extension Wiring {
         let classifier = try await trainer.train(trainingSet, knowledge: knowledge, test: heldOut, logger: logger)
         let path = output ?? assistantPaths(configuration).classifier
         try classifier.save(to: path)
-        return TrainedClassifier(classifier: classifier, path: path, embedder: embedder.fingerprint)
+        return TrainedClassifier(classifier: classifier, path: path, embedder: embedder.fingerprint, labelWarnings: labelWarnings)
     }
 
     /// Whether the saved classifier was trained on `examples` as they are now and with the embedder in use, so
@@ -62,6 +68,7 @@ extension Wiring {
 enum TrainConsole {
     static func print(_ trained: TrainedClassifier) {
         let report = trained.classifier.model.report
+        for warning in trained.labelWarnings { Terminal.diagnostic("warning: \(warning)") }
         for head in [report.intents] + (report.categories.map { [$0] } ?? []) {
             Terminal.output(describe(head))
             if !head.selective.isEmpty {

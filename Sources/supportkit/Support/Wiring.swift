@@ -41,7 +41,9 @@ struct Wiring {
     func makeStore(database: StoreDatabase) async throws -> any VectorStore {
         switch location {
         case .sqlite:
-            return SQLiteVectorStore(database: database)
+            // Customer memory grows with every customer and is always searched for one of them: read from the
+            // file, so serve's memory does not grow with the number of customers (docs/server.md).
+            return SQLiteVectorStore(database: database, diskResident: [Collections.customerContext])
         case .vectorAI(let host, let port):
             let configuration = try VectorAIVectorStore.Configuration(host: host, port: port)
                 .applyingEnvironment(ProcessInfo.processInfo.environment)
