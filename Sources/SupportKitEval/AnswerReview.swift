@@ -47,7 +47,8 @@ public struct AnswerReview: Sendable, Hashable, Codable {
     /// scan and `check`'s answer expectations.
     public static func review(turn: Conversation.Turn, reply: Reply, check: AnswerCheck,
                               checker: GroundednessChecker) -> AnswerReview {
-        let passages = reply.retrieved.compactMap(\.text)
+        // A chunk's title is part of what the customer is pointed to ("I found two articles: ...").
+        let passages = reply.retrieved.compactMap { chunk in chunk.text.map { chunk.title + ".\n" + $0 } }
         var groundedness: Double?
         var unsupported: [Claim] = []
         let isAnswer = reply.smallTalk == nil && reply.outOfScope != true && !passages.isEmpty
