@@ -99,10 +99,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The offline groundedness checker: claims, word overlap and the fact check; Foundation only, so it and its
+        // tests build in seconds.
+        .target(
+            name: "SupportKitGrounding"
+        ),
         .target(
             name: "SupportKitEval",
             dependencies: [
-                "SupportKit", "Yams",
+                "SupportKit", "SupportKitGrounding", "Yams",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -148,6 +153,7 @@ let package = Package(
             dependencies: [
                 "SupportKit", "SupportKitParsing", "SupportKitEmbedding", "SupportKitStore",
                 "SupportKitIngest", "SupportKitAssistant", "SupportKitEval", "SupportKitReport", "SupportKitServer", "Yams",
+                "SupportKitGrounding",
                 "SupportKitVectorAI", "SupportKitVectorAITesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -206,6 +212,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SupportKitGroundingTests",
+            dependencies: ["SupportKitGrounding"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -145,12 +145,14 @@ struct CorpusWalker {
 
     /// The system's reason for a failed folder read, without the path (the error names it already).
     private static func reason(_ error: any Error) -> String {
-        let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? (error as NSError).code
-        switch Int32(code) {
-        case EACCES, EPERM: return "permission denied"
-        case ENOENT: return "it disappeared during the walk"
-        case ELOOP: return "too many levels of symbolic links"
-        default: return "error \(code)"
+        let error = error as NSError
+        let posix = (error.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
+        switch (posix, CocoaError.Code(rawValue: error.code)) {
+        case (EACCES?, _), (EPERM?, _), (nil, .fileReadNoPermission): return "permission denied"
+        case (ENOENT?, _), (nil, .fileReadNoSuchFile), (nil, .fileNoSuchFile): return "it disappeared during the walk"
+        case (ELOOP?, _): return "too many levels of symbolic links"
+        case (let code?, _): return String(cString: strerror(code))
+        default: return error.localizedDescription
         }
     }
 

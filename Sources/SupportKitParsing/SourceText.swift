@@ -42,6 +42,17 @@ struct SourceText {
         }
     }
 
+    /// Text already checked, with some of it replaced (`SiteMarkup` keeps every line break, so lines stay the
+    /// file's lines).
+    init(path: String, checkedBytes bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 40 + 1)
+        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        lineStarts = starts
+    }
+
     /// The 1-based line and column (in bytes) of a byte offset.
     func location(of offset: Int) -> SourceLocation {
         let line = lineIndex(of: offset)

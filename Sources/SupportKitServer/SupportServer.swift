@@ -174,7 +174,9 @@ public struct SupportServer: Sendable {
             // A single-frame message is limited only by the frame size, so the frame limit is the message limit.
             maxFrameSize: configuration.maxBodyBytes,
             autoPing: .enabled(timePeriod: configuration.pingInterval),
-            closeTimeout: .seconds(5))
+            closeTimeout: .seconds(5),
+            // RFC 6455 8.1: a text message that is not UTF-8 closes the socket with 1007.
+            validateUTF8: true)
         var http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds)))
         // The guard answers 431 first; the decoder's own limit stays above it for later requests on a connection.
         http1.httpDecoder = .init(maxHeaderFieldSize: max(configuration.maxHeaderBytes, 16 * 1024), maxHeaderListSize: max(configuration.maxHeaderBytes, 16 * 1024))

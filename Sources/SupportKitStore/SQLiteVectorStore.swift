@@ -16,12 +16,24 @@ import Synchronization
 /// one collection never count another's rows.
 public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     public let database: StoreDatabase
+    /// Collections searched from the file, one filtered read at a time, and never held in memory whole (see
+    /// ``init(database:diskResident:)``).
+    public let diskResident: Set<String>
     private let indexes = Mutex<[String: VectorIndex]>([:])
     /// How many times this process read a whole collection into its cache.
     private let loads = Mutex(0)
 
-    public init(database: StoreDatabase) {
+    /// A store over `database`.
+    ///
+    /// - Parameter diskResident: Collections whose searches read only the points their filter's indexed
+    ///   conditions select, straight from the file, instead of a cached matrix of the whole collection. For a
+    ///   collection that grows without bound and is always searched within one small partition (customer
+    ///   memory: every recall filters on one `customer_id`), this bounds the process's memory by SQLite's page
+    ///   cache instead of the collection's size. A search without an indexed condition reads the whole
+    ///   collection each time.
+    public init(database: StoreDatabase, diskResident: Set<String> = []) {
         self.database = database
+        self.diskResident = diskResident
     }
 
     /// Opens the store at `path` (created when missing).
@@ -240,11 +252,48 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
 
     public func search(_ vector: [Float], in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint] {
         let query = VectorMath.normalized(vector)
+        if diskResident.contains(collection) { return try await searchFile(query, in: collection, filter: filter, limit: limit) }
         return try await withCurrentIndex(collection) { index in
             guard vector.count == index.dimension else {
                 throw SupportKitError(.invalidInput, "query vector has dimension \(vector.count) but collection \"\(collection)\" holds \(index.dimension)")
             }
             return index.search(query, filter: filter, limit: limit)
+        }
+    }
+
+    /// A search of a disk-resident collection: the points the filter's indexed conditions select, scored as
+    /// they are read, with the index's order (higher score first, then the smaller id).
+    private func searchFile(_ query: [Float], in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint] {
+        guard limit > 0 else { return [] }
+        return try await database.pool.read { db in
+            let stored = try self.requireCollection(collection, db)
+            guard query.count == stored.spec.dimension else {
+                throw SupportKitError(.invalidInput, "query vector has dimension \(query.count) but collection \"\(collection)\" holds \(stored.spec.dimension)")
+            }
+            let pushed = filter.map { self.indexedConditions($0, in: stored.spec, column: "points.id") }
+            if case .some(.none) = pushed { return [] }
+            let conditions = pushed ?? nil
+            var sql = "SELECT id, payload, vector FROM points WHERE collection = ?"
+            var arguments: StatementArguments = [collection]
+            if let conditions {
+                sql += conditions.sql
+                arguments += conditions.arguments
+            }
+            let decoder = JSONDecoder()
+            var top = TopK<ScoredPoint, PointOrder>(limit: limit)
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                guard let id = UUID(uuidString: row["id"]) else { continue }
+                let payload = try decoder.decode(Payload.self, from: row.dataNoCopy(named: "payload") ?? Data())
+                if let filter, conditions?.isComplete != true, !filter.matches(id: id, payload: payload) { continue }
+                let stored = VectorMath.normalized([Float](blob: row["vector"]))
+                guard stored.count == query.count else { continue }
+                let score = query.withUnsafeBufferPointer { q in stored.withUnsafeBufferPointer { VectorMath.dot(q, $0) } }
+                if score >= top.threshold || top.threshold == -.infinity {
+                    top.insert(ScoredPoint(id: id, score: score, payload: payload), score: score, key: PointOrder(id))
+                }
+            }
+            return top.sorted()
         }
     }
 

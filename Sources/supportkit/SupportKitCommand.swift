@@ -16,6 +16,7 @@ struct SupportKitCommand: AsyncParsableCommand {
             EmbedCommand.self,
             ModelsCommand.self,
             EvalCommand.self,
+            GroundednessCommand.self,
             RunsCommand.self,
             TrainCommand.self,
             AskCommand.self,

@@ -182,6 +182,24 @@ import Testing
         try await running.stop()
     }
 
+    @Test func invalidUTF8TextClosesWith1007() async throws {
+        let server = try makeTestServer()
+        let running = try await RunningServer.start(server)
+        let socket = try RawSocket(port: running.port)
+        socket.send(Array(Self.upgradeRequest(port: running.port, query: "customer_id=c-1", key: FakeData.key).utf8))
+        _ = socket.read(until: "conversation_id")
+        // A masked text frame whose payload is not UTF-8 (a lone continuation byte and an overlong encoding).
+        let payload: [UInt8] = [0x7B, 0x80, 0xC0, 0xAF, 0x7D]
+        let mask: [UInt8] = [1, 2, 3, 4]
+        socket.send([0x81, 0x80 | UInt8(payload.count)] + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] })
+        let frames = RawSocket.frames(socket.readToEnd()[...])
+        let close = try #require(frames.first { $0.opcode == 0x8 }, "a close frame was sent")
+        #expect(close.payload.prefix(2) == [0x03, 0xEF])  // 1007
+        socket.abort()
+        try await Self.waitUntil { server.metrics.openSockets == 0 }
+        try await running.stop()
+    }
+
     @Test func gracefulShutdownFinishesInFlightRequestsAndRefusesNewOnes() async throws {
         let assistant = FakeAssistant(slowDelay: .seconds(3))
         let server = try makeTestServer(assistant: assistant, configure: {

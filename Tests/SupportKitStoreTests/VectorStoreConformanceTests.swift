@@ -8,7 +8,8 @@ import Testing
 /// `SupportKitVectorAITests` runs the same checks against the VectorAI DB store.
 @Suite struct VectorStoreConformanceTests {
     enum Kind: String, CaseIterable, CustomTestStringConvertible {
-        case inMemory, sqlite
+        /// `sqliteDiskResident`: every collection the checks use searched from the file (customer memory's mode).
+        case inMemory, sqlite, sqliteDiskResident
         var testDescription: String { rawValue }
     }
 
@@ -20,6 +21,11 @@ import Testing
             let folder = try TemporaryDirectory()
             defer { folder.remove() }
             try await check(try SQLiteVectorStore(path: folder.url.appendingPathComponent("store.sqlite").path))
+        case .sqliteDiskResident:
+            let folder = try TemporaryDirectory()
+            defer { folder.remove() }
+            let database = try StoreDatabase(path: folder.url.appendingPathComponent("store.sqlite").path)
+            try await check(SQLiteVectorStore(database: database, diskResident: ["kb", "declared", "plain", "absent"]))
         }
     }
 

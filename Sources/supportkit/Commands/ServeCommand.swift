@@ -47,6 +47,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "File holding the identity secret (at least 32 bytes) that customer tokens for browser front ends are signed with; default: SUPPORTKIT_IDENTITY_SECRET. Without one, no customer token is accepted.")
     var identitySecretFile: String?
 
+    @Option(name: .long, help: "Most connections open at once; one more is answered 503 and closed.")
+    var maxConnections = 4096
+
+    @Option(name: .long, help: "Seconds a keep-alive connection may sit idle between requests before it is closed.")
+    var idleTimeout: Double = 60
+
+    @Option(name: .long, help: "Seconds a new connection has to send its request line and headers (408 after).")
+    var headerTimeout: Double = 10
+
     @Flag(name: .long, help: "Serve /metrics without an API key (e.g. for a Prometheus on a private network).")
     var openMetrics = false
 
@@ -59,6 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard requestTimeout > 0, requestTimeout <= 3600 else { throw ValidationError("--request-timeout must be more than 0 and at most 3600 seconds") }
         guard rate > 0 else { throw ValidationError("--rate must be more than 0 requests per second") }
         guard burst >= 1 else { throw ValidationError("--burst must be at least 1") }
+        guard (16...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 16...1000000") }
+        guard idleTimeout >= 1, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be 1...3600 seconds") }
+        guard headerTimeout >= 1, headerTimeout <= 600 else { throw ValidationError("--header-timeout must be 1...600 seconds") }
         guard maxBodyBytes >= 1024, maxBodyBytes <= 16 * 1024 * 1024 else { throw ValidationError("--max-body-bytes must be 1024...16777216") }
     }
 
@@ -72,7 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
             let configuration = ServerConfiguration(
                 host: host, port: port, gracePeriod: .milliseconds(Int(gracePeriod * 1000)),
                 requestTimeout: .milliseconds(Int(requestTimeout * 1000)), maxBodyBytes: maxBodyBytes,
-                rateLimit: rate, burst: burst, metricsRequireAuth: !openMetrics)
+                rateLimit: rate, burst: burst, metricsRequireAuth: !openMetrics, maxConnections: maxConnections,
+                idleTimeout: .milliseconds(Int(idleTimeout * 1000)), headerTimeout: .milliseconds(Int(headerTimeout * 1000)))
             let identitySecret = try IdentitySecret.load(file: identitySecretFile)
             let server = SupportServer(
                 configuration: configuration, dependencies: dependencies, keys: keys, logger: logger, identitySecret: identitySecret)

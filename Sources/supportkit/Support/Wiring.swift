@@ -41,7 +41,9 @@ struct Wiring {
     func makeStore(database: StoreDatabase) async throws -> any VectorStore {
         switch location {
         case .sqlite:
-            return SQLiteVectorStore(database: database)
+            // Customer memory grows with every customer and is always searched for one of them: read from the
+            // file, so serve's memory does not grow with the number of customers (docs/server.md).
+            return SQLiteVectorStore(database: database, diskResident: [Collections.customerContext])
         case .vectorAI(let host, let port):
             let configuration = try VectorAIVectorStore.Configuration(host: host, port: port)
                 .applyingEnvironment(ProcessInfo.processInfo.environment)
@@ -85,7 +87,12 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as ValidationError {
         throw error
     } catch {
-        Terminal.diagnostic("error: \(error)")
+        let text = SupportKitError.render(error)
+        let hint = text.contains("disk is full") || text.contains("No space left")
+            ? "; free disk space where the store (--store) and the results database live, then run again: nothing was half-written"
+            : text.contains("not a database") || text.contains("malformed")
+                ? "; a database file is damaged: restore it from a backup, or move it away and run again to rebuild it" : ""
+        Terminal.diagnostic("error: \(text)\(hint)")
         throw ExitCode(3)
     }
 }
