@@ -22,6 +22,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 python3 scripts/bench/gen_corpus.py "$work/md" --format md --docs 7000 --seed 1
 python3 scripts/bench/gen_corpus.py "$work/html" --format html --docs 7000 --seed 2
 python3 scripts/bench/gen_corpus.py "$work/sync" --format both --docs 10000 --seed 3 --small
+# A Jekyll help center: Liquid and kramdown on most lines, and in every third article a table row longer than
+# the chunk budget (a cell holding a list of 40-120 values). Before the linear chunker this corpus never finished.
+python3 scripts/bench/gen_corpus.py "$work/jekyll" --format md --docs 3000 --seed 4 --jekyll
 
 throughput() {  # folder format -> CPU MB/s best and median, wall MB/s best, MB, documents, chunks (parse+chunk only)
   "$bench" "$1" --format "$2" --repetitions "$repetitions" --json \
@@ -43,6 +46,10 @@ reference() {  # command over every file -> MB/s
 
 read -r md_rate md_median md_wall md_mb md_docs md_chunks < <(throughput "$work/md" md)
 read -r html_rate html_median html_wall html_mb html_docs html_chunks < <(throughput "$work/html" html)
+read -r jk_rate jk_median jk_wall jk_mb jk_docs jk_chunks < <(throughput "$work/jekyll" md)
+read -r jk_e2e jk_e2e_s < <(end_to_end "$work/jekyll")
+jk_markup=$("$bin" ingest "$work/jekyll" --dry-run --json --embedder lexical --store "sqlite:$work/jekyll-markup.sqlite" \
+  | python3 -c 'import json,sys; m=json.load(sys.stdin)["markup"]; print(", ".join("%s %s" % (v, k) for k, v in m.items() if v))')
 read -r md_e2e md_e2e_s < <(end_to_end "$work/md")
 read -r html_e2e html_e2e_s < <(end_to_end "$work/html")
 cmark_rate=$(reference "$work/md" cmark --to html)
@@ -69,4 +76,8 @@ printf '%-44s %9s %9s %9s %8s   (%s docs, %s chunks; target >= 20 MB/s)\n' \
   "HTML parse+chunk" "$html_rate" "$html_median" "$html_wall" "$html_mb" "$html_docs" "$html_chunks"
 printf '%-44s %9s\n' "  reference: xmllint --html (wall)" "$xmllint_rate"
 printf '%-44s %9s   (%s s wall clock)\n' "  ingest --dry-run, walk/read/hash/plan incl." "$html_e2e" "$html_e2e_s"
+printf '%-44s %9s %9s %9s %8s   (%s docs, %s chunks)\n' \
+  "Jekyll Markdown (Liquid, long-row tables)" "$jk_rate" "$jk_median" "$jk_wall" "$jk_mb" "$jk_docs" "$jk_chunks"
+printf '%-44s %9s   (%s s wall clock)\n' "  ingest --dry-run, walk/read/hash/plan incl." "$jk_e2e" "$jk_e2e_s"
+echo "  markup removed: $jk_markup"
 echo "no-change re-ingest of 10,000 documents: ${noop} s wall clock, process included (target < 2 s); written/embedded/unchanged: $written"

@@ -88,13 +88,27 @@ public struct Block: Sendable, Hashable, Codable {
     /// 1-based line numbers in the source file that this block spans.
     public var lineStart: Int
     public var lineEnd: Int
+    /// Where each part starts in the source file (1-based): for a list, each line of `text`; for a table, each
+    /// of `rows`. Empty when the parser does not know; then every part reports the whole block's lines.
+    public var partLines: [Int]
 
-    public init(kind: Kind, text: String, rows: [String] = [], lineStart: Int, lineEnd: Int) {
+    public init(kind: Kind, text: String, rows: [String] = [], lineStart: Int, lineEnd: Int, partLines: [Int] = []) {
         self.kind = kind
         self.text = text
         self.rows = rows
         self.lineStart = lineStart
         self.lineEnd = lineEnd
+        self.partLines = partLines
+    }
+
+    /// The source lines of part `index` (a list line or a table row): from where it starts to just before the
+    /// next part, clamped to the block; the whole block when the parts' lines are unknown.
+    public func lines(ofPart index: Int, through last: Int? = nil) -> ClosedRange<Int> {
+        let last = last ?? index
+        guard index >= 0, index <= last, last < partLines.count else { return lineStart...max(lineStart, lineEnd) }
+        let start = min(max(partLines[index], lineStart), lineEnd)
+        let nextStart = last + 1 < partLines.count ? partLines[last + 1] - 1 : lineEnd
+        return start...min(max(start, nextStart), lineEnd)
     }
 
     /// Whether this block opens a section.

@@ -64,7 +64,15 @@ public struct SupportKitError: Error, Sendable, CustomStringConvertible {
     public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
-        self.underlying = underlying.map { String(describing: $0) }
+        self.underlying = underlying.map { Self.render($0) }
+    }
+
+    /// An underlying error as one short line: without the SQL statement a database error carries
+    /// (`... - while executing \`SELECT ...\``), which says nothing to the person who has to act.
+    public static func render(_ error: any Error) -> String {
+        let text = String(describing: error)
+        guard let range = text.range(of: " - while executing `") else { return text }
+        return String(text[..<range.lowerBound])
     }
 
     public var description: String {

@@ -37,6 +37,8 @@ public struct IngestPipeline: Sendable {
         public var facets: Bool
         /// Go ahead with a run that deletes more than half of the collection's documents.
         public var allowMassDeletion: Bool
+        /// Which of the walked files are articles (`ingest.include` / `ingest.exclude`).
+        public var filter: CorpusFilter
 
         /// Deletions up to this many documents never count as a mass deletion, whatever the collection's size.
         public static let massDeletionAllowance = 5
@@ -44,9 +46,10 @@ public struct IngestPipeline: Sendable {
         public init(
             parser: DocumentParser.Configuration = .init(), chunker: Chunker.Configuration = .init(),
             collection: String = Collections.knowledge, strict: Bool = false, dryRun: Bool = false, batchSize: Int = 256,
-            facets: Bool = true, allowMassDeletion: Bool = false
+            facets: Bool = true, allowMassDeletion: Bool = false, filter: CorpusFilter = CorpusFilter()
         ) {
             self.allowMassDeletion = allowMassDeletion
+            self.filter = filter
             self.parser = parser
             self.chunker = chunker
             self.collection = collection
@@ -60,8 +63,9 @@ public struct IngestPipeline: Sendable {
         public var facetCollection: String? { facets ? Collections.facets(of: collection) : nil }
     }
 
-    /// Progress callbacks: the phase name, items done, items in all.
-    public typealias Progress = @Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void
+    /// Progress callbacks: the phase name, items done, items in all, and the item being worked on (the file
+    /// being parsed and chunked; empty when the phase has none).
+    public typealias Progress = @Sendable (_ phase: String, _ done: Int, _ total: Int, _ item: String) -> Void
 
     public let store: any VectorStore
     /// How corpus folders are listed.
@@ -248,7 +252,9 @@ public struct IngestPipeline: Sendable {
     private func read(_ scope: SyncScope, previous: PreviousState, summary: inout IngestSummary) -> CorpusSnapshot {
         let walker = CorpusWalker(targets: scope.targets, folders: folders)
         summary.errors = scope.errors + walker.errors
-        summary.files = walker.files.count
+        let files = walker.files.filter { configuration.filter.admits($0.relativePath) }
+        summary.filesExcluded = walker.files.count - files.count
+        summary.files = files.count
         let parser = DocumentParser(configuration: configuration.parser)
         let chunker = Chunker(configuration: configuration.chunker, tokenCounter: embedder.tokenCounter)
         let settingsHash = self.settingsHash
@@ -256,8 +262,8 @@ public struct IngestPipeline: Sendable {
         var corpus = CorpusSnapshot()
         corpus.walker = walker
 
-        for (index, file) in walker.files.enumerated() {
-            progress?("parse", index, walker.files.count)
+        for (index, file) in files.enumerated() {
+            progress?("parse", index, files.count, file.relativePath)
             corpus.seenPaths.insert(file.key)
             var info = stat()
             let hasInfo = stat(file.url.path, &info) == 0
@@ -291,9 +297,13 @@ public struct IngestPipeline: Sendable {
                 }
             }
             // Oversized or unreadable files go through `parseFile`, which words the error.
+            logger.debug("parse \(file.relativePath)")
             let result = data.map { parser.parse($0, relativePath: file.relativePath) }
                 ?? parser.parseFile(at: file.url, relativePath: file.relativePath)
             summary.bytesParsed += result.byteCount
+            summary.markup += result.markup
+            summary.documentsSkipped += result.skipped.count
+            for skip in result.skipped { logger.debug("\(skip.path): skipped (\(skip.reason))") }
             var fileErrors = result.errors
             for document in result.documents {
                 if let owner = corpus.owners[document.id] {
@@ -312,8 +322,21 @@ public struct IngestPipeline: Sendable {
                         remedy: "give one of the documents a different `id`"))
                     continue
                 }
+                let chunked: Chunker.Chunked
+                do {
+                    chunked = try chunker.chunk(document)
+                } catch {
+                    fileErrors.append(InputError(
+                        SourceLocation(path: file.relativePath, line: error.line), field: "chunking", problem: error.problem,
+                        remedy: "split the article, or its long table, list or code block, into smaller parts"))
+                    continue
+                }
+                if chunked.oversize > 0 {
+                    logger.debug("\(file.relativePath): \(chunked.oversize) chunk(s) over the token budget (code or Q&A kept whole)")
+                }
+                summary.chunksOversize += chunked.oversize
                 corpus.owners[document.id] = file.relativePath
-                corpus.prepared.append(PreparedDocument(document: document, root: file.root, chunks: chunker.chunks(of: document)))
+                corpus.prepared.append(PreparedDocument(document: document, root: file.root, chunks: chunked.chunks))
             }
             if fileErrors.isEmpty, let fileHash {
                 corpus.cleanFiles.append(IngestManifest.FileStamp(root: file.root, sourcePath: file.relativePath, size: size, modified: modified, hash: fileHash))
@@ -323,7 +346,7 @@ public struct IngestPipeline: Sendable {
                 summary.documents.failed += max(1, fileErrors.count)
             }
         }
-        progress?("parse", walker.files.count, walker.files.count)
+        progress?("parse", files.count, files.count, "")
         return corpus
     }
 
@@ -401,7 +424,7 @@ public struct IngestPipeline: Sendable {
             if batchChunks >= configuration.batchSize || write.item.document.id == writes.last?.item.document.id {
                 try await apply(batch, summary: &summary)
                 writtenChunks += batchChunks
-                progress?("embed+write", writtenChunks, totalChunks)
+                progress?("embed+write", writtenChunks, totalChunks, "")
                 batch.removeAll()
                 batchChunks = 0
             }
@@ -516,8 +539,15 @@ public struct IngestPipeline: Sendable {
         hasher.combine("ingest-v1")
         hasher.combine(configuration.facets ? "facets-v1" : "no-facets")
         hasher.combine(configuration.parser.categories.names.joined(separator: ","))
+        let mapping = configuration.parser.frontMatter
+        hasher.combine(mapping.categoryFields.joined(separator: ","))
+        hasher.combine(mapping.categoryAliases.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))
+        hasher.combine(mapping.defaultCategory ?? "")
+        hasher.combine(mapping.skipWhen.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))
         hasher.combine("\(configuration.parser.maxFileBytes)")
         hasher.combine("\(configuration.chunker.maxTokens)/\(configuration.chunker.overlapTokens)")
+        // Chunking itself changed (rows split, pieces' own lines): every file is chunked again once.
+        hasher.combine("chunker-v2")
         hasher.combine(embedder.fingerprint.description)
         return hasher.finalize()
     }

@@ -1,4 +1,5 @@
 import SupportKit
+import SupportKitParsing
 
 /// What an ingest did (or, with `--dry-run`, would do).
 public struct IngestSummary: Sendable, Codable {
@@ -14,6 +15,14 @@ public struct IngestSummary: Sendable, Codable {
 
     public var documents = Counts()
     public var chunks = Counts()
+    /// Chunks over the token budget: a code block or a question-answer pair kept whole.
+    public var chunksOversize = 0
+    /// Pages the front matter marks as not published (`draft: true`, `hidden: true`, `published: false`).
+    public var documentsSkipped = 0
+    /// Files left out by `ingest.include` / `ingest.exclude`.
+    public var filesExcluded = 0
+    /// Static-site markup (Liquid, kramdown, Hugo, MDX, admonition markers, scripts) removed from parsed files.
+    public var markup = MarkupCounts()
     /// Texts sent to the embedder: chunks and document facets (cache hits excluded).
     public var embedded = 0
     /// Points written to the store: chunks and document facets.
@@ -63,4 +72,34 @@ public struct IngestSummary: Sendable, Codable {
 
     /// Whether the run changed nothing in the store.
     public var isNoOp: Bool { written == 0 && removed == 0 }
+}
+
+extension IngestSummary {
+    /// The errors for people: each on its own line, except that an error several documents share (the same
+    /// field, problem and remedy: `category: unknown category "x"; expected one of ...`) is one line,
+    /// `53 documents: category: ...; ... (first 3: a.md:3:11, b.md:3:11, c.md:3:11)`, in order of first appearance.
+    /// `--json` keeps every error.
+    ///
+    /// - Parameter threshold: how many documents share an error before it is summarized.
+    public func summarizedErrors(threshold: Int = 3) -> [String] {
+        struct Key: Hashable { var field, problem, remedy: String }
+        var groups: [Key: [InputError]] = [:]
+        var order: [Key] = []
+        for error in errors {
+            let key = Key(field: error.field, problem: error.problem, remedy: error.remedy)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(error)
+        }
+        var lines: [String] = []
+        for key in order {
+            let group = groups[key] ?? []
+            guard group.count >= threshold else {
+                lines.append(contentsOf: group.map(\.description))
+                continue
+            }
+            let first = group.prefix(3).map { $0.location.description }.joined(separator: ", ")
+            lines.append("\(group.count) documents: \(key.field): \(key.problem); \(key.remedy) (first 3: \(first))")
+        }
+        return lines
+    }
 }

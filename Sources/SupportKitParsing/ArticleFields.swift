@@ -7,6 +7,11 @@ struct ArticleFields: Equatable {
     var category: Located<String>?
     var tags: [String] = []
     var url: Located<String>?
+    /// The front-matter marker that says the page is not published (`draft: true`), when there is one.
+    var skip: String?
+    /// A front-matter key that looks like a category (`categories`, `category_name`) but is not a configured
+    /// category field: named in the error when no category is found.
+    var unmappedCategoryKey: String?
 }
 
 /// A value with the place it came from, so validation errors can point at it.
@@ -23,10 +28,13 @@ public struct ParseContext: Sendable {
     public var relativePath: String
     /// The configured categories.
     public var categories: CategorySet
+    /// How front matter names the category and marks unpublished pages.
+    public var frontMatter: FrontMatterMapping
 
-    public init(relativePath: String, categories: CategorySet = .default) {
+    public init(relativePath: String, categories: CategorySet = .default, frontMatter: FrontMatterMapping = FrontMatterMapping()) {
         self.relativePath = relativePath
         self.categories = categories
+        self.frontMatter = frontMatter
     }
 
     /// The default document id: the relative path without its extension.
@@ -50,23 +58,33 @@ struct DocumentAssembler {
     let categoryRemedy: String
 
     func assemble(fields: ArticleFields, blocks: [Block], fallbackTitle: String?, start: SourceLocation, idSuffix: String? = nil) throws -> Document {
+        if let skip = fields.skip {
+            throw SkippedDocument(path: context.relativePath, reason: skip)
+        }
         let categories = context.categories
+        let mapping = context.frontMatter
         let category: String
+        // Precedence: the document's own field, then its folder, then the configured default.
         if let given = fields.category {
             let name = given.value.trimmingWhitespace()
-            guard categories.contains(name) else {
+            guard let resolved = mapping.resolve(name, in: categories) else {
                 throw InputError(
                     given.location, field: "category", problem: "unknown category \"\(name)\"",
-                    remedy: "expected one of \(categories.listed) (or add it to `categories` in supportkit.yaml)")
+                    remedy: "expected one of \(categories.listed) (or add it to `categories`, or map it in `ingest.front_matter.category_aliases`, in supportkit.yaml)")
             }
-            category = name
-        } else if let folder = context.firstFolder, categories.contains(folder) {
-            category = folder
+            category = resolved
+        } else if let folder = context.firstFolder, let resolved = mapping.resolve(folder, in: categories) {
+            category = resolved
+        } else if let fallback = mapping.defaultCategory {
+            category = fallback
         } else {
             let folderNote = context.firstFolder.map { ", and the folder \"\($0)\" is not a category" } ?? " and the file is in no category folder"
+            let hint = fields.unmappedCategoryKey.map {
+                "; the front matter has `\($0)`: to read it, set `ingest.front_matter.category_field: \($0)` in supportkit.yaml"
+            } ?? ""
             throw InputError(
-                start, field: "category", problem: "missing\(folderNote)",
-                remedy: "\(categoryRemedy) to one of \(categories.listed)")
+                start, field: "category", problem: "missing\(folderNote)\(hint)",
+                remedy: "\(categoryRemedy) to one of \(categories.listed), or set `ingest.front_matter.default_category`")
         }
 
         let title = (fields.title?.value ?? fallbackTitle ?? "").trimmingWhitespace(includingNewlines: true)

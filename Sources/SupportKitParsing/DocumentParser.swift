@@ -1,22 +1,26 @@
 import Foundation
 import SupportKit
 
-/// Parses any supported file into documents, by extension: `.md`/`.markdown`, `.html`/`.htm`, `.json`, `.jsonl`.
+/// Parses any supported file into documents, by extension: `.md`/`.markdown`/`.mdx`, `.html`/`.htm`, `.json`,
+/// `.jsonl`.
 public struct DocumentParser: Sendable {
     /// Settings for parsing.
     public struct Configuration: Sendable, Hashable, Codable {
         public var categories: CategorySet
         /// Files larger than this are rejected (a 50 MB "article" is an export gone wrong, not a document).
         public var maxFileBytes: Int
+        /// How front matter names the category and marks unpublished pages.
+        public var frontMatter: FrontMatterMapping
 
-        public init(categories: CategorySet = .default, maxFileBytes: Int = 10 * 1024 * 1024) {
+        public init(categories: CategorySet = .default, maxFileBytes: Int = 10 * 1024 * 1024, frontMatter: FrontMatterMapping = FrontMatterMapping()) {
             self.categories = categories
             self.maxFileBytes = maxFileBytes
+            self.frontMatter = frontMatter
         }
     }
 
     /// The file extensions that are ingested; others in a corpus folder are ignored.
-    public static let supportedExtensions: Set<String> = ["md", "markdown", "html", "htm", "json", "jsonl"]
+    public static let supportedExtensions: Set<String> = ["md", "markdown", "mdx", "html", "htm", "json", "jsonl"]
 
     public let configuration: Configuration
 
@@ -31,6 +35,10 @@ public struct DocumentParser: Sendable {
         public var errors: [InputError]
         /// Bytes read, for throughput figures.
         public var byteCount: Int
+        /// Static-site markup removed while parsing.
+        public var markup = MarkupCounts()
+        /// Pages the front matter marks as not published (`draft: true`): not documents, not errors.
+        public var skipped: [SkippedDocument] = []
     }
 
     /// Reads and parses one file. Never throws: every problem becomes an `InputError` in the result.
@@ -57,16 +65,18 @@ public struct DocumentParser: Sendable {
 
     /// Parses bytes as the format that `relativePath`'s extension names.
     public func parse(_ data: Data, relativePath: String) -> FileResult {
-        let context = ParseContext(relativePath: relativePath, categories: configuration.categories)
+        let context = ParseContext(relativePath: relativePath, categories: configuration.categories, frontMatter: configuration.frontMatter)
         let fileExtension = (relativePath as NSString).pathExtension.lowercased()
         var documents: [Document] = []
         var errors: [InputError] = []
+        var markup = MarkupCounts()
+        var skipped: [SkippedDocument] = []
         do {
             switch fileExtension {
-            case "md", "markdown":
-                documents.append(try MarkdownParser().parse(data, context: context))
+            case "md", "markdown", "mdx":
+                documents.append(try MarkdownParser().parse(data, context: context, markup: &markup))
             case "html", "htm":
-                documents.append(try HTMLParser().parse(data, context: context))
+                documents.append(try HTMLParser().parse(data, context: context, markup: &markup))
             case "json", "jsonl":
                 let parser = JSONArticleParser()
                 let outcomes = fileExtension == "json"
@@ -85,10 +95,12 @@ public struct DocumentParser: Sendable {
             }
         } catch let error as InputError {
             errors.append(error)
+        } catch let skip as SkippedDocument {
+            skipped.append(skip)
         } catch {
             errors.append(InputError(SourceLocation(path: relativePath), field: "file", problem: "\(error)", remedy: "check the file"))
         }
-        return FileResult(relativePath: relativePath, documents: documents, errors: errors, byteCount: data.count)
+        return FileResult(relativePath: relativePath, documents: documents, errors: errors, byteCount: data.count, markup: markup, skipped: skipped)
     }
 
     static func megabytes(_ bytes: Int) -> String {

@@ -22,9 +22,12 @@ extension FrontMatter {
     ///   - yaml: the bytes between the `---` lines.
     ///   - path: the file, for locations.
     ///   - firstLine: the 1-based file line of `yaml`'s first byte.
-    static func decodeFlatFields(_ yaml: UnsafeBufferPointer<UInt8>, path: String, firstLine: Int) -> ArticleFields? {
+    static func decodeFlatFields(
+        _ yaml: UnsafeBufferPointer<UInt8>, path: String, firstLine: Int, mapping: FrontMatterMapping = FrontMatterMapping()
+    ) -> ArticleFields? {
         guard FlatYAML.hasOnlyPlainCharacters(yaml) else { return nil }
         var fields = ArticleFields()
+        var categories: [String: Located<String>] = [:]
         var seenKeys: Set<String> = []
         var lineNumber = firstLine
         var lineStart = 0
@@ -40,20 +43,34 @@ extension FrontMatter {
             func located(_ text: String) -> Located<String> {
                 Located(value: text, location: SourceLocation(path: path, line: lineNumber, column: entry.valueColumn))
             }
+            if mapping.reads(entry.key) {
+                switch entry.value {
+                case .scalar(let text):
+                    if mapping.categoryFields.contains(entry.key) { categories[entry.key] = located(text) }
+                    if let reason = mapping.skipReason(key: entry.key, value: text) { fields.skip = reason }
+                case .list(let items):
+                    guard mapping.categoryFields.contains(entry.key) else { return nil }
+                    if let first = items.first { categories[entry.key] = located(first) }
+                case .empty:
+                    return nil
+                }
+                continue
+            }
+            if FrontMatter.looksLikeCategory(entry.key), fields.unmappedCategoryKey == nil { fields.unmappedCategoryKey = entry.key }
             switch (entry.key, entry.value) {
             case ("title", .scalar(let text)): fields.title = located(text)
-            case ("category", .scalar(let text)): fields.category = located(text)
             case ("id", .scalar(let text)): fields.id = located(text)
             case ("url", .scalar(let text)): fields.url = located(text)
             case ("tags", .list(let items)): fields.tags.append(contentsOf: items)
             case ("tags", .empty): break
-            case ("title", _), ("category", _), ("id", _), ("url", _), ("tags", _):
+            case ("title", _), ("id", _), ("url", _), ("tags", _):
                 // Yams words the error (or, for an empty value, places it).
                 return nil
             default: continue
             }
         }
         // No key at all: an empty document, which Yams turns into no fields.
+        fields.category = mapping.categoryFields.lazy.compactMap { categories[$0] }.first
         return seenKeys.isEmpty ? nil : fields
     }
 }

@@ -12,9 +12,30 @@ public struct HTMLParser: Sendable {
     public init() {}
 
     public func parse(_ data: Data, context: ParseContext) throws -> Document {
-        let source = try SourceText(path: context.relativePath, data: data)
+        var markup = MarkupCounts()
+        return try parse(data, context: context, markup: &markup)
+    }
+
+    /// Parses the page; template markup (Liquid, Hugo, kramdown) removed before libxml2 reads it is counted in
+    /// `markup`.
+    public func parse(_ data: Data, context: ParseContext, markup: inout MarkupCounts) throws -> Document {
+        var source = try SourceText(path: context.relativePath, data: data)
+        // A Jekyll or Hugo page may start with front matter: read it like a Markdown file's, then blank it (its
+        // line breaks stay) so libxml2 does not take it for body text before `<html>`.
+        let frontMatter = try source.bytes.withUnsafeBufferPointer { try FrontMatter.parse($0, source: source, mapping: context.frontMatter) }
+        var bytes = source.bytes
+        if let frontMatter {
+            for offset in 0..<frontMatter.bodyStart where bytes[offset] != 0x0A { bytes[offset] = 0x20 }
+        }
+        var changed = frontMatter != nil
+        if let cleaned = bytes.withUnsafeBufferPointer({ SiteMarkup.strip($0, 0..<$0.count, lineSyntax: false, counts: &markup) }) {
+            bytes = cleaned
+            changed = true
+        }
+        if changed { source = SourceText(path: source.path, checkedBytes: bytes) }
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        xmlResetLastError()
         let document = source.bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
@@ -27,6 +48,14 @@ public struct HTMLParser: Sendable {
                              remedy: "check that the file is an HTML page")
         }
         defer { xmlFreeDoc(document) }
+        // libxml2 stops at 256 nested elements (a generated page of nested <div>s): say so, instead of the
+        // "content: empty" the truncated tree would give.
+        if let error = xmlGetLastError(), let message = error.pointee.message.map({ String(cString: $0) }),
+           message.contains("Excessive depth") {
+            throw InputError(SourceLocation(path: source.path, line: Int(error.pointee.line)), field: "html",
+                             problem: "elements nested more than 256 levels deep; the page cannot be read past that point",
+                             remedy: "flatten the page's markup (export the article's content without its wrappers)")
+        }
         guard let root = xmlDocGetRootElement(document) else {
             throw InputError(SourceLocation(path: source.path), field: "html", problem: "no elements found",
                              remedy: "check that the file is an HTML page")
@@ -40,14 +69,16 @@ public struct HTMLParser: Sendable {
         extractor.flushParagraph()
         var blocks = extractor.blocks
 
-        var fields = ArticleFields()
-        fields.id = metadata.docID
-        fields.category = metadata.category
-        fields.tags = metadata.keywords
-        fields.url = metadata.canonical
+        // `<meta>` wins over front matter for the fields both give.
+        var fields = frontMatter?.fields ?? ArticleFields()
+        fields.id = metadata.docID ?? fields.id
+        fields.category = metadata.category ?? fields.category
+        fields.tags = metadata.keywords.isEmpty ? fields.tags : metadata.keywords
+        fields.url = metadata.canonical ?? fields.url
         // Page titles often carry the site name ("Reset your password | Help Center"); the article's own
         // <h1> is the better title when the <title> merely contains it.
         let firstH1 = blocks.firstIndex { $0.kind == .heading(level: 1) }
+        if metadata.title == nil, let title = fields.title { metadata.title = title }
         if let firstH1, metadata.title == nil || metadata.title!.value.contains(blocks[firstH1].text) {
             fields.title = Located(value: blocks[firstH1].text, location: SourceLocation(path: source.path, line: blocks[firstH1].lineStart))
             blocks.remove(at: firstH1)
@@ -278,10 +309,11 @@ struct HTMLContentExtractor {
             }
         case "ul", "ol":
             var lines: [String] = []
+            var itemLines: [Int] = []
             var lastLine = node.line
-            collectList(node, depth: 0, into: &lines, lastLine: &lastLine)
+            collectList(node, depth: 0, into: &lines, itemLines: &itemLines, lastLine: &lastLine)
             if !lines.isEmpty {
-                blocks.append(Block(kind: .list, text: lines.joined(separator: "\n"), lineStart: node.line, lineEnd: lastLine))
+                blocks.append(Block(kind: .list, text: lines.joined(separator: "\n"), lineStart: node.line, lineEnd: lastLine, partLines: itemLines))
             }
         case "table":
             visitTable(node)
@@ -338,7 +370,7 @@ struct HTMLContentExtractor {
         }
     }
 
-    private func collectList(_ node: UnsafeMutablePointer<xmlNode>, depth: Int, into lines: inout [String], lastLine: inout Int) {
+    private func collectList(_ node: UnsafeMutablePointer<xmlNode>, depth: Int, into lines: inout [String], itemLines: inout [Int], lastLine: inout Int) {
         let ordered = node.elementName == "ol"
         var ordinal = Int(node.attribute("start") ?? "") ?? 1
         for item in node.childNodes where item.isElement && item.elementName == "li" {
@@ -354,9 +386,10 @@ struct HTMLContentExtractor {
             let indent = String(repeating: "  ", count: depth)
             let marker = ordered ? "\(ordinal). " : "- "
             lines.append(indent + marker + text.string)
+            itemLines.append(item.line)
             lastLine = max(lastLine, text.lastLine, item.line)
             ordinal += 1
-            for nested in nestedLists { collectList(nested, depth: depth + 1, into: &lines, lastLine: &lastLine) }
+            for nested in nestedLists { collectList(nested, depth: depth + 1, into: &lines, itemLines: &itemLines, lastLine: &lastLine) }
         }
     }
 
@@ -394,15 +427,17 @@ struct HTMLContentExtractor {
             rows.removeFirst()
         }
         var bodyRows: [String] = []
+        var rowLines: [Int] = []
         var lastLine = node.line
         for row in rows {
             let rowCells = cells(of: row).texts
             if rowCells.allSatisfy(\.isEmpty) { continue }
             bodyRows.append(rowCells.joined(separator: " | "))
+            rowLines.append(row.line)
             lastLine = max(lastLine, row.line)
         }
         if header.isEmpty && bodyRows.isEmpty { return }
-        blocks.append(Block(kind: .table, text: header.joined(separator: " | "), rows: bodyRows, lineStart: node.line, lineEnd: lastLine))
+        blocks.append(Block(kind: .table, text: header.joined(separator: " | "), rows: bodyRows, lineStart: node.line, lineEnd: lastLine, partLines: rowLines))
     }
 
     /// `<details><summary>Question</summary>answer…</details>` becomes one FAQ block.

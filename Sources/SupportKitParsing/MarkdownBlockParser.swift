@@ -222,8 +222,8 @@ struct MarkdownBlockParser {
         parseParagraph()
     }
 
-    private mutating func append(_ kind: Block.Kind, _ text: String, rows: [String] = [], from first: Int, to last: Int) {
-        blocks.append(Block(kind: kind, text: text, rows: rows, lineStart: lineNumber(first), lineEnd: lineNumber(last)))
+    private mutating func append(_ kind: Block.Kind, _ text: String, rows: [String] = [], from first: Int, to last: Int, partLines: [Int] = []) {
+        blocks.append(Block(kind: kind, text: text, rows: rows, lineStart: lineNumber(first), lineEnd: lineNumber(last), partLines: partLines))
     }
 
     private mutating func parseFencedCode(_ opening: (char: UInt8, length: Int, indent: Int, info: Range<Int>)) {
@@ -298,7 +298,7 @@ struct MarkdownBlockParser {
             last = index
             index += 1
         }
-        append(.quote, String(decoding: text, as: UTF8.self), from: first, to: last)
+        append(.quote, HTMLEntities.decode(String(decoding: text, as: UTF8.self)), from: first, to: last)
     }
 
     /// Cells of a pipe-table row, rendered as plain text.
@@ -332,6 +332,7 @@ struct MarkdownBlockParser {
         let header = tableCells(lines[index])
         index += 2
         var rows: [String] = []
+        var rowLines: [Int] = []
         var last = first + 1
         while index < lines.count {
             let line = lines[index]
@@ -340,16 +341,19 @@ struct MarkdownBlockParser {
             // Rows match the header's width: missing cells are empty, extra ones dropped.
             if cells.count < header.count { cells += Array(repeating: "", count: header.count - cells.count) }
             rows.append(cells.prefix(max(header.count, 1)).joined(separator: " | "))
+            rowLines.append(lineNumber(index))
             last = index
             index += 1
         }
-        append(.table, header.joined(separator: " | "), rows: rows, from: first, to: last)
+        append(.table, header.joined(separator: " | "), rows: rows, from: first, to: last, partLines: rowLines)
     }
 
     /// A list, nested items included, rendered one item per line with `-` or `N.` and two spaces per level.
     private mutating func parseList() {
         let first = index
         var output: [UInt8] = []
+        // The source line of each line of `output`: a line break appended to `output` records where the next starts.
+        var outputLines = [lineNumber(index)]
         var last = index
         // Indentation columns of the open list levels, outermost first.
         var levels: [Int] = []
@@ -387,7 +391,10 @@ struct MarkdownBlockParser {
                     while let top = levels.last, top > columns { levels.removeLast() }
                     if levels.isEmpty { levels = [columns] }
                 }
-                if !output.isEmpty { output.append(0x0A) }
+                if !output.isEmpty {
+                    output.append(0x0A)
+                    outputLines.append(lineNumber(index))
+                }
                 for _ in 1..<max(levels.count, 1) { output.append(0x20); output.append(0x20) }
                 if let ordinal = marker.ordinal {
                     output.append(contentsOf: "\(ordinal). ".utf8)
@@ -407,6 +414,7 @@ struct MarkdownBlockParser {
             if let inner = fence(line) {
                 index += 1
                 output.append(0x0A)
+                outputLines.append(lineNumber(index))
                 while index < lines.count {
                     let codeLine = lines[index]
                     if let closing = fence(codeLine), closing.char == inner.char, closing.length >= inner.length {
@@ -415,20 +423,21 @@ struct MarkdownBlockParser {
                     }
                     output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[codeLine]))
                     output.append(0x0A)
+                    outputLines.append(lineNumber(index + 1))
                     index += 1
                 }
                 last = index - 1
                 previousWasBlank = false
                 continue
             }
-            if previousWasBlank { output.append(0x0A); for _ in 0..<levels.count { output.append(0x20); output.append(0x20) } } else { output.append(0x20) }
+            if previousWasBlank { output.append(0x0A); outputLines.append(lineNumber(index)); for _ in 0..<levels.count { output.append(0x20); output.append(0x20) } } else { output.append(0x20) }
             MarkdownInline.render(bytes, contentStart..<line.upperBound, into: &output)
             last = index
             previousWasBlank = false
             index += 1
         }
         if index == first { index += 1 }
-        append(.list, String(decoding: output, as: UTF8.self), from: first, to: last)
+        append(.list, HTMLEntities.decode(String(decoding: output, as: UTF8.self)), from: first, to: last, partLines: outputLines)
     }
 
     private mutating func parseHTMLBlock() {
@@ -441,7 +450,7 @@ struct MarkdownBlockParser {
             last = index
             index += 1
         }
-        let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let text = HTMLEntities.decode(String(decoding: output, as: UTF8.self)).trimmingCharacters(in: .whitespaces)
         if !text.isEmpty { append(.paragraph, text, from: first, to: last) }
     }
 

@@ -21,7 +21,8 @@ struct IngestHarness {
     /// Facets are off by default so that counts are chunks only; the facet tests turn them on.
     func run(
         _ paths: [URL]? = nil, strict: Bool = false, dryRun: Bool = false, facets: Bool = false, dimension: Int = 64,
-        allowMassDeletion: Bool = false, folders: any CorpusFolders = LiveCorpusFolders()
+        allowMassDeletion: Bool = false, chunker: Chunker.Configuration = .init(maxTokens: 80, overlapTokens: 10),
+        parser: DocumentParser.Configuration = .init(), filter: CorpusFilter = CorpusFilter(), folders: any CorpusFolders = LiveCorpusFolders()
     ) async throws -> IngestSummary {
         let database = try StoreDatabase(path: storePath)
         let pipeline = IngestPipeline(
@@ -29,8 +30,8 @@ struct IngestHarness {
             manifest: IngestManifest(database: database, collection: Collections.knowledge),
             embedder: CachingEmbedder(base: LexicalEmbedder(dimension: dimension), cache: SQLiteEmbeddingCache(database: database)),
             configuration: .init(
-                chunker: .init(maxTokens: 80, overlapTokens: 10), strict: strict, dryRun: dryRun, batchSize: 8, facets: facets,
-                allowMassDeletion: allowMassDeletion),
+                parser: parser, chunker: chunker, strict: strict, dryRun: dryRun, batchSize: 8, facets: facets,
+                allowMassDeletion: allowMassDeletion, filter: filter),
             logger: Logger(label: "test"), folders: folders)
         return try await pipeline.run(paths: paths ?? [corpus.url])
     }

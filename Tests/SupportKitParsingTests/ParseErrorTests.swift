@@ -13,7 +13,7 @@ import Testing
 
     @Test func unknownCategoryListsTheConfiguredOnes() {
         #expect(errors("---\ntitle: Refunds\ncategory: refund\n---\nBody.\n", "billing/refunds.md") == [
-            "billing/refunds.md:3:11: category: unknown category \"refund\"; expected one of account, orders, billing (or add it to `categories` in supportkit.yaml)",
+            "billing/refunds.md:3:11: category: unknown category \"refund\"; expected one of account, orders, billing (or add it to `categories`, or map it in `ingest.front_matter.category_aliases`, in supportkit.yaml)",
         ])
     }
 
@@ -23,7 +23,7 @@ import Testing
         #expect(result.errors.isEmpty)
         #expect(result.documents.first?.category == "returns")
         #expect(custom.parse(Data("---\ntitle: T\n---\nBody.\n".utf8), relativePath: "billing/t.md").errors.map(\.description) == [
-            "billing/t.md:1:1: category: missing, and the folder \"billing\" is not a category; set `category:` in the front matter to one of shipping, returns",
+            "billing/t.md:1:1: category: missing, and the folder \"billing\" is not a category; set `category:` in the front matter to one of shipping, returns, or set `ingest.front_matter.default_category`",
         ])
     }
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Generates a synthetic support corpus for ingest benchmarks (deterministic for a given seed).
 
-usage: gen_corpus.py OUT_DIR --format md|html|both --docs N [--seed S]
+usage: gen_corpus.py OUT_DIR --format md|html|both --docs N [--seed S] [--small] [--jekyll]
 Each document is a realistic help-center article of ~3-8 KB: front matter or <head> metadata, several
 sections with paragraphs, step lists, a table and FAQ pairs; HTML pages carry header, nav, aside and footer.
+With --jekyll, Markdown articles are written as a Jekyll help center writes them: `categories: [x]` front
+matter, Liquid tags and variables and kramdown attributes on most lines, and in every third article a
+parameter table with one row longer than the chunk budget (a cell holding a whole list of 40-120 values).
 """
 import argparse
 import os
@@ -44,6 +47,25 @@ def markdown(rng, index, category):
     return "\n".join(lines)
 
 
+def jekyll(rng, index, category):
+    lines = ["---", f"title: Synthetic article {index}", f"categories: [{category}]", "layout: article",
+             f"tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]", "---",
+             "{% comment %}", f"Editor note: {sentence(rng)}", "{% endcomment %}", "{% include toc.html %}", "",
+             paragraph(rng) + " {% icon fa-info %}", "{: .lead }", ""]
+    for section in range(rng.randint(*SECTIONS)):
+        lines += [f"## Section {section} about {rng.choice(WORDS)}", "{: #section-%d }" % section, "",
+                  "{% callout info %}", paragraph(rng), "{% endcallout %}", ""]
+        lines += [f"{step}. {sentence(rng)} See [details]({{{{ site.baseurl }}}}/x{step}){{:target=\"_blank\"}}."
+                  for step in range(1, rng.randint(3, 7))]
+        lines += ["", "| Parameter | Values | Default |", "| --- | --- | --- |"]
+        lines += [f"| {rng.choice(WORDS)} | {rng.randint(1, 9)} {{{{ page.unit }}}} | ${rng.randint(1, 99)}.99 |" for _ in range(rng.randint(2, 5))]
+        if index % 3 == 0 and section == 0:
+            values = "".join(f"<li><code>{rng.choice(WORDS)}_{value}</code> {sentence(rng)}</li>" for value in range(rng.randint(40, 120)))
+            lines.append(f"| mode | <ul>{values}</ul> | none |")
+        lines += ["", f"{{% include note.html content=\"{sentence(rng)}\" %}}", ""]
+    return "\n".join(lines)
+
+
 def html(rng, index, category):
     parts = [f"<!DOCTYPE html><html><head><title>Synthetic page {index} | Help Center</title>",
              f'<meta name="category" content="{category}"><meta name="keywords" content="{rng.choice(WORDS)}, {rng.choice(WORDS)}">',
@@ -70,6 +92,7 @@ def main():
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--small", action="store_true", help="short articles (about 1.5 KB) for sync benchmarks")
+    parser.add_argument("--jekyll", action="store_true", help="Markdown as a Jekyll help center writes it (Liquid, kramdown, long-row tables)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     global SECTIONS
@@ -81,7 +104,10 @@ def main():
         folder = os.path.join(args.out, category)
         os.makedirs(folder, exist_ok=True)
         kind = args.format if args.format != "both" else ("md" if index % 2 == 0 else "html")
-        text = markdown(rng, index, category) if kind == "md" else html(rng, index, category)
+        if kind == "md":
+            text = jekyll(rng, index, category) if args.jekyll else markdown(rng, index, category)
+        else:
+            text = html(rng, index, category)
         path = os.path.join(folder, f"a{index}.{kind}")
         with open(path, "w") as handle:
             handle.write(text)

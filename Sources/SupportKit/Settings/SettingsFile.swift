@@ -42,7 +42,7 @@ public struct SettingsFile {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw InputError(yamlError: error, path: path)
+            throw InputError(yamlError: error, path: path, text: text)
         }
         guard let root else { return SettingsFile(path: path, mapping: nil) }
         guard let mapping = root.mapping else {

@@ -12,8 +12,8 @@ public struct SearchOutput: Encodable, Sendable {
         public var docId: String
         /// The document title.
         public var title: String
-        /// `Heading > Subheading`.
-        public var headingPath: String
+        /// The headings from the title down, as the store keeps them: `["Refunds", "Cards"]`.
+        public var headingPath: [String]
         /// The document's category.
         public var category: String
         /// The ranking score, to four decimals.
@@ -40,7 +40,7 @@ public struct SearchOutput: Encodable, Sendable {
         results = hits.map { hit in
             let chunk = hit.chunk
             return Result(
-                chunkId: chunk.id.uuidString, docId: chunk.docId, title: chunk.title, headingPath: chunk.headingPathText,
+                chunkId: chunk.id.uuidString, docId: chunk.docId, title: chunk.title, headingPath: chunk.headingPath,
                 category: chunk.category, score: (hit.score * 10_000).rounded() / 10_000, source: chunk.sourcePath,
                 line: chunk.lineStart, anchor: chunk.anchor, text: chunk.text)
         }

@@ -1,12 +1,13 @@
 import Foundation
 import SupportKit
+import SupportKitParsing
 
 /// `supportkit ingest --json` (ARCHITECTURE.md's contract): `{"documents": {"added", "changed", "unchanged",
 /// "deleted", "failed"}, "chunks": {"added", "changed", "unchanged", "deleted"}, "embedded": N, "errors": [{"path",
 /// "line", "column", "message"}], ...}`.
 public struct IngestOutput: Encodable, Sendable {
     /// Documents by what happened to them.
-    public struct Documents: Encodable, Sendable { public var added, changed, unchanged, deleted, failed: Int }
+    public struct Documents: Encodable, Sendable { public var added, changed, unchanged, deleted, failed, skipped: Int }
     /// Chunks by what happened to them.
     public struct Chunks: Encodable, Sendable { public var added, changed, unchanged, deleted: Int }
     /// The mass-deletion guard's verdict.
@@ -16,6 +17,10 @@ public struct IngestOutput: Encodable, Sendable {
     public var documents: Documents
     /// Chunks added, changed, unchanged, deleted.
     public var chunks: Chunks
+    /// Chunks over the token budget (code blocks and question-answer pairs are kept whole).
+    public var oversizeChunks: Int
+    /// Static-site markup removed while parsing, by kind (`liquid_tags`, `kramdown_attributes`, ...).
+    public var markup: MarkupCounts
     /// Texts sent to the embedder.
     public var embedded: Int
     /// Points written.
@@ -32,6 +37,8 @@ public struct IngestOutput: Encodable, Sendable {
     public var files: Int
     /// Files whose bytes had not changed (not parsed again).
     public var filesUnchanged: Int
+    /// Files left out by `ingest.include` / `ingest.exclude`.
+    public var filesExcluded: Int
     /// Bytes parsed.
     public var bytesParsed: Int
     /// Document ids per action (`added`, `changed`, `deleted`).
@@ -44,8 +51,10 @@ public struct IngestOutput: Encodable, Sendable {
     /// The JSON form of `summary`.
     public init(_ summary: IngestSummary) {
         documents = Documents(added: summary.documents.added, changed: summary.documents.changed, unchanged: summary.documents.unchanged,
-                              deleted: summary.documents.deleted, failed: summary.documents.failed)
+                              deleted: summary.documents.deleted, failed: summary.documents.failed, skipped: summary.documentsSkipped)
         chunks = Chunks(added: summary.chunks.added, changed: summary.chunks.changed, unchanged: summary.chunks.unchanged, deleted: summary.chunks.deleted)
+        oversizeChunks = summary.chunksOversize
+        markup = summary.markup
         embedded = summary.embedded
         written = summary.written
         facetsWritten = summary.facetsWritten
@@ -54,6 +63,7 @@ public struct IngestOutput: Encodable, Sendable {
         seconds = (summary.seconds * 1000).rounded() / 1000
         files = summary.files
         filesUnchanged = summary.filesSkipped
+        filesExcluded = summary.filesExcluded
         bytesParsed = summary.bytesParsed
         plan = summary.plan
         massDeletion = summary.massDeletion.map { MassDeletion(documents: $0.documents, of: $0.of, allowed: $0.allowed) }
@@ -61,8 +71,8 @@ public struct IngestOutput: Encodable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case documents, chunks, embedded, written, facetsWritten = "facets_written", removed, dryRun = "dry_run", seconds, files
-        case filesUnchanged = "files_unchanged", bytesParsed = "bytes_parsed", plan, errors, massDeletion = "mass_deletion"
+        case documents, chunks, oversizeChunks = "oversize_chunks", markup, embedded, written, facetsWritten = "facets_written", removed, dryRun = "dry_run", seconds, files
+        case filesUnchanged = "files_unchanged", filesExcluded = "files_excluded", bytesParsed = "bytes_parsed", plan, errors, massDeletion = "mass_deletion"
     }
 }
 

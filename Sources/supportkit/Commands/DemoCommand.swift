@@ -39,10 +39,10 @@ struct DemoCommand: AsyncParsableCommand {
             let bar = ProgressBar()
             let (pipeline, embedder) = try await wiring.makeIngestPipeline(
                 collection: Collections.knowledge, strict: false, dryRun: false, allowMassDeletion: false, rebuild: false
-            ) { bar.update(phase: $0, done: $1, total: $2) }
+            ) { bar.update(phase: $0, done: $1, total: $2, item: $3) }
             let summary = try await pipeline.run(paths: [URL(fileURLWithPath: corpus)])
             bar.finish()
-            for error in summary.errors { Terminal.diagnostic("error: \(error)") }
+            for line in summary.summarizedErrors() { Terminal.diagnostic("error: " + line) }
             // Bad documents were reported; the good ones are in the store, so the demo goes on.
             if !summary.errors.isEmpty { Terminal.diagnostic("note: some documents were skipped (see the errors above)") }
             Terminal.output(IngestConsole.describe(summary, embedder: embedder))

@@ -111,7 +111,8 @@ struct EvalCommand: AsyncParsableCommand {
                 + (maxRegressedConversations.map { [GateRule.maxRegressedConversations($0)] } ?? [])
             var request = EvalRequest(
                 paths: paths, results: results, reportDirectory: reportDir, baseline: baseline, gates: gates, junit: junit,
-                junitCases: junitCases, markdown: markdown, slices: slice, concurrency: concurrency, resume: resume, turnTimeout: turnTimeout, seed: seed, resamples: resamples)
+                junitCases: junitCases, markdown: markdown, slices: slice, concurrency: concurrency, resume: resume,
+                turnTimeout: turnTimeout, seed: seed, resamples: resamples)
             request.resumeAnyway = resumeAnyway
             return request
         } catch let error as SupportKitError {

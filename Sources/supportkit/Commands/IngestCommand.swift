@@ -67,7 +67,7 @@ struct IngestCommand: AsyncParsableCommand {
             let bar = ProgressBar()
             let (pipeline, embedder) = try await wiring.makeIngestPipeline(
                 collection: collection, strict: strict, dryRun: dryRun, allowMassDeletion: allowMassDelete, rebuild: rebuild
-            ) { bar.update(phase: $0, done: $1, total: $2) }
+            ) { bar.update(phase: $0, done: $1, total: $2, item: $3) }
             let summary: IngestSummary
             var refused: String?
             do {
@@ -80,7 +80,7 @@ struct IngestCommand: AsyncParsableCommand {
                 refused = "error: " + (partial.massDeletion?.explanation ?? "refusing a mass deletion")
             }
             bar.finish()
-            for error in summary.errors { Terminal.diagnostic("error: \(error)") }
+            for line in summary.summarizedErrors() { Terminal.diagnostic("error: " + line) }
             if let refused { Terminal.diagnostic(refused) }
             if format.json { try Terminal.printJSON(IngestOutput(summary)) } else if refused == nil { Terminal.output(IngestConsole.describe(summary, embedder: embedder)) }
             if refused != nil || !summary.errors.isEmpty { throw ExitCode(2) }

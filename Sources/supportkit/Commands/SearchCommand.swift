@@ -8,9 +8,10 @@ struct SearchCommand: AsyncParsableCommand {
         commandName: "search",
         abstract: "Search the knowledge base: ranked chunks with score, title, heading path and source line.",
         discussion: """
-            Ranks as the assistant does: each chunk by its similarity to the text, weighed with the best match \
-            among its article's title and tags (retrieval.facet_weight in supportkit.yaml, default 0.5; \
-            --facet-weight 0 ranks by the chunk alone). --hybrid also fuses the full-text (BM25) ranking. \
+            Ranks as the assistant retrieves: each chunk by its similarity to the text, weighed with the best match \
+            among its article's title and tags (assistant.retrieval.facet_weight in supportkit.yaml, default 0.5; \
+            --facet-weight 0 ranks by the chunk alone), fused with the full-text (BM25) ranking when \
+            assistant.retrieval.hybrid is on (the default; --dense ranks by embeddings only). \
             Without --embedder, the text is embedded with the embedder the collection was built with.
             """)
 
@@ -23,8 +24,11 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .short, help: "How many results.")
     var k: Int = 5
 
-    @Flag(name: .long, help: "Fuse dense and full-text (BM25) rankings by reciprocal rank fusion.")
+    @Flag(name: .long, help: "Fuse dense and full-text (BM25) rankings even when assistant.retrieval.hybrid is off (the default is what the assistant does).")
     var hybrid = false
+
+    @Flag(name: .long, help: "Rank by embeddings (and facets) only, without the full-text (BM25) fusion the assistant uses by default.")
+    var dense = false
 
     @Option(name: .long, help: "Weight of the article's title/tag match in the score, 0-1 (default: retrieval.facet_weight, 0.5).")
     var facetWeight: Double?
@@ -39,6 +43,7 @@ struct SearchCommand: AsyncParsableCommand {
     func validate() throws {
         guard k > 0, k <= 1000 else { throw ValidationError("-k must be between 1 and 1000") }
         if let facetWeight, !(0...1).contains(facetWeight) { throw ValidationError("--facet-weight must be between 0 and 1") }
+        if hybrid, dense { throw ValidationError("--hybrid and --dense exclude each other") }
     }
 
     func run() async throws {
@@ -47,7 +52,8 @@ struct SearchCommand: AsyncParsableCommand {
             if let category, !wiring.settings.categories.contains(category) {
                 throw SupportKitError(.invalidInput, "unknown category \"\(category)\"; expected one of \(wiring.settings.categories.listed)")
             }
-            let search = try await wiring.makeKnowledgeSearch(collection: collection, k: k, hybrid: hybrid, facetWeight: facetWeight)
+            let search = try await wiring.makeKnowledgeSearch(
+                collection: collection, k: k, hybrid: hybrid ? true : dense ? false : nil, facetWeight: facetWeight)
             let hits = try await search.search(text, category: category)
             if format.json {
                 try Terminal.printJSON(SearchOutput(hits))

@@ -17,8 +17,16 @@ enum IngestConsole {
         if let mass = summary.massDeletion, summary.dryRun, !mass.allowed {
             lines.append("warning: without --allow-mass-delete this run stops before writing: " + mass.explanation)
         }
-        lines.append("documents: \(d.added) added, \(d.changed) changed, \(d.unchanged) unchanged, \(d.deleted) deleted, \(d.failed) failed")
+        let skipped = summary.documentsSkipped > 0 ? ", \(summary.documentsSkipped) skipped (draft/hidden)" : ""
+        let excluded = summary.filesExcluded > 0 ? ", \(summary.filesExcluded) file(s) excluded" : ""
+        lines.append("documents: \(d.added) added, \(d.changed) changed, \(d.unchanged) unchanged, \(d.deleted) deleted, \(d.failed) failed\(skipped)\(excluded)")
         lines.append("chunks:    \(c.added) added, \(c.changed) changed, \(c.unchanged) unchanged, \(c.deleted) deleted")
+        if summary.markup.total > 0 {
+            lines.append("markup:    " + summary.markup.parts.map { "\(grouped($0.count)) \($0.name)" }.joined(separator: ", ") + " removed")
+        }
+        if summary.chunksOversize > 0 {
+            lines.append("oversize:  \(summary.chunksOversize) chunk(s) over the token budget (code blocks or Q&A kept whole)")
+        }
         if summary.dryRun {
             lines.append("would embed at most \(c.added + c.changed) chunk text(s) with \(embedder)")
         } else if summary.isNoOp {
@@ -29,6 +37,17 @@ enum IngestConsole {
             lines.append("embedded \(summary.embedded) text(s) with \(embedder), wrote \(summary.written) point(s)\(facets) and removed \(summary.removed) in \(String(format: "%.2f", summary.seconds)) s")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `1203` as `1,203`.
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result += "," }
+            result.append(digit)
+        }
+        return (number < 0 ? "-" : "") + result
     }
 
     /// The verification, the repair and the verification after it.

@@ -1,5 +1,6 @@
 import Foundation
 import SupportKit
+import SupportKitParsing
 import Yams
 
 /// The sections of `supportkit.yaml` that the CLI itself reads (the assistant and eval sections are read by
@@ -18,9 +19,20 @@ struct ProjectSettings: Sendable {
         var overlapTokens = 32
         var maxFileMB = 10.0
         var batchSize = 256
+        /// Seconds one document's chunking may take before it is skipped with an error.
+        var chunkTimeLimit = 10.0
+        /// Megabytes of chunk text one document may produce before it is skipped with an error.
+        var chunkMemoryMB = 256
+        var frontMatter = FrontMatterMapping()
+        var include: [String] = []
+        var exclude: [String] = []
     }
 
-    static let knownIngestKeys: Set<String> = ["max_tokens", "overlap_tokens", "max_file_mb", "batch_size"]
+    static let knownIngestKeys: Set<String> = [
+        "max_tokens", "overlap_tokens", "max_file_mb", "batch_size", "chunk_time_limit", "chunk_memory_mb", "front_matter",
+        "include", "exclude",
+    ]
+    static let knownFrontMatterKeys: Set<String> = ["category_field", "category_aliases", "default_category", "skip_when"]
 
     /// The CLI's sections of the settings file; the `assistant:` and `eval:` sections are read by their modules.
     ///
@@ -52,11 +64,83 @@ struct ProjectSettings: Sendable {
                     throw InputError(Self.location(ingestValue, path), field: "ingest.max_file_mb", problem: "expected a positive number", remedy: "write e.g. `max_file_mb: 10`")
                 }
                 ingest.maxFileMB = number
+            case "chunk_time_limit":
+                guard let number = ingestValue.float, number > 0 else {
+                    throw InputError(Self.location(ingestValue, path), field: "ingest.chunk_time_limit", problem: "expected a positive number of seconds",
+                                     remedy: "write e.g. `chunk_time_limit: 10`")
+                }
+                ingest.chunkTimeLimit = number
+            case "chunk_memory_mb": ingest.chunkMemoryMB = try Self.int(ingestValue, field: "ingest.chunk_memory_mb", range: 1...65_536, path)
+            case "include": ingest.include = try Self.strings(ingestValue, field: "ingest.include", path)
+            case "exclude": ingest.exclude = try Self.strings(ingestValue, field: "ingest.exclude", path)
+            case "front_matter": ingest.frontMatter = try Self.frontMatter(ingestValue, categories: categories, path)
             default:
                 throw InputError(Self.location(ingestKey, path), field: "ingest.\(name)", problem: "unknown setting",
                                  remedy: "expected one of \(Self.knownIngestKeys.sorted().joined(separator: ", "))")
             }
         }
+    }
+
+    /// `ingest.front_matter`: which field holds the category, aliases, a default, and unpublished markers.
+    private static func frontMatter(_ node: Node, categories: CategorySet, _ path: String) throws -> FrontMatterMapping {
+        guard let section = node.mapping else {
+            throw InputError(location(node, path), field: "ingest.front_matter", problem: "expected a mapping",
+                             remedy: "indent the front matter settings under `front_matter:`")
+        }
+        var mapping = FrontMatterMapping()
+        for (keyNode, value) in section {
+            let key = keyNode.string ?? ""
+            let field = "ingest.front_matter.\(key)"
+            switch key {
+            case "category_field":
+                mapping.categoryFields = value.sequence != nil ? try strings(value, field: field, path) : [try string(value, field: field, path)]
+            case "category_aliases":
+                guard let aliases = value.mapping else {
+                    throw InputError(location(value, path), field: field, problem: "expected a mapping of name: category",
+                                     remedy: "write e.g. `category_aliases: {Search Privacy: privacy}`")
+                }
+                for (aliasNode, targetNode) in aliases {
+                    let alias = try string(aliasNode, field: field, path)
+                    let target = try string(targetNode, field: "\(field).\(alias)", path)
+                    guard categories.contains(target) else {
+                        throw InputError(location(targetNode, path), field: "\(field).\(alias)", problem: "unknown category \"\(target)\"",
+                                         remedy: "expected one of \(categories.listed)")
+                    }
+                    mapping.categoryAliases[alias] = target
+                }
+            case "default_category":
+                let name = try string(value, field: field, path)
+                guard categories.contains(name) else {
+                    throw InputError(location(value, path), field: field, problem: "unknown category \"\(name)\"", remedy: "expected one of \(categories.listed)")
+                }
+                mapping.defaultCategory = name
+            case "skip_when":
+                guard let markers = value.mapping else {
+                    throw InputError(location(value, path), field: field, problem: "expected a mapping of field: true/false",
+                                     remedy: "write e.g. `skip_when: {draft: true, published: false}`")
+                }
+                mapping.skipWhen = [:]
+                for (markerNode, flag) in markers {
+                    let marker = try string(markerNode, field: field, path)
+                    guard let bool = flag.bool else {
+                        throw InputError(location(flag, path), field: "\(field).\(marker)", problem: "expected true or false", remedy: "write `\(marker): true`")
+                    }
+                    mapping.skipWhen[marker] = bool
+                }
+            default:
+                throw InputError(location(keyNode, path), field: field, problem: "unknown setting",
+                                 remedy: "expected one of \(knownFrontMatterKeys.sorted().joined(separator: ", "))")
+            }
+        }
+        return mapping
+    }
+
+    private static func strings(_ node: Node, field: String, _ path: String) throws -> [String] {
+        if node.scalar != nil { return [try string(node, field: field, path)] }
+        guard let list = node.sequence else {
+            throw InputError(location(node, path), field: field, problem: "expected a list of text values", remedy: "write `\(field.split(separator: ".").last ?? ""): [a, b]`")
+        }
+        return try list.map { try string($0, field: field, path) }
     }
 
     private static func location(_ node: Node, _ path: String) -> SourceLocation {

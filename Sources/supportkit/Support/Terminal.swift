@@ -61,18 +61,24 @@ enum Terminal {
 /// A one-line progress bar with rate and ETA, redrawn at most ten times a second; silent when stderr is
 /// not a terminal (CI logs stay readable).
 final class ProgressBar: @unchecked Sendable {
-    // Mutable state is guarded by `lock`; the bar is updated from whichever task reports progress.
+    // Mutable state is guarded by `lock`; the bar is updated from whichever task reports progress, and redrawn
+    // once from a timer when an update was held back.
     private let lock = NSLock()
     private var lastDraw = Date.distantPast
     private var phaseStarted = Date()
     private var phase = ""
     private let enabled: Bool
+    /// A line held back by the 0.1 s throttle, drawn shortly after unless a newer one replaces it: the file a
+    /// slow step is stuck on stays named on screen.
+    private var pending: String?
+    private var redrawScheduled = false
 
     init(enabled: Bool = Terminal.isInteractive) {
         self.enabled = enabled
     }
 
-    func update(phase: String, done: Int, total: Int) {
+    /// Redraws the bar: `phase`, `done` of `total`, and the `item` being worked on (a file), if any.
+    func update(phase: String, done: Int, total: Int, item: String = "") {
         guard enabled, total > 0 else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -81,21 +87,43 @@ final class ProgressBar: @unchecked Sendable {
             self.phase = phase
             phaseStarted = now
         }
-        guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else { return }
-        lastDraw = now
         let fraction = Double(done) / Double(total)
         let width = 28
         let filled = Int(fraction * Double(width))
         let elapsed = now.timeIntervalSince(phaseStarted)
         let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let line = String(format: "\r%@ %@ %d/%d  %.0f%%  eta %.0fs ", phase, bar, done, total, fraction * 100, eta)
+        let shown = item.count > 48 ? "…" + item.suffix(47) : item
+        let line = String(format: "\r\u{1B}[2K%@ %@ %d/%d  %.0f%%  eta %.0fs %@", phase, bar, done, total, fraction * 100, eta, shown)
+        guard done == total || now.timeIntervalSince(lastDraw) > 0.1 else {
+            pending = line
+            if !redrawScheduled {
+                redrawScheduled = true
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { [self] in drawPending() }
+            }
+            return
+        }
+        lastDraw = now
+        pending = nil
         FileHandle.standardError.write(Data(line.utf8))
         if done == total { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     }
 
+    private func drawPending() {
+        lock.lock()
+        defer { lock.unlock() }
+        redrawScheduled = false
+        guard let pending else { return }
+        self.pending = nil
+        lastDraw = Date()
+        FileHandle.standardError.write(Data(pending.utf8))
+    }
+
     func finish() {
         guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        pending = nil
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
     }
 }

@@ -26,10 +26,12 @@ extension Wiring {
 
     /// A search of `collection` ranked as the assistant ranks, with `assistant.retrieval` settings overridden by
     /// the search flags; throws when the collection does not exist or holds another embedder's vectors.
-    func makeKnowledgeSearch(collection: String, k: Int, hybrid: Bool, facetWeight: Double?) async throws -> KnowledgeSearch {
+    /// The knowledge base as the assistant retrieves from it (`assistant.retrieval`), with `k` results; `hybrid`
+    /// and `facetWeight` override the settings when given.
+    func makeKnowledgeSearch(collection: String, k: Int, hybrid: Bool?, facetWeight: Double?) async throws -> KnowledgeSearch {
         let database = try localDatabase()
         let store = try await makeStore(database: database)
-        if hybrid, !(store is any LexicalSearching) {
+        if hybrid == true, !(store is any LexicalSearching) {
             throw SupportKitError(.invalidInput, "--hybrid needs full-text search, which the VectorAI DB store does not offer; drop --hybrid or use --store sqlite:PATH")
         }
         guard let spec = try await store.collection(named: collection) else {
@@ -39,7 +41,7 @@ extension Wiring {
         try spec.checkCompatible(with: .knowledge(collection, embedder: embedder.fingerprint))
         var retrieval = try assistantConfiguration().retrieval
         retrieval.k = k
-        retrieval.hybrid = hybrid
+        if let hybrid { retrieval.hybrid = hybrid }
         retrieval.candidates = max(retrieval.candidates, k * 4)
         if let facetWeight { retrieval.facetWeight = facetWeight }
         return KnowledgeSearch(knowledge: KnowledgeBase(store: store, configuration: retrieval, collection: collection), embedder: embedder)

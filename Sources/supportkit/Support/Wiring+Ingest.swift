@@ -7,11 +7,15 @@ import SupportKitStore
 extension Wiring {
     /// The pipeline's settings: parser and chunker from the settings file's `ingest:` and `categories:`.
     func ingestConfiguration(collection: String, strict: Bool = false, dryRun: Bool = false, allowMassDeletion: Bool = false) -> IngestPipeline.Configuration {
-        IngestPipeline.Configuration(
-            parser: DocumentParser.Configuration(categories: settings.categories, maxFileBytes: Int(settings.ingest.maxFileMB * 1_048_576)),
-            chunker: Chunker.Configuration(maxTokens: settings.ingest.maxTokens, overlapTokens: settings.ingest.overlapTokens),
-            collection: collection, strict: strict, dryRun: dryRun, batchSize: settings.ingest.batchSize,
-            allowMassDeletion: allowMassDeletion)
+        let ingest = settings.ingest
+        return IngestPipeline.Configuration(
+            parser: DocumentParser.Configuration(
+                categories: settings.categories, maxFileBytes: Int(ingest.maxFileMB * 1_048_576), frontMatter: ingest.frontMatter),
+            chunker: Chunker.Configuration(
+                maxTokens: ingest.maxTokens, overlapTokens: ingest.overlapTokens,
+                timeLimit: .milliseconds(Int64(ingest.chunkTimeLimit * 1000)), memoryLimitBytes: ingest.chunkMemoryMB << 20),
+            collection: collection, strict: strict, dryRun: dryRun, batchSize: ingest.batchSize,
+            allowMassDeletion: allowMassDeletion, filter: CorpusFilter(include: ingest.include, exclude: ingest.exclude))
     }
 
     /// The live pipeline into `collection`, and the embedder's fingerprint for the summary. With `rebuild` (and

@@ -87,7 +87,12 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as ValidationError {
         throw error
     } catch {
-        Terminal.diagnostic("error: \(error)")
+        let text = SupportKitError.render(error)
+        let hint = text.contains("disk is full") || text.contains("No space left")
+            ? "; free disk space where the store (--store) and the results database live, then run again: nothing was half-written"
+            : text.contains("not a database") || text.contains("malformed")
+                ? "; a database file is damaged: restore it from a backup, or move it away and run again to rebuild it" : ""
+        Terminal.diagnostic("error: \(text)\(hint)")
         throw ExitCode(3)
     }
 }
