@@ -77,12 +77,22 @@ public struct Conversation: Sendable, Hashable, Codable {
         /// Ids of the documents that answer the turn.
         public var docs: [String]?
         public var escalate: Bool?
+        /// What the answer text must say (`expect.answer`).
+        public var answer: AnswerExpectation?
+        /// Whether the reply must (true) or must not (false) be handled as small talk.
+        public var smallTalk: Bool?
+        /// Whether the reply must (true) or must not (false) be the out-of-scope decision.
+        public var outOfScope: Bool?
 
-        public init(intent: String? = nil, category: String? = nil, docs: [String]? = nil, escalate: Bool? = nil) {
+        public init(intent: String? = nil, category: String? = nil, docs: [String]? = nil, escalate: Bool? = nil,
+                    answer: AnswerExpectation? = nil, smallTalk: Bool? = nil, outOfScope: Bool? = nil) {
             self.intent = intent
             self.category = category
             self.docs = docs
             self.escalate = escalate
+            self.answer = answer
+            self.smallTalk = smallTalk
+            self.outOfScope = outOfScope
         }
     }
 }

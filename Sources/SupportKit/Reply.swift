@@ -84,14 +84,19 @@ public struct RetrievedChunk: Sendable, Hashable, Codable {
     /// Cosine similarity of the chunk to the query (nil when only full-text search found it, or the record
     /// predates it): the number a reader can judge.
     public var similarity: Double?
+    /// The chunk's text, what the answer may rely on (the groundedness check reads it); nil when the source did
+    /// not give it. Evaluation does not store it.
+    public var text: String?
 
-    public init(chunkId: UUID, docId: String, title: String, headingPath: String, score: Double, similarity: Double? = nil) {
+    public init(chunkId: UUID, docId: String, title: String, headingPath: String, score: Double, similarity: Double? = nil,
+                text: String? = nil) {
         self.chunkId = chunkId
         self.docId = docId
         self.title = title
         self.headingPath = headingPath
         self.score = score
         self.similarity = similarity
+        self.text = text
     }
 }
 

@@ -37,7 +37,7 @@ extension SupportAssistant {
                 sources: response.sources,
                 retrieved: result.hits.map {
                     RetrievedChunk(chunkId: $0.chunk.id, docId: $0.chunk.docId, title: $0.chunk.title, headingPath: $0.chunk.headingPathText, score: $0.score,
-                                   similarity: $0.similarity)
+                                   similarity: $0.similarity, text: $0.chunk.text)
                 },
                 escalated: decision.escalate, escalationReasons: decision.reasons.map(\.description), ticket: ticket,
                 memoryRecalled: recall.lines, classifier: classification.classifier, timings: timings,

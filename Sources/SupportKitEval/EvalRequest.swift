@@ -77,6 +77,7 @@ public struct EvalRequest: Sendable, Hashable {
             bootstrap: bootstrap, suitePaths: suitePaths, resumeRunId: resume, baseline: baseline, gates: gates,
             slices: (settings.slices + slices).reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
         options.resumeAnyway = resumeAnyway
+        options.answer = settings.answer
         return EvalPlan(
             suitePaths: suitePaths, resultsPath: results ?? settings.results ?? "reports/results.sqlite",
             reportDirectory: reportDirectory ?? settings.reportDirectory ?? "reports", junit: junit, junitCases: junitCases,

@@ -1,5 +1,6 @@
 import Foundation
 import SupportKit
+import SupportKitGrounding
 
 /// Replays a suite through the assistant, records every turn, and scores the run.
 ///
@@ -34,13 +35,17 @@ public enum EvalRunner {
         public var knowledge: KnowledgeFacts?
         /// Fields every metric is sliced by.
         public var slices: [String]
+        /// How answers are judged: `similar_to`'s threshold, logged agent messages as references.
+        public var answer: AnswerCheck.Configuration
 
         /// Options with the CLI defaults: 2 conversations at a time, 30 s per turn, 1,000 resamples.
         public init(
             concurrency: Int = 2, turnTimeout: Double = 30, bootstrap: Bootstrap = Bootstrap(), suitePaths: [String] = [],
             fingerprints: [String: String] = [:], resumeRunId: String? = nil, baseline: String? = nil, gates: [GateRule] = [],
-            knowledge: KnowledgeFacts? = nil, slices: [String] = []
+            knowledge: KnowledgeFacts? = nil, slices: [String] = [],
+            answer: AnswerCheck.Configuration = AnswerCheck.Configuration()
         ) {
+            self.answer = answer
             self.concurrency = concurrency
             self.turnTimeout = turnTimeout
             self.bootstrap = bootstrap
@@ -133,20 +138,21 @@ public enum EvalRunner {
         progress?.started(total: suite.turnCount, alreadyDone: alreadyDone)
         let runId = run.id
         let width = max(1, options.concurrency)
+        let answerCheck = AnswerCheck(configuration: options.answer)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = pending.makeIterator()
             for _ in 0..<width {
                 guard let conversation = next.next() else { break }
                 group.addTask {
                     try await replay(conversation, runId: runId, factory: factory, results: results,
-                                     timeout: options.turnTimeout, progress: progress)
+                                     timeout: options.turnTimeout, answer: answerCheck, progress: progress)
                 }
             }
             while try await group.next() != nil {
                 guard let conversation = next.next() else { continue }
                 group.addTask {
                     try await replay(conversation, runId: runId, factory: factory, results: results,
-                                     timeout: options.turnTimeout, progress: progress)
+                                     timeout: options.turnTimeout, answer: answerCheck, progress: progress)
                 }
             }
         }
@@ -181,8 +187,9 @@ public enum EvalRunner {
     /// Plays one conversation from its first turn, recording each turn as it completes.
     static func replay(
         _ conversation: Conversation, runId: String, factory: any AssistantSessionFactory, results: ResultsStore,
-        timeout: Double, progress: (any EvalProgress)?
+        timeout: Double, answer: AnswerCheck = AnswerCheck(), progress: (any EvalProgress)?
     ) async throws {
+        let checker = GroundednessChecker()
         let session: any AssistantSession
         do {
             session = try await withDeadline(seconds: timeout) {
@@ -209,6 +216,7 @@ public enum EvalRunner {
             do {
                 let reply = try await withDeadline(seconds: timeout) { try await session.respond(to: turn.user) }
                 record.prediction = Prediction(reply)
+                record.prediction?.answerReview = AnswerReview.review(turn: turn, reply: reply, check: answer, checker: checker)
                 // From a logged agent message on, it stands in the context in place of the assistant's reply.
                 for message in turn.agentMessages {
                     try await withDeadline(seconds: timeout) { try await session.recordAgentMessage(message) }

@@ -37,6 +37,8 @@ public struct EvalSettings: Sendable, Hashable {
     public var gates: [GateRule]
     /// Fields to slice every metric by (`file`, `category`, `tag`, `intent`, `profile.FIELD`).
     public var slices: [String]
+    /// `eval.answer`: how answers are judged (`similarity_threshold`, `reference_from_agent`).
+    public var answer = AnswerCheck.Configuration()
 
     /// No settings: every value comes from flags or defaults.
     public init() {
@@ -45,7 +47,8 @@ public struct EvalSettings: Sendable, Hashable {
     }
 
     static let keys = ["concurrency", "turn_timeout", "resamples", "seed", "results", "report_dir", "baseline", "fail_under", "max_regression",
-                       "max_regressed_conversations", "slices"]
+                       "max_regressed_conversations", "slices", "answer"]
+    static let answerKeys = ["similarity_threshold", "reference_from_agent"]
 
     /// Reads the `eval:` section of the settings file at `path`; empty settings when the file or the section
     /// is missing.
@@ -83,6 +86,27 @@ public struct EvalSettings: Sendable, Hashable {
             case "results": settings.results = try text(value, field: field)
             case "report_dir": settings.reportDirectory = try text(value, field: field)
             case "baseline": settings.baseline = try text(value, field: field)
+            case "answer":
+                guard case .map(let answerPairs, _) = value else {
+                    throw InputError(value.location, field: field, problem: "expected a mapping",
+                                     remedy: "write e.g. `answer: {similarity_threshold: 0.75, reference_from_agent: true}`")
+                }
+                for (answerKey, answerValue) in answerPairs {
+                    let answerField = field + "." + answerKey
+                    switch answerKey {
+                    case "similarity_threshold":
+                        settings.answer.similarityThreshold = try number(answerValue, field: answerField, range: 0...1, integer: false)
+                    case "reference_from_agent":
+                        guard case .bool(let flag, _, _) = answerValue else {
+                            throw InputError(answerValue.location, field: answerField, problem: "expected true or false",
+                                             remedy: "write `reference_from_agent: true`")
+                        }
+                        settings.answer.referenceFromAgent = flag
+                    default:
+                        throw InputError(answerValue.location, field: answerField, problem: "unknown setting",
+                                         remedy: "expected one of \(answerKeys.joined(separator: ", "))")
+                    }
+                }
             case "max_regressed_conversations":
                 settings.gates.append(.maxRegressedConversations(Int(try number(value, field: field, range: 0...1e9, integer: true))))
             case "slices":

@@ -44,6 +44,17 @@ public struct EvalSuite: Sendable, Hashable {
                 hasher.combine(turn.expect.category ?? "\u{0}")
                 hasher.combine(turn.expect.docs.map { $0.joined(separator: "\u{1F}") } ?? "\u{0}")
                 hasher.combine(turn.expect.escalate.map { $0 ? "true" : "false" } ?? "\u{0}")
+                // Only when labeled, so suites written before answer expectations keep their hash.
+                if let answer = turn.expect.answer {
+                    hasher.combine("answer")
+                    hasher.combine(answer.contains.joined(separator: "\u{1F}"))
+                    hasher.combine(answer.notContains.joined(separator: "\u{1F}"))
+                    hasher.combine(answer.matches ?? "\u{0}")
+                    hasher.combine(answer.cites.joined(separator: "\u{1F}"))
+                    hasher.combine(answer.similarTo ?? "\u{0}")
+                }
+                if let smallTalk = turn.expect.smallTalk { hasher.combine(smallTalk ? "small_talk" : "not_small_talk") }
+                if let outOfScope = turn.expect.outOfScope { hasher.combine(outOfScope ? "out_of_scope" : "in_scope") }
             }
         }
         return hasher.finalize()

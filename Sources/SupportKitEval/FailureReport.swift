@@ -24,6 +24,14 @@ public struct FailureReport: Sendable, Hashable {
         public var article: String
         /// The turns that expected it.
         public var turns: [Turn]
+        /// Other failing turns that expect the article too but broke at an earlier stage (intent, category):
+        /// they need it as well once that stage is fixed.
+        public var alsoExpectedBy: Int = 0
+
+        /// `; 10 more failing turns expect it but broke earlier`, or empty.
+        public var alsoNote: String {
+            alsoExpectedBy > 0 ? "; \(alsoExpectedBy) more failing turns expect it but broke earlier" : ""
+        }
     }
 
     /// One cause with its turns.
@@ -83,7 +91,12 @@ public struct FailureReport: Sendable, Hashable {
         turnCount = byCause.values.reduce(0) { $0 + $1.count }
         groups = byCause.keys.sorted { (byCause[$0]?.count ?? 0, $1) > (byCause[$1]?.count ?? 0, $0) }.map { cause in
             let turns = byCause[cause] ?? []
-            return Group(cause: cause, turns: turns, topics: cause.groupsByArticle ? Self.topics(turns) : [])
+            var topics = cause.groupsByArticle ? Self.topics(turns, cause: cause, missing: Set(knowledge?.missingDocIds ?? [])) : []
+            for index in topics.indices {
+                let article = topics[index].article
+                topics[index].alsoExpectedBy = byCause.filter { $0.key < cause }.values.joined().filter { $0.docs.contains(article) }.count
+            }
+            return Group(cause: cause, turns: turns, topics: topics)
         }
         let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         conversations = order.compactMap { byConversation[$0] }.sorted {
@@ -91,9 +104,13 @@ public struct FailureReport: Sendable, Hashable {
         }
     }
 
-    /// Turns grouped by the first article they expected, largest group first, then by article id.
-    static func topics(_ turns: [Turn]) -> [Topic] {
-        let grouped = Dictionary(grouping: turns) { $0.docs.first ?? "(no article)" }
+    /// Turns grouped by the article they expected (for `kb_gap` the first missing one, for `retrieval_rank` the first
+    /// one the knowledge base has), largest group first, then by article id.
+    static func topics(_ turns: [Turn], cause: FailureCause, missing: Set<String>) -> [Topic] {
+        let grouped = Dictionary(grouping: turns) { turn in
+            let article = cause == .kbGap ? turn.docs.first(where: missing.contains) : turn.docs.first { !missing.contains($0) }
+            return article ?? turn.docs.first ?? "(no article)"
+        }
         return grouped.map { Topic(article: $0.key, turns: $0.value) }
             .sorted { ($0.turns.count, $1.article) > ($1.turns.count, $0.article) }
     }
@@ -114,7 +131,7 @@ public struct FailureReport: Sendable, Hashable {
                 for topic in group.topics.prefix(limit) {
                     let questions = topic.turns.prefix(3).map { "\"\($0.user)\"" }.joined(separator: ", ")
                     let more = topic.turns.count > 3 ? ", and \(topic.turns.count - 3) more" : ""
-                    lines.append("        \(topic.article) (\(topic.turns.count)): \(questions)\(more)")
+                    lines.append("        \(topic.article) (\(topic.turns.count)\(topic.alsoNote)): \(questions)\(more)")
                 }
                 if group.topics.count > limit { lines.append("        ... and \(group.topics.count - limit) more articles") }
             }

@@ -71,6 +71,17 @@ public enum MetricName {
     /// 99th percentile turn latency.
     public static let latencyP99 = "latency_p99_ms"
 
+    /// Turns whose answer expectations (`expect.answer`, `small_talk`, `out_of_scope`) all hold / turns with any.
+    public static let answerPassRate = "answer_pass_rate"
+    /// Mean groundedness score of the answers against the chunks retrieval returned (offline checker).
+    public static let answerGroundedness = "answer_groundedness"
+    /// Answers with at least one claim the retrieved chunks do not support / answers checked; lower is better.
+    public static let answerUnsupportedRate = "answer_unsupported_rate"
+    /// Replies that repeat an earlier reply of the same conversation / replies; lower is better.
+    public static let answerRepetitionRate = "answer_repetition_rate"
+    /// Replies with leftover template or HTML markup (`{%`, `{{`, `{:`, `&rarr;`) / replies; lower is better.
+    public static let answerMarkupRate = "answer_markup_rate"
+
     /// The cut-offs retrieval metrics are reported at.
     public static let retrievalCutoffs = [1, 3, 5, 10]
 
@@ -100,6 +111,11 @@ public enum MetricName {
             MetricDefinition(escalationPrecision, "Escalation precision"),
             MetricDefinition(escalationRecall, "Escalation recall"),
             MetricDefinition(escalationF1, "Escalation F1", isHeadline: true),
+            MetricDefinition(answerPassRate, "Answer pass rate", isHeadline: true),
+            MetricDefinition(answerGroundedness, "Answer groundedness", isHeadline: true),
+            MetricDefinition(answerUnsupportedRate, "Answers with unsupported claims", isLowerBetter: true, isHeadline: true),
+            MetricDefinition(answerRepetitionRate, "Repeated replies", isLowerBetter: true),
+            MetricDefinition(answerMarkupRate, "Replies with leftover markup", isLowerBetter: true),
             MetricDefinition(latencyP50, "Latency p50", isRate: false, isLowerBetter: true),
             MetricDefinition(latencyP95, "Latency p95", isRate: false, isLowerBetter: true, isHeadline: true),
             MetricDefinition(latencyP99, "Latency p99", isRate: false, isLowerBetter: true),

@@ -107,6 +107,10 @@ extension ResultsStore {
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN slices TEXT")
             try db.execute(sql: "ALTER TABLE conversations ADD COLUMN profile TEXT")
         }
+        migrator.registerMigration("v5: turns.answer_review") { db in
+            // JSON of AnswerReview: groundedness, unsupported claims, leftover markup, unmet answer expectations.
+            try db.execute(sql: "ALTER TABLE turns ADD COLUMN answer_review TEXT")
+        }
         return migrator
     }
 }

@@ -290,8 +290,8 @@ public final class ResultsStore: Sendable {
                     expected_category, expected_docs, expected_escalate, status, error, predicted_intent, confidence,
                     predicted_category, category_confidence, ranked_docs, retrieved, escalated, escalation_reasons,
                     ticket_id, memory_recalled, answer, classifier, latency_ms, classify_ms, memory_ms, retrieve_ms,
-                    respond_ms, completed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    respond_ms, completed_at, answer_review)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
@@ -301,6 +301,7 @@ public final class ResultsStore: Sendable {
                 p.map { json($0.retrieved) }, p?.escalated, p.map { json($0.escalationReasons) }, p?.ticketId,
                 p.map { json($0.memoryRecalled) }, p?.answer, p?.classifier, turn.latencyMs, p?.timings.classify,
                 p?.timings.memory, p?.timings.retrieve, p?.timings.respond, timestamp(completedAt),
+                p?.answerReview.map(json),
             ])
     }
 

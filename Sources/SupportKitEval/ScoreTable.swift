@@ -28,7 +28,10 @@ struct ScoreTable: Sendable {
         var escalation: Int { retrieval + MetricName.retrievalCutoffs.count * 4 }   // tp, fp, fn, tn
         /// Conversation judged (0 or 1), conversation passed (0 or 1).
         var conversation: Int { escalation + 4 }
-        var width: Int { conversation + 2 }
+        /// Answer columns: labeled, passed, grounded answers, groundedness sum, with an unsupported claim, replies,
+        /// repeated replies, replies with leftover markup.
+        var answer: Int { conversation + 2 }
+        var width: Int { answer + 8 }
     }
 
     let layout: Layout
@@ -52,6 +55,7 @@ struct ScoreTable: Sendable {
         var failed = [Bool](repeating: false, count: conversationIds.count)
         var unmeasured = [Bool](repeating: false, count: conversationIds.count)
         var labeled = [Bool](repeating: false, count: conversationIds.count)
+        let repeated = Self.repeatedReplies(records)
         for record in records {
             guard let row = rowOf[record.conversationId] else { continue }
             guard record.isMeasured, let prediction = record.prediction else {
@@ -100,6 +104,23 @@ struct ScoreTable: Sendable {
                 }
                 rows[row][layout.escalation + slot] += 1
             }
+            let review = prediction.answerReview
+            if let failures = review?.failures {
+                rows[row][layout.answer] += 1
+                if failures.isEmpty { rows[row][layout.answer + 1] += 1 }
+            }
+            if let score = review?.groundedness {
+                rows[row][layout.answer + 2] += 1
+                rows[row][layout.answer + 3] += score
+                if !(review?.unsupported.isEmpty ?? true) { rows[row][layout.answer + 4] += 1 }
+            }
+            if !prediction.answer.isEmpty {
+                rows[row][layout.answer + 5] += 1
+                if repeated.contains(TurnKey(conversationId: record.conversationId, turnIndex: record.turnIndex)) {
+                    rows[row][layout.answer + 6] += 1
+                }
+                if !(review?.markup.isEmpty ?? true) { rows[row][layout.answer + 7] += 1 }
+            }
         }
         // A conversation fails when a measured turn fails; it passes when every turn was measured, at least one
         // expectation was checked, and all held; with an unmeasured turn and no failing one its outcome is unknown,
@@ -114,6 +135,28 @@ struct ScoreTable: Sendable {
 
     /// The label a missing category prediction is counted under in the confusion matrix.
     static let noCategory = "(none)"
+
+    /// A turn of a conversation.
+    struct TurnKey: Hashable {
+        var conversationId: String
+        var turnIndex: Int
+    }
+
+    /// The measured turns whose reply repeats an earlier reply of the same conversation (compared lower-cased,
+    /// white space collapsed): the customer was told the same thing again.
+    static func repeatedReplies(_ records: [TurnRecord]) -> Set<TurnKey> {
+        var repeated = Set<TurnKey>()
+        for (conversationId, turns) in Dictionary(grouping: records.filter(\.isMeasured), by: \.conversationId) {
+            var seen = Set<String>()
+            for turn in turns.sorted(by: { $0.turnIndex < $1.turnIndex }) {
+                guard let answer = turn.prediction?.answer, !answer.isEmpty else { continue }
+                if !seen.insert(AnswerCheck.normalized(answer)).inserted {
+                    repeated.insert(TurnKey(conversationId: conversationId, turnIndex: turn.turnIndex))
+                }
+            }
+        }
+        return repeated
+    }
 
     /// Weighted sum of the rows; nil weights mean every conversation once.
     func aggregate(weights: [Double]?) -> [Double] {
@@ -152,6 +195,12 @@ struct ScoreTable: Sendable {
         result[MetricName.escalationF1] = 2 * tp + fp + fn > 0
             ? MetricValue(value: 2 * tp / (2 * tp + fp + fn), n: Int(tp + fp + fn + tn))
             : MetricValue(value: nil, n: Int(tp + fp + fn + tn))
+        let answer = layout.answer
+        result[MetricName.answerPassRate] = Self.ratio(total[answer + 1], total[answer])
+        result[MetricName.answerGroundedness] = Self.ratio(total[answer + 3], total[answer + 2])
+        result[MetricName.answerUnsupportedRate] = Self.ratio(total[answer + 4], total[answer + 2])
+        result[MetricName.answerRepetitionRate] = Self.ratio(total[answer + 6], total[answer + 5])
+        result[MetricName.answerMarkupRate] = Self.ratio(total[answer + 7], total[answer + 5])
         for (name, percent) in [(MetricName.latencyP50, 50.0), (MetricName.latencyP95, 95.0), (MetricName.latencyP99, 99.0)] {
             result[name] = percentile(percent, weights: weights)
         }

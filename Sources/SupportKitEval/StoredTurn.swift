@@ -13,7 +13,7 @@ struct StoredTurn: Sendable {
         t.expected_escalate, t.status, t.error, t.predicted_intent, t.confidence, t.predicted_category,
         t.category_confidence, t.ranked_docs, t.retrieved, t.escalated, t.escalation_reasons, t.ticket_id,
         t.memory_recalled, t.answer, t.classifier, t.latency_ms, t.classify_ms, t.memory_ms, t.retrieve_ms,
-        t.respond_ms
+        t.respond_ms, t.answer_review
         """
 
     var conversationId: String
@@ -39,6 +39,7 @@ struct StoredTurn: Sendable {
     var classifier: String?
     var latencyMs: Double
     var timings: [Double?]
+    var answerReview: String?
 
     /// The row's values, by position in `columns`.
     init(_ row: Row) {
@@ -65,6 +66,7 @@ struct StoredTurn: Sendable {
         classifier = row[20]
         latencyMs = row[21]
         timings = (22...25).map { row[$0] }
+        answerReview = row[26]
     }
 
     /// The turn, with its JSON columns decoded.
@@ -82,6 +84,7 @@ struct StoredTurn: Sendable {
                 memoryRecalled: Self.strings(memoryRecalled) ?? [], answer: answer ?? "", classifier: classifier ?? "",
                 timings: StageTimings(classify: timings[0] ?? 0, memory: timings[1] ?? 0, retrieve: timings[2] ?? 0,
                                       respond: timings[3] ?? 0))
+            prediction?.answerReview = answerReview.flatMap { ResultsStore.decode(AnswerReview.self, $0) }
         }
         return TurnRecord(
             conversationId: conversationId, turnIndex: turnIndex, user: user, expected: expected,

@@ -7,7 +7,8 @@ extension SuiteLoader {
     static let historyFields = ["text", "intent", "category", "resolved"]
     static let turnFields = ["user", "expect"]
     static let agentFields = ["agent"]
-    static let expectFields = ["intent", "category", "docs", "escalate"]
+    static let expectFields = ["intent", "category", "docs", "escalate", "answer", "small_talk", "out_of_scope"]
+    static let answerFields = ["contains", "not_contains", "matches", "cites", "similar_to"]
 
     /// Builds a conversation from `node`, appending every problem found; nil when it cannot be used.
     func validateConversation(_ node: SuiteNode, problems: inout [InputError]) -> Conversation? {
@@ -139,6 +140,9 @@ extension SuiteLoader {
                                                  allowed: configuration.categories.names, noun: "category", problems: &problems)
             expectation.docs = validateDocs(expect["docs"], field: field + ".docs", problems: &problems)
             expectation.escalate = optionalBool(expect, "escalate", field: field + ".escalate", problems: &problems)
+            expectation.answer = validateAnswer(expect["answer"], field: field + ".answer", problems: &problems)
+            expectation.smallTalk = optionalBool(expect, "small_talk", field: field + ".small_talk", problems: &problems)
+            expectation.outOfScope = optionalBool(expect, "out_of_scope", field: field + ".out_of_scope", problems: &problems)
         case let other?:
             problems.append(InputError(other.location, field: prefix + ".expect", problem: "expected a mapping, found \(other.kindName)",
                                        remedy: "write expect as {intent: ..., category: ..., docs: [...], escalate: ...}"))
@@ -173,6 +177,65 @@ extension SuiteLoader {
         }
         guard problems.count == before, let text else { return nil }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `expect.answer`: `{contains, not_contains, matches, cites, similar_to}`; a regular expression that does not
+    /// compile is an error here, not at run time.
+    private func validateAnswer(_ node: SuiteNode?, field: String, problems: inout [InputError]) -> AnswerExpectation? {
+        guard let node, !node.isNull else { return nil }
+        guard case .map = node else {
+            problems.append(InputError(node.location, field: field, problem: "expected a mapping, found \(node.kindName)",
+                                       remedy: "write answer as {contains: [...], not_contains: [...], matches: \"...\", cites: [...], similar_to: \"...\"}"))
+            return nil
+        }
+        checkFields(node, allowed: Self.answerFields, prefix: field + ".", problems: &problems)
+        var answer = AnswerExpectation()
+        answer.contains = phrases(node["contains"], field: field + ".contains", problems: &problems)
+        answer.notContains = phrases(node["not_contains"], field: field + ".not_contains", problems: &problems)
+        if let value = node["matches"], !value.isNull {
+            if case .string(let pattern, let location) = value {
+                do {
+                    _ = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+                    answer.matches = pattern
+                } catch {
+                    problems.append(InputError(location, field: field + ".matches", problem: "not a valid regular expression",
+                                               remedy: "fix the pattern (ICU syntax; in YAML double quotes write \\\\d for \\d)"))
+                }
+            } else {
+                problems.append(InputError(value.location, field: field + ".matches", problem: "expected a regular expression, found \(value.kindName)",
+                                           remedy: "write matches: \"within \\\\d+ minutes\""))
+            }
+        }
+        answer.cites = validateDocs(node["cites"], field: field + ".cites", problems: &problems) ?? []
+        if let value = node["similar_to"], !value.isNull {
+            if let text = value.scalarText, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                answer.similarTo = text
+            } else {
+                problems.append(InputError(value.location, field: field + ".similar_to", problem: "expected a reference answer, found \(value.kindName)",
+                                           remedy: "write the answer the reply should agree with as text"))
+            }
+        }
+        return answer
+    }
+
+    /// A phrase or a list of phrases (`contains: "60 minutes"` is read as a one-element list).
+    private func phrases(_ node: SuiteNode?, field: String, problems: inout [InputError]) -> [String] {
+        guard let node, !node.isNull else { return [] }
+        let items: [SuiteNode]
+        switch node {
+        case .list(let list, _): items = list
+        default: items = [node]
+        }
+        var result: [String] = []
+        for item in items {
+            guard let text = item.scalarText, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                problems.append(InputError(item.location, field: field, problem: "expected a phrase, found \(item.kindName)",
+                                           remedy: "write phrases as text, e.g. [\"60 minutes\", \"Order history\"]"))
+                continue
+            }
+            result.append(text)
+        }
+        return result
     }
 
     private func validateDocs(_ node: SuiteNode?, field: String, problems: inout [InputError]) -> [String]? {

@@ -116,7 +116,7 @@ public enum TurnCheck {
     public static let docsCutoff = 5
 
     /// Every kind of expectation, in pipeline order.
-    public static let kinds: [ExpectationKind] = [.intent, .category, .docs, .escalate]
+    public static let kinds: [ExpectationKind] = [.intent, .category, .docs, .escalate, .answer]
 
     /// Each labeled expectation of `record`, judged; empty when the turn is unmeasured or unlabeled.
     public static func results(for record: TurnRecord, kinds: [ExpectationKind] = kinds) -> [ExpectationResult] {

@@ -120,6 +120,7 @@ public struct Prediction: Sendable, Hashable, Codable {
         var answer: String
         var classifier: String
         var timings: StageTimings
+        var answerReview: AnswerReview?
     }
 
     private var box: Shared<Fields>
@@ -189,6 +190,12 @@ public struct Prediction: Sendable, Hashable, Codable {
         get { box.value.timings }
         set { box.value.timings = newValue }
     }
+    /// What the evaluation found in the answer text (groundedness, unsupported claims, markup, answer
+    /// expectations); nil for runs recorded before answers were reviewed.
+    public var answerReview: AnswerReview? {
+        get { box.value.answerReview }
+        set { box.value.answerReview = newValue }
+    }
 
     /// A prediction.
     public init(
@@ -199,7 +206,8 @@ public struct Prediction: Sendable, Hashable, Codable {
         box = Shared(Fields(
             intent: intent, confidence: confidence, category: category, categoryConfidence: categoryConfidence,
             rankedDocIds: rankedDocIds, retrieved: retrieved, escalated: escalated, escalationReasons: escalationReasons,
-            ticketId: ticketId, memoryRecalled: memoryRecalled, answer: answer, classifier: classifier, timings: timings))
+            ticketId: ticketId, memoryRecalled: memoryRecalled, answer: answer, classifier: classifier, timings: timings,
+            answerReview: nil))
     }
 
     public init(from decoder: any Decoder) throws {
@@ -215,7 +223,12 @@ public struct Prediction: Sendable, Hashable, Codable {
         self.init(
             intent: reply.intent, confidence: reply.confidence, category: reply.category,
             categoryConfidence: reply.categoryConfidence, rankedDocIds: reply.rankedDocIds,
-            retrieved: reply.retrieved, escalated: reply.escalated, escalationReasons: reply.escalationReasons,
+            // Chunk texts are read once, by the answer review, and not stored with every turn.
+            retrieved: reply.retrieved.map { chunk in
+                var stored = chunk
+                stored.text = nil
+                return stored
+            }, escalated: reply.escalated, escalationReasons: reply.escalationReasons,
             ticketId: reply.ticket?.id, memoryRecalled: reply.memoryRecalled, answer: reply.text,
             classifier: reply.classifier, timings: reply.timings)
     }

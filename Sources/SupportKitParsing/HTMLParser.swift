@@ -35,6 +35,7 @@ public struct HTMLParser: Sendable {
         if changed { source = SourceText(path: source.path, checkedBytes: bytes) }
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+        xmlResetLastError()
         let document = source.bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
@@ -47,6 +48,14 @@ public struct HTMLParser: Sendable {
                              remedy: "check that the file is an HTML page")
         }
         defer { xmlFreeDoc(document) }
+        // libxml2 stops at 256 nested elements (a generated page of nested <div>s): say so, instead of the
+        // "content: empty" the truncated tree would give.
+        if let error = xmlGetLastError(), let message = error.pointee.message.map({ String(cString: $0) }),
+           message.contains("Excessive depth") {
+            throw InputError(SourceLocation(path: source.path, line: Int(error.pointee.line)), field: "html",
+                             problem: "elements nested more than 256 levels deep; the page cannot be read past that point",
+                             remedy: "flatten the page's markup (export the article's content without its wrappers)")
+        }
         guard let root = xmlDocGetRootElement(document) else {
             throw InputError(SourceLocation(path: source.path), field: "html", problem: "no elements found",
                              remedy: "check that the file is an HTML page")

@@ -418,6 +418,8 @@ private struct LineStripper {
     private var statementDepth = 0
 
     mutating func run() -> [UInt8]? {
+        // Most articles have none of this syntax: find that out without copying anything.
+        guard Self.mayHaveLineSyntax(bytes) else { return nil }
         output.reserveCapacity(bytes.count)
         var lineStart = 0
         while true {
@@ -464,8 +466,10 @@ private struct LineStripper {
             fence = opening
             return copy(start, lineEnd)
         }
-        guard columns < 4, start < lineEnd, [0x69, 0x65, 0x3A, 0x21, 0x3F, 0x3D, 0x3C].contains(bytes[start]) else {
-            return copy(start, lineEnd)
+        guard columns < 4, start < lineEnd else { return copy(start, lineEnd) }
+        switch bytes[start] {
+        case 0x69, 0x65, 0x3A, 0x21, 0x3F, 0x3D, 0x3C: break
+        default: return copy(start, lineEnd)
         }
         let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]), as: UTF8.self)
         if columns == 0, Self.isMDXStatement(line) {
@@ -493,6 +497,37 @@ private struct LineStripper {
             return copyWithoutComponents(start, lineEnd)
         }
         copy(start, lineEnd)
+    }
+
+    /// Whether some line starts (after at most three spaces) like an MDX statement, an admonition or tab
+    /// marker, or a JSX tag: `import `, `export `, `:::`, `!!! `, `???`, `=== `, `<X`, `</X`.
+    static func mayHaveLineSyntax(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func starts(_ prefix: StaticString, at offset: Int) -> Bool {
+            prefix.withUTF8Buffer { pattern in
+                offset + pattern.count <= bytes.count && (0..<pattern.count).allSatisfy { bytes[offset + $0] == pattern[$0] }
+            }
+        }
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var start = lineStart
+            while start < bytes.count, start - lineStart < 4, bytes[start] == 0x20 { start += 1 }
+            if start < bytes.count {
+                switch bytes[start] {
+                case 0x69: if starts("import ", at: start) { return true }
+                case 0x65: if starts("export ", at: start) { return true }
+                case 0x3A: if starts(":::", at: start) { return true }
+                case 0x21: if starts("!!! ", at: start) { return true }
+                case 0x3F: if starts("???", at: start) { return true }
+                case 0x3D: if starts("=== ", at: start) { return true }
+                case 0x3C:
+                    if start + 1 < bytes.count, startsComponent(bytes, start + 1, bytes.count) { return true }
+                default: break
+                }
+            }
+            guard let lineBreak = UnsafeBufferPointer(rebasing: bytes[start...]).firstIndex(of: 0x0A) else { return false }
+            lineStart = start + lineBreak + 1
+        }
+        return false
     }
 
     private mutating func copyIndent(_ columns: Int) {

@@ -16,6 +16,16 @@ struct SourceText {
         self.path = path
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        // UTF-16 with a byte-order mark (what Windows editors save as "Unicode") is read as the text it is.
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let encoding: String.Encoding = bytes[0] == 0xFF ? .utf16LittleEndian : .utf16BigEndian
+            guard let text = String(data: Data(bytes.dropFirst(2)), encoding: encoding) else {
+                throw InputError(
+                    SourceLocation(path: path, line: 1, column: 1), field: "encoding",
+                    problem: "invalid UTF-16 (the file starts with a UTF-16 byte-order mark)", remedy: "re-save the file as UTF-8")
+            }
+            bytes = Array(text.utf8)
+        }
         self.bytes = bytes
         var starts = [0]
         starts.reserveCapacity(bytes.count / 40 + 1)
@@ -31,6 +41,15 @@ struct SourceText {
         }
         self.lineStarts = starts
         if let nul {
+            // Every other byte NUL near the start: UTF-16 without a byte-order mark, not a binary file.
+            let head = bytes.prefix(64)
+            let evenNULs = stride(from: 0, to: head.count, by: 2).filter { head[$0] == 0 }.count
+            let oddNULs = stride(from: 1, to: head.count, by: 2).filter { head[$0] == 0 }.count
+            if head.count >= 4, min(evenNULs, oddNULs) == 0, max(evenNULs, oddNULs) * 5 >= head.count / 2 * 4 {
+                throw InputError(
+                    location(of: nul), field: "encoding", problem: "UTF-16 text without a byte-order mark",
+                    remedy: "re-save the file as UTF-8 (or as UTF-16 with a byte-order mark)")
+            }
             throw InputError(
                 location(of: nul), field: "file", problem: "binary content (a NUL byte), not a text document",
                 remedy: "remove the file from the corpus or export it as Markdown, HTML or JSON")

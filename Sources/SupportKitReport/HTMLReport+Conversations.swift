@@ -117,14 +117,51 @@ extension HTMLReport {
             for reason in prediction.escalationReasons { html.raw("<li>"); html.text(reason); html.raw("</li>") }
             html.raw("</ul></div>")
         }
-        html.raw("<div class=\"block answer\"><div class=\"block-title\">Answer</div><p>"); html.text(prediction.answer)
-        html.raw("</p></div>")
+        html.raw("<div class=\"block answer\"><div class=\"block-title\">Answer")
+        let review = prediction.answerReview
+        if let score = review?.groundedness {
+            html.raw(" · groundedness "); html.markup(ReportFormat.fixed(score, digits: 2))
+        }
+        html.raw("</div><p>")
+        Self.answerText(prediction.answer, unsupported: review?.unsupported ?? [], into: &html)
+        html.raw("</p>")
+        if let review, !review.unsupported.isEmpty || !review.markup.isEmpty {
+            html.raw("<ul class=\"unsupported\">")
+            for claim in review.unsupported {
+                html.raw("<li><q>"); html.text(claim.text); html.raw("</q> — "); html.text(claim.reason); html.raw("</li>")
+            }
+            for token in review.markup {
+                html.raw("<li>leftover markup <code>"); html.text(token); html.raw("</code></li>")
+            }
+            html.raw("</ul>")
+        }
+        html.raw("</div>")
         if !unmet.isEmpty {
             html.raw("<ul class=\"unmet\">")
             for item in unmet { html.raw("<li>"); html.text(item); html.raw("</li>") }
             html.raw("</ul>")
         }
         html.raw("</article>")
+    }
+
+    /// The answer with each unsupported claim marked (`<mark>`, its reason as the tooltip); a claim the checker
+    /// rewrote (citation markers dropped) and so cannot be found verbatim is listed below the answer only.
+    static func answerText(_ answer: String, unsupported: [AnswerReview.Claim], into html: inout HTMLBytes) {
+        var marks: [(range: Range<String.Index>, reason: String)] = []
+        for claim in unsupported {
+            guard let range = answer.range(of: claim.text),
+                  !marks.contains(where: { $0.range.overlaps(range) }) else { continue }
+            marks.append((range, claim.reason))
+        }
+        marks.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var position = answer.startIndex
+        for mark in marks {
+            html.text(String(answer[position..<mark.range.lowerBound]))
+            html.raw("<mark class=\"unsupported\" title=\""); html.text(mark.reason); html.raw("\">")
+            html.text(String(answer[mark.range])); html.raw("</mark>")
+            position = mark.range.upperBound
+        }
+        html.text(String(answer[position...]))
     }
 
     /// The chunk's heading path without the title it starts with (`Cards` for `Refunds > Cards` in the article

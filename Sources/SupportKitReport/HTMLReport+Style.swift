@@ -87,6 +87,7 @@ extension HTMLReport {
     .chunks li.relevant{background:#dafbe1;border-radius:4px}
     .tag{font-size:10px;font-weight:700;text-transform:uppercase;color:var(--ok)}
     .score{font-family:ui-monospace,Menlo,monospace;color:var(--muted);font-size:12px}
+    mark.unsupported{background:#ffe2e0;border-bottom:2px solid #cf222e}ul.unsupported{margin:2px 0;padding-left:20px;color:#82071e}
     .answer p{margin:2px 0;white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;border-radius:6px;padding:6px 10px}
     .unmet{color:var(--bad);margin:4px 0;padding-left:20px;font-size:13px}
     code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}

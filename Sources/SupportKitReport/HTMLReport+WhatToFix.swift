@@ -42,11 +42,12 @@ extension HTMLReport {
             html += "</ul></details></td></tr>"
         }
         html += "</tbody></table>"
-        for group in failures.groups where !group.topics.isEmpty {
+        // The articles to write before the articles to fix: a missing article is the surest fix.
+        for group in failures.groups.sorted(by: { $0.cause < $1.cause }) where !group.topics.isEmpty {
             let heading = group.cause == .kbGap ? "Articles to write (expected, not in the knowledge base)" : "Articles to fix (present, ranked below the top 5)"
             html += "<h3>\(heading)</h3><ul class=\"topics\">"
             for topic in group.topics.prefix(50) {
-                html += "<li><code>\(topic.article.htmlEscaped)</code> <span class=\"muted\">\(topic.turns.count) question\(topic.turns.count == 1 ? "" : "s")</span><ul>"
+                html += "<li><code>\(topic.article.htmlEscaped)</code> <span class=\"muted\">\(topic.turns.count) question\(topic.turns.count == 1 ? "" : "s")\(topic.alsoNote)</span><ul>"
                 for turn in topic.turns.prefix(10) { html += turnLink(turn) }
                 html += "</ul></li>"
             }

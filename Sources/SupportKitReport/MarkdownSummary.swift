@@ -69,11 +69,11 @@ public enum MarkdownSummary {
         for group in failures.groups {
             md += "| `\(group.cause.rawValue)` | \(group.turns.count) | \(group.cause.explanation) |\n"
         }
-        for group in failures.groups where !group.topics.isEmpty {
+        for group in failures.groups.sorted(by: { $0.cause < $1.cause }) where !group.topics.isEmpty {
             md += "\n**`\(group.cause.rawValue)`: customer questions by expected article**\n\n"
             for topic in group.topics.prefix(limit) {
                 let questions = topic.turns.prefix(5).map { "“\(cell($0.user))”" }.joined(separator: ", ")
-                md += "- `\(cell(topic.article))` (\(topic.turns.count)): \(questions)\(topic.turns.count > 5 ? ", …" : "")\n"
+                md += "- `\(cell(topic.article))` (\(topic.turns.count)\(topic.alsoNote)): \(questions)\(topic.turns.count > 5 ? ", …" : "")\n"
             }
             if group.topics.count > limit { md += "- … and \(group.topics.count - limit) more articles\n" }
         }

@@ -41,6 +41,15 @@ public enum ReportFormat {
             + "\(expectations) turn\(expectations == 1 ? " expects" : "s expect") one and \(expectations == 1 ? "is" : "are") scored as retrieval misses (kb_gap)"
     }
 
+    /// `conversation pass rate 21.0% [15.7, 26.2]: 44 of 210 conversations pass, 166 fail`.
+    public static func passRate(_ metric: MetricValue?, failing: Int) -> String {
+        let name = MetricName.conversationPassRate
+        guard let metric, let value = metric.value else { return "conversation pass rate: no conversation with a checked expectation" }
+        let passing = Int((value * Double(metric.n)).rounded())
+        return "conversation pass rate \(ReportFormat.value(value, metric: name)) \(interval(metric, name: name)): "
+            + "\(passing) of \(metric.n) conversations pass, \(failing) fail"
+    }
+
     /// The failing conversations, most broken expectations first: a line each, at most `limit`, then a count.
     public static func failingConversations(_ failures: FailureReport, limit: Int) -> [String] {
         let list = failures.conversations

@@ -71,13 +71,12 @@ enum SVGChart {
             let index = (edges.lastIndex { $0 <= value } ?? 0)
             counts[min(index, counts.count - 1)] += 1
         }
-        let left = 40.0, right = 10.0, top = 18.0, bottom = 34.0
+        let left = 24.0, right = 24.0, top = 24.0, bottom = 34.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let tallest = Double(counts.max() ?? 1)
         let barWidth = plotWidth / Double(counts.count)
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(title.htmlEscaped)\">"
         svg += "<line x1=\"\(f(left))\" x2=\"\(f(left + plotWidth))\" y1=\"\(f(top + plotHeight))\" y2=\"\(f(top + plotHeight))\" class=\"grid\"/>"
-        svg += "<text x=\"\(f(left - 6))\" y=\"\(f(top + 8))\" class=\"axis\" text-anchor=\"end\">\(Int(tallest))</text>"
         for (index, count) in counts.enumerated() {
             let barHeight = plotHeight * Double(count) / max(tallest, 1)
             let label = ReportFormat.milliseconds(edges[index]) + "–" + ReportFormat.milliseconds(edges[index + 1])
@@ -86,22 +85,32 @@ enum SVGChart {
                 svg += "<text x=\"\(f(left + barWidth * (Double(index) + 0.5)))\" y=\"\(f(top + plotHeight - barHeight - 3))\" class=\"axis\" text-anchor=\"middle\">\(count)</text>"
             }
         }
-        // Edge labels, thinned so they never overlap (about 44 px per label).
-        let every = max(1, Int((44 / barWidth).rounded(.up)))
-        for (index, edge) in edges.enumerated() where index % every == 0 || index == edges.count - 1 {
+        // Edge labels, thinned so they never overlap (about 52 px per label).
+        let every = max(1, Int((52 / barWidth).rounded(.up)))
+        for (index, edge) in edges.enumerated() where index % every == 0 {
             let anchor = index == 0 ? "start" : (index == edges.count - 1 ? "end" : "middle")
-            svg += "<text x=\"\(f(left + barWidth * Double(index)))\" y=\"\(f(top + plotHeight + 16))\" class=\"axis\" text-anchor=\"\(anchor)\">\(ReportFormat.milliseconds(edge))</text>"
+            svg += "<text x=\"\(f(left + barWidth * Double(index)))\" y=\"\(f(top + plotHeight + 16))\" class=\"axis\" text-anchor=\"\(anchor)\">\(axisLabel(edge))</text>"
         }
-        // Percentile markers at their position on the log axis.
+        // Percentile markers at their position on the log axis, named in one line above the plot.
         let logLow = log10(edges[0]), logSpan = log10(edges[edges.count - 1]) - logLow
+        var legend: [String] = []
         for (name, percent) in [("p50", 50.0), ("p95", 95.0)] {
             guard let value = EvalMetrics.nearestRank(sorted, percent), logSpan > 0 else { continue }
             let position = (log10(max(value, edges[0])) - logLow) / logSpan
             let x = left + plotWidth * min(max(position, 0), 1)
-            svg += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" class=\"marker\"/>"
-            svg += "<text x=\"\(f(x + 3))\" y=\"\(f(top - 5))\" class=\"axis\">\(name) \(ReportFormat.milliseconds(value))</text>"
+            svg += "<line x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\" class=\"marker\"><title>\(name) \(ReportFormat.milliseconds(value))</title></line>"
+            legend.append("\(name) \(ReportFormat.milliseconds(value))")
+        }
+        if !legend.isEmpty {
+            svg += "<text x=\"\(f(left + plotWidth))\" y=\"\(f(top - 6))\" class=\"axis\" text-anchor=\"end\">dashed: \(legend.joined(separator: ", "))</text>"
         }
         return svg + "</svg>"
+    }
+
+    /// `0.5 ms`, `20 ms`, `2 s`: short enough for an axis.
+    static func axisLabel(_ milliseconds: Double) -> String {
+        if milliseconds >= 1000 { return ReportFormat.fixed(milliseconds / 1000, digits: milliseconds < 10_000 && milliseconds.truncatingRemainder(dividingBy: 1000) != 0 ? 1 : 0) + " s" }
+        return ReportFormat.fixed(milliseconds, digits: milliseconds < 1 ? (milliseconds < 0.1 ? 2 : 1) : 0) + " ms"
     }
 
     /// 1-2-5 edges per decade from the largest one at or below `low` to the smallest one above `high`.

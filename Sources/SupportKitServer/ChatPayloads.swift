@@ -196,7 +196,8 @@ public struct ChatReplyPayload: Sendable, Equatable, Encodable {
     }
 }
 
-/// A retrieved chunk: `{"doc_id", "chunk_id", "title", "heading_path", "score"}`.
+/// A retrieved chunk: `{"doc_id", "chunk_id", "title", "heading_path", "score", "text"}` (`text` when known: what
+/// `eval --target` checks the answer's groundedness against).
 public struct RetrievedPayload: Sendable, Equatable, Encodable {
     /// The document the chunk belongs to.
     public var docId: String
@@ -208,6 +209,8 @@ public struct RetrievedPayload: Sendable, Equatable, Encodable {
     public var headingPath: String
     /// The retrieval score.
     public var score: Double
+    /// The chunk's text.
+    public var text: String?
 
     /// Builds the wire shape of `chunk`.
     public init(_ chunk: RetrievedChunk) {
@@ -216,9 +219,10 @@ public struct RetrievedPayload: Sendable, Equatable, Encodable {
         title = chunk.title
         headingPath = chunk.headingPath
         score = chunk.score
+        text = chunk.text
     }
 
-    enum CodingKeys: String, CodingKey { case docId = "doc_id", chunkId = "chunk_id", title, headingPath = "heading_path", score }
+    enum CodingKeys: String, CodingKey { case docId = "doc_id", chunkId = "chunk_id", title, headingPath = "heading_path", score, text }
 }
 
 /// A cited document: `{"doc_id", "title", "link"}`.

@@ -60,10 +60,17 @@ final class ConnectionLimiter: Sendable {
 }
 
 /// The first handler of every connection: counts it, times and measures its first request head.
-final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+    /// Set when the server answered `101 Switching Protocols`: from then on the client sends WebSocket frames,
+    /// each of which must be masked (RFC 6455 5.1); an unmasked one closes the connection with 1002.
+    private var webSocket = false
+    /// The current frame's header bytes collected so far, and the payload bytes still to pass.
+    private var frameHeader: [UInt8] = []
+    private var payloadRemaining: UInt64 = 0
 
     private let limiter: ConnectionLimiter
     private var headBytes = 0
@@ -111,8 +118,29 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
         timer?.cancel()
     }
 
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if !webSocket, headComplete {
+            let buffer = unwrapOutboundIn(data)
+            webSocket = buffer.readableBytesView.starts(with: "HTTP/1.1 101".utf8)
+        }
+        context.write(data, promise: promise)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !refused else { return }
+        if webSocket {
+            guard framesAreMasked(unwrapInboundIn(data).readableBytesView) else {
+                refused = true
+                // Close frame, status 1002 (protocol error), then close.
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(bytes: [0x88, 0x02, 0x03, 0xEA]))).whenComplete { _ in
+                    channel.close(promise: nil)
+                }
+                return
+            }
+            context.fireChannelRead(data)
+            return
+        }
         guard !headComplete else {
             context.fireChannelRead(data)
             return
@@ -143,6 +171,30 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
             tail = []
         }
         context.fireChannelRead(data)
+    }
+
+    /// Follows the client's frames across reads; false at the first frame without a mask.
+    private func framesAreMasked(_ bytes: ByteBufferView) -> Bool {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if payloadRemaining > 0 {
+                let skip = min(payloadRemaining, UInt64(bytes.endIndex - index))
+                index += Int(skip)
+                payloadRemaining -= skip
+                continue
+            }
+            frameHeader.append(bytes[index])
+            index += 1
+            guard frameHeader.count >= 2 else { continue }
+            guard frameHeader[1] & 0x80 != 0 else { return false }
+            let shortLength = frameHeader[1] & 0x7F
+            let extended = shortLength == 126 ? 2 : shortLength == 127 ? 8 : 0
+            guard frameHeader.count == 2 + extended + 4 else { continue }
+            payloadRemaining = extended == 0
+                ? UInt64(shortLength) : frameHeader[2..<(2 + extended)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            frameHeader.removeAll(keepingCapacity: true)
+        }
+        return true
     }
 
     /// Answers with a minimal JSON error in the server's usual shape and closes the connection.

@@ -111,7 +111,9 @@ import SupportKit
     @Test func noLabeledTurnsGiveUndefinedMetricsNotNaN() {
         let records = [makeRecord("A", 0), makeRecord("A", 1)]
         let metrics = EvalMetrics.compute(records: records, bootstrap: Bootstrap(resamples: 50))
-        for name in MetricName.all where !name.hasPrefix("latency_") {
+        // Repetition and markup count every reply, labeled or not.
+        let unlabeled = [MetricName.answerRepetitionRate, MetricName.answerMarkupRate]
+        for name in MetricName.all where !name.hasPrefix("latency_") && !unlabeled.contains(name) {
             #expect(metrics.metrics[name]?.value == nil, "\(name)")
             #expect(metrics.metrics[name]?.n == 0, "\(name)")
             #expect(metrics.metrics[name]?.ciLow == nil, "\(name)")

@@ -200,6 +200,26 @@ import Testing
         try await running.stop()
     }
 
+    @Test func unmaskedClientFrameClosesWith1002() async throws {
+        let server = try makeTestServer()
+        let running = try await RunningServer.start(server)
+        let socket = try RawSocket(port: running.port)
+        socket.send(Array(Self.upgradeRequest(port: running.port, query: "customer_id=c-1", key: FakeData.key).utf8))
+        _ = socket.read(until: "conversation_id")
+        // A well-formed masked frame first (it is answered), then the same message unmasked.
+        socket.send(RawSocket.textFrame(#"{"message": "hello there"}"#))
+        _ = socket.read(until: "echo: hello there")
+        let payload = Array(#"{"message": "unmasked"}"#.utf8)
+        socket.send([0x81, UInt8(payload.count)] + payload)
+        let frames = RawSocket.frames(socket.readToEnd()[...])
+        let close = try #require(frames.first { $0.opcode == 0x8 }, "a close frame was sent")
+        #expect(close.payload.prefix(2) == [0x03, 0xEA])  // 1002
+        #expect(!frames.contains { $0.opcode == 0x1 && String(decoding: $0.payload, as: UTF8.self).contains("echo: unmasked") })
+        socket.abort()
+        try await Self.waitUntil { server.metrics.openSockets == 0 }
+        try await running.stop()
+    }
+
     @Test func gracefulShutdownFinishesInFlightRequestsAndRefusesNewOnes() async throws {
         let assistant = FakeAssistant(slowDelay: .seconds(3))
         let server = try makeTestServer(assistant: assistant, configure: {

@@ -17,7 +17,9 @@ struct ChatReplyWire: Decodable {
         var title: String?
         var headingPath: String?
         var score: Double?
-        enum CodingKeys: String, CodingKey { case docId = "doc_id", chunkId = "chunk_id", title, headingPath = "heading_path", score }
+        /// The chunk's text: what `eval --target` checks the answer's groundedness against.
+        var text: String?
+        enum CodingKeys: String, CodingKey { case docId = "doc_id", chunkId = "chunk_id", title, headingPath = "heading_path", score, text }
     }
     struct TicketWire: Decodable {
         var id: String
@@ -56,7 +58,8 @@ struct ChatReplyWire: Decodable {
                 // A target that ranks whole documents sends no chunk ids; a stable stand-in keeps rows distinct.
                 chunkId: item.chunkId.flatMap(UUID.init(uuidString:))
                     ?? UUID.v5(namespace: .supportKitChunks, name: "target-rank\u{1F}\(rank)\u{1F}\(item.docId)"),
-                docId: item.docId, title: item.title ?? "", headingPath: item.headingPath ?? "", score: item.score ?? 0)
+                docId: item.docId, title: item.title ?? "", headingPath: item.headingPath ?? "", score: item.score ?? 0,
+                text: item.text)
         }
         let timings = timingsMs ?? [:]
         return Reply(

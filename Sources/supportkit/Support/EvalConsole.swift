@@ -35,10 +35,12 @@ enum EvalConsole {
         if let comparison = outcome.comparison {
             lines += ReportFormat.conversationChanges(comparison) + ReportFormat.grownCauses(comparison) + [""]
         }
+        lines.append(ReportFormat.passRate(metrics.metrics[MetricName.conversationPassRate], failing: result.failures.conversations.count))
+        lines += result.failures.lines()
+        lines.append("")
         lines += metricTable(metrics.metrics, comparison: outcome.comparison)
         lines.append("")
         lines += sliceLines(outcome.slices)
-        lines += result.failures.lines()
         lines += ReportFormat.failingConversations(result.failures, limit: showFailing)
         lines += gateLines(outcome.gates)
         lines.append("report: \(result.artifacts.html.path)")
@@ -71,7 +73,7 @@ enum EvalConsole {
     static func metricTable(_ metrics: [String: MetricValue], comparison: BaselineComparison?, names: [String] = MetricName.headline) -> [String] {
         names.map { name in
             let metric = metrics[name] ?? MetricValue(value: nil, n: 0)
-            var line = name.padding(toLength: 22, withPad: " ", startingAt: 0)
+            var line = name.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + ReportFormat.value(metric.value, metric: name).padding(toLength: 10, withPad: " ", startingAt: 0)
                 + ReportFormat.interval(metric, name: name).padding(toLength: 16, withPad: " ", startingAt: 0)
                 + "n=\(metric.n)".padding(toLength: 8, withPad: " ", startingAt: 0)

@@ -58,7 +58,7 @@ enum RunsConsole {
         for name in MetricName.all {
             guard let delta = comparison.deltas[name] else { continue }
             let verdict = ReportFormat.verdict(delta)
-            lines.append(name.padding(toLength: 22, withPad: " ", startingAt: 0)
+            lines.append(name.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + ReportFormat.value(delta.baseline, metric: name).padding(toLength: 10, withPad: " ", startingAt: 0) + "-> "
                 + ReportFormat.value(delta.current, metric: name).padding(toLength: 10, withPad: " ", startingAt: 0)
                 + ReportFormat.delta(delta.delta, metric: name).padding(toLength: 11, withPad: " ", startingAt: 0)
