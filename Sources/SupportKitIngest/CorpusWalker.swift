@@ -157,7 +157,7 @@ struct CorpusWalker {
     }
 
     /// Whether a document recorded at `key` lies in a folder (or is a file) the walk could not read.
-    func isUnderUnreadablePath(_ key: IngestManifest.SourceKey) -> Bool {
+    static func isUnder(_ key: IngestManifest.SourceKey, anyOf unreadableFolders: [IngestManifest.SourceKey]) -> Bool {
         unreadableFolders.contains { folder in
             folder.root == key.root && (folder.path.isEmpty || key.path == folder.path || key.path.hasPrefix(folder.path + "/"))
         }

@@ -161,8 +161,8 @@ public struct IngestPipeline: Sendable {
         var cleanFiles: [IngestManifest.FileStamp] = []
         /// Files with at least one error: their documents keep what the store has.
         var failedPaths = Set<IngestManifest.SourceKey>()
-        /// The walk, for its unreadable folders: documents recorded under them keep what the store has.
-        var walker = CorpusWalker(targets: [])
+        /// Files and folders the walk could not read: documents recorded under them keep what the store has.
+        var unreadable: [IngestManifest.SourceKey] = []
         var seenPaths = Set<IngestManifest.SourceKey>()
         /// Which file each document id came from, to catch duplicate ids.
         var owners: [String: String] = [:]
@@ -260,7 +260,7 @@ public struct IngestPipeline: Sendable {
         let settingsHash = self.settingsHash
         let previousByPath = Dictionary(grouping: previous.entries.values) { IngestManifest.SourceKey(root: $0.root, path: $0.sourcePath) }
         var corpus = CorpusSnapshot()
-        corpus.walker = walker
+        corpus.unreadable = walker.unreadableFolders
 
         for (index, file) in files.enumerated() {
             progress?("parse", index, files.count, file.relativePath)
@@ -391,7 +391,7 @@ public struct IngestPipeline: Sendable {
             .filter { entry in
                 let key = IngestManifest.SourceKey(root: entry.root, path: entry.sourcePath)
                 return corpus.owners[entry.docId] == nil && scope.covers(root: entry.root, relativePath: entry.sourcePath)
-                    && !corpus.failedPaths.contains(key) && !corpus.walker.isUnderUnreadablePath(key)
+                    && !corpus.failedPaths.contains(key) && !CorpusWalker.isUnder(key, anyOf: corpus.unreadable)
             }
             .map(\.docId).sorted()
         summary.documents.deleted = deleted.count
@@ -448,7 +448,7 @@ public struct IngestPipeline: Sendable {
         }
         let removedFiles = previous.stamps.keys.filter { key in
             scope.covers(root: key.root, relativePath: key.path) && (!corpus.seenPaths.contains(key) || corpus.failedPaths.contains(key))
-                && !corpus.walker.isUnderUnreadablePath(key)
+                && !CorpusWalker.isUnder(key, anyOf: corpus.unreadable)
         }
         try await manifest.recordFiles(corpus.cleanFiles.filter { previous.stamps[$0.key] != $0 }, removing: removedFiles)
     }

@@ -78,7 +78,7 @@ public struct IngestVerifier: Sendable {
                     present.insert(point.id)
                     let docId = point.payload[ChunkKey.docId]?.stringValue ?? ""
                     if expected[point.id] == nil, !pending.contains(docId) {
-                        report.orphans.append(Discrepancy(docId: point.payload[ChunkKey.docId]?.stringValue ?? "", chunkId: point.id))
+                        report.orphans.append(Discrepancy(docId: docId, chunkId: point.id))
                     }
                 }
                 offset = page.next
