@@ -107,7 +107,8 @@ let package = Package(
         .target(
             name: "SupportKitEval",
             dependencies: [
-                "SupportKit", "SupportKitGrounding", "Yams",
+                // SupportKitStore for its SQLite conventions (errors that name the file); not for a vector store.
+                "SupportKit", "SupportKitGrounding", "SupportKitStore", "Yams",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SupportKitStore
 import SupportKit
 
 /// Where conversation rows of a run point back to: the suite file and line of each conversation.
@@ -25,11 +26,14 @@ public struct ConversationInfo: Sendable, Hashable, Codable {
 /// documented in docs/results-schema.md for people who want to query it with `sqlite3`.
 public final class ResultsStore: Sendable {
     private let writer: any DatabaseWriter
+    /// The database's path, for errors (a full disk names it).
+    private let file: String
 
     /// Opens (creating when missing) the database at `path` and brings its schema up to date.
     ///
     /// - Throws: `SupportKitError.unavailable` when the file cannot be opened or migrated.
     public init(path: String) throws(SupportKitError) {
+        file = path
         let url = URL(fileURLWithPath: path)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -52,6 +56,7 @@ public final class ResultsStore: Sendable {
 
     /// An in-memory database, for tests and previews.
     public init() throws(SupportKitError) {
+        file = "the in-memory results database"
         do {
             let queue = try DatabaseQueue()
             try Self.migrator.migrate(queue)
@@ -65,7 +70,7 @@ public final class ResultsStore: Sendable {
 
     /// Records a new run and the conversations it will evaluate.
     public func createRun(_ run: RunInfo, conversations: [Conversation]) async throws {
-        try await writer.write { db in
+        try await writer.write(file: file) { db in
             try Self.insert(run, db: db)
             for (ordinal, conversation) in conversations.enumerated() {
                 try db.execute(
@@ -82,12 +87,12 @@ public final class ResultsStore: Sendable {
 
     /// Writes (or replaces) one turn's result.
     public func record(_ turn: TurnRecord, runId: String, completedAt: Date = Date()) async throws {
-        try await writer.write { db in try Self.insert(turn, runId: runId, completedAt: completedAt, db: db) }
+        try await writer.write(file: file) { db in try Self.insert(turn, runId: runId, completedAt: completedAt, db: db) }
     }
 
     /// Deletes the recorded turns of one conversation (before replaying it from its first turn).
     public func deleteTurns(runId: String, conversationId: String) async throws {
-        try await writer.write { db in
+        try await writer.write(file: file) { db in
             try db.execute(sql: "DELETE FROM turns WHERE run_id = ? AND conversation_id = ?", arguments: [runId, conversationId])
         }
     }
@@ -98,7 +103,7 @@ public final class ResultsStore: Sendable {
         id: String, metrics: [String: MetricValue], gates: [GateResult], baselineRun: String?, at date: Date = Date(),
         complete: Bool = true
     ) async throws {
-        try await writer.write { db in
+        try await writer.write(file: file) { db in
             try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM gates WHERE run_id = ?", arguments: [id])
             for name in metrics.keys.sorted() {
@@ -121,7 +126,7 @@ public final class ResultsStore: Sendable {
 
     /// Inserts a whole run at once (imports, tests and benchmarks).
     public func importRun(_ run: RunInfo, turns: [TurnRecord], metrics: [String: MetricValue], gates: [GateResult] = []) async throws {
-        try await writer.write { db in
+        try await writer.write(file: file) { db in
             try Self.insert(run, db: db)
             // Conversation rows keep the turns' order, which is the order reports list them in.
             var order: [String] = []

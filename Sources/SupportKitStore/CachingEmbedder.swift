@@ -33,7 +33,7 @@ public struct SQLiteEmbeddingCache: Sendable {
     public func store(_ vectors: [String: [Float]], fingerprint: EmbedderFingerprint) async throws {
         guard !vectors.isEmpty else { return }
         let key = fingerprint.description
-        try await database.pool.write { db in
+        try await database.pool.write(file: database.path) { db in
             let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO embedding_cache (fingerprint, text_hash, vector) VALUES (?, ?, ?)")
             for (hash, vector) in vectors { try insert.execute(arguments: [key, hash, vector.blob]) }
         }

@@ -135,7 +135,7 @@ public struct IngestManifest: Sendable {
     /// - Parameter moves: per old root (``legacyRoot`` included), where its records go.
     public func recordRoots(_ roots: [String], moves: [String: RootMove] = [:]) async throws {
         guard !roots.isEmpty || !moves.isEmpty else { return }
-        try await database.pool.write { db in
+        try await database.pool.write(file: database.path) { db in
             for (old, move) in moves where old != move.root {
                 try db.execute(
                     sql: "UPDATE manifest SET root = ?, source_path = ? || source_path WHERE collection = ? AND root = ?",
@@ -159,7 +159,7 @@ public struct IngestManifest: Sendable {
     /// entry, a new one gets an entry without chunks. ``record(_:removing:)`` clears the mark.
     public func markPending(_ documents: [(docId: String, root: String, sourcePath: String)]) async throws {
         guard !documents.isEmpty else { return }
-        try await database.pool.write { db in
+        try await database.pool.write(file: database.path) { db in
             let mark = try db.makeStatement(sql: """
                 INSERT INTO manifest (collection, doc_id, root, source_path, doc_hash, chunk_ids, chunk_hashes, pending) VALUES (?, ?, ?, ?, '', '', '', 1)
                 ON CONFLICT (collection, doc_id) DO UPDATE SET pending = 1
@@ -173,7 +173,7 @@ public struct IngestManifest: Sendable {
     /// Records documents as stored and forgets deleted ones, in one transaction.
     public func record(_ entries: [Entry], removing removed: [String]) async throws {
         guard !entries.isEmpty || !removed.isEmpty else { return }
-        try await database.pool.write { db in
+        try await database.pool.write(file: database.path) { db in
             let upsert = try db.makeStatement(sql: """
                 INSERT INTO manifest (collection, doc_id, root, source_path, doc_hash, chunk_ids, chunk_hashes, pending) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
                 ON CONFLICT (collection, doc_id) DO UPDATE SET root = excluded.root, source_path = excluded.source_path, doc_hash = excluded.doc_hash,
@@ -193,7 +193,7 @@ public struct IngestManifest: Sendable {
 
     /// Forgets everything recorded for this collection (after the collection was dropped or lost).
     public func reset() async throws {
-        try await database.pool.write { db in
+        try await database.pool.write(file: database.path) { db in
             try db.execute(sql: "DELETE FROM manifest WHERE collection = ?", arguments: [collection])
             try db.execute(sql: "DELETE FROM manifest_files WHERE collection = ?", arguments: [collection])
             try db.execute(sql: "DELETE FROM manifest_roots WHERE collection = ?", arguments: [collection])
@@ -203,7 +203,7 @@ public struct IngestManifest: Sendable {
     /// Replaces the file stamps of `stamps` and drops those of `removedFiles`.
     public func recordFiles(_ stamps: [FileStamp], removing removedFiles: [SourceKey]) async throws {
         guard !stamps.isEmpty || !removedFiles.isEmpty else { return }
-        try await database.pool.write { db in
+        try await database.pool.write(file: database.path) { db in
             let upsert = try db.makeStatement(sql: """
                 INSERT INTO manifest_files (collection, root, source_path, size, mtime, file_hash) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (collection, root, source_path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, file_hash = excluded.file_hash

@@ -51,7 +51,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
             try current.spec.checkCompatible(with: spec)
             if !current.spec.declaresOtherKeys(than: spec) { return }
         }
-        let redeclared = try await database.pool.write { db -> Bool in
+        let redeclared = try await database.pool.write(file: database.path) { db -> Bool in
             if let existing = try StoredCollection.fetch(spec.name, db) {
                 try existing.spec.checkCompatible(with: spec)
                 guard existing.spec.declaresOtherKeys(than: spec) else { return false }
@@ -110,7 +110,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
     }
 
     public func deleteCollection(_ name: String) async throws {
-        try await database.pool.write { db in
+        try await database.pool.write(file: database.path) { db in
             if let table = try StoredCollection.fetch(name, db)?.fullTextTable {
                 try db.execute(sql: "DROP TABLE IF EXISTS \(table.quotedDatabaseIdentifier)")
             }
@@ -173,7 +173,7 @@ public final class SQLiteVectorStore: VectorStore, LexicalSearching, Sendable {
         of collection: String, _ write: @escaping @Sendable (Database) throws -> (@Sendable (inout VectorIndex) -> Void)?
     ) async throws {
         do {
-            try await database.pool.write { db in
+            try await database.pool.write(file: database.path) { db in
                 guard let change = try write(db) else { return }
                 let revision = try Self.revision(of: collection, db) ?? 0
                 self.indexes.withLock { cache in

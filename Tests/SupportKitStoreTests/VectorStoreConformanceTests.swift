@@ -1,6 +1,7 @@
 import Foundation
 import SupportKit
 import SupportKitTesting
+import GRDB
 import Testing
 @testable import SupportKitStore
 
@@ -93,6 +94,32 @@ import Testing
         #expect(try await other.search([0, 1], in: "kb", filter: nil, limit: 2).count == 2)
         try await store.delete(in: "kb", matching: Filter(must: [FieldMatch(ChunkKey.docId, "a")]))
         #expect(try await other.lexicalSearch("refund", in: "kb", filter: nil, limit: 5).isEmpty)
+    }
+
+    @Test func aFullDiskNamesTheStoreAndKeepsWhatWasCommitted() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.url.appendingPathComponent("store.sqlite").path
+        let database = try StoreDatabase(path: path)
+        let store = SQLiteVectorStore(database: database)
+        try await store.prepareCollection(.knowledge("kb", embedder: EmbedderFingerprint(name: "t", version: "1", dimension: 2)))
+        func point(_ index: Int) -> Point {
+            Point(id: UUID.v5(namespace: .supportKitChunks, name: "doc\(index)"), vector: [1, Float(index)],
+                  payload: [ChunkKey.docId: .string("doc\(index)"), ChunkKey.text: .string(String(repeating: "refund policy words ", count: 40))])
+        }
+        try await store.upsert([point(0)], into: "kb")
+        // The disk fills up: SQLite may grow the file by only a few more pages (the writer connection's limit).
+        let pages = try await database.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+        _ = try await database.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages + 2)") }
+        let error = await #expect(throws: SupportKitError.self) {
+            try await store.upsert((1...200).map(point), into: "kb")
+        }
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.hasPrefix("cannot write \(path): the disk is full") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("nothing is half-written") == true)
+        #expect(error.map { "\($0)" }?.contains("INSERT") == false, "no SQL statement in the message")
+        // The batch was rolled back whole; what was committed before is intact.
+        #expect(try await store.count(in: "kb", filter: nil) == 1)
     }
 
     @Test func cachedMatrixFollowsThisProcessWrites() async throws {
