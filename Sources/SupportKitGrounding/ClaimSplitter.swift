@@ -15,7 +15,7 @@ enum ClaimSplitter {
 
     /// Why a piece of an answer is not judged.
     enum Skip: String, Sendable, Hashable {
-        case question, pleasantry, empty
+        case question, pleasantry, conversational, empty
     }
 
     /// The sentences and list items of `text`, each marked as a claim or not.
@@ -25,6 +25,7 @@ enum ClaimSplitter {
             if tokens.isEmpty { return Piece(text: sentence, skipped: .empty) }
             if sentence.hasSuffix("?") { return Piece(text: sentence, skipped: .question) }
             if isPleasantry(tokens) { return Piece(text: sentence, skipped: .pleasantry) }
+            if isConversational(sentence, tokens) { return Piece(text: sentence, skipped: .conversational) }
             return Piece(text: sentence, skipped: nil)
         }
     }
@@ -114,6 +115,29 @@ enum ClaimSplitter {
         let courteous = content.filter { pleasantryWords.contains($0.text) }.count
         return courteous * 5 >= content.count * 4
     }
+
+    /// Whether a sentence talks about the conversation rather than the product: a lead-in to what follows
+    /// ("In the meantime, this may help:") or an invitation to reply ("If this doesn't solve it, reply and tell me
+    /// what you see."). Nearly all of its words are the vocabulary of such talk, and it states no number, so a
+    /// claim about the product ("Refunds reach your card within 10 days") is never one.
+    static func isConversational(_ sentence: String, _ tokens: [GroundingToken]) -> Bool {
+        let content = tokens.filter { !$0.isStopword }
+        guard !content.isEmpty, content.count <= 14, !content.contains(where: \.isNumeric) else { return false }
+        let talk = content.filter { pleasantryWords.contains($0.text) || conversationWords.contains($0.text) }.count
+        if sentence.hasSuffix(":"), content.count <= 8 { return talk * 2 >= content.count }
+        return talk * 5 >= content.count * 4
+    }
+
+    /// Words of talk about the conversation itself: replying, trying steps, handing over to a person, what was
+    /// found and shared.
+    private static let conversationWords: Set<String> = [
+        "reply", "respond", "tell", "solve", "solves", "solved", "sort", "sorted", "fix", "fixes", "fixed", "work",
+        "works", "worked", "doesn't", "didn't", "isn't", "don't", "look", "looking", "take", "person", "human",
+        "hand", "say", "know", "meantime", "may", "might", "something", "articles", "article", "found", "here",
+        "here's", "following", "below", "shared", "already", "new", "add", "steps", "step", "tried", "try", "still",
+        "mind", "follow", "send", "details", "describe", "words", "explain", "information", "screen", "happened",
+        "rather", "meanwhile", "things", "useful", "relevant", "helpful",
+    ]
 
     private static let pleasantryWords: Set<String> = [
         "hi", "hello", "hey", "thanks", "thank", "sorry", "hear", "happy", "help", "helps", "helped", "glad", "hope",

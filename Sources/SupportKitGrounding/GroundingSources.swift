@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The passages an answer may rely on, tokenized once: their words, sentences and facts.
 public struct GroundingSources: Sendable {
     /// One sentence of a source: its word keys.
@@ -20,8 +22,14 @@ public struct GroundingSources: Sendable {
     /// Content words the sources state without a negation.
     let affirmed: Set<String>
 
-    /// - Parameter texts: the passages (retrieved chunks, knowledge snippets).
+    /// - Parameter texts: the passages (retrieved chunks, knowledge snippets). Each passage is analysed once per
+    ///   process (``GroundingPassage/cache``): an evaluation retrieves the same chunks turn after turn.
     public init(_ texts: [String]) {
+        self.init(passages: texts.map(GroundingPassage.cache.passage(for:)))
+    }
+
+    /// The sources made of passages analysed earlier.
+    public init(passages: [GroundingPassage]) {
         var keys = Set<String>()
         var words = Set<String>()
         var sentences: [Sentence] = []
@@ -29,24 +37,15 @@ public struct GroundingSources: Sendable {
         var negated: [String: String] = [:]
         var affirmed = Set<String>()
         var numbers = Set<String>()
-        for text in texts {
-            for sentence in ClaimSplitter.sentences(of: text) {
-                let tokens = GroundingTokenizer.tokens(sentence)
-                let sentenceKeys = Set(tokens.map(\.key))
-                keys.formUnion(sentenceKeys)
-                numbers.formUnion(tokens.filter { $0.value != nil }.map(\.key))
-                words.formUnion(tokens.map(\.text))
-                sentences.append(Sentence(keys: sentenceKeys))
-                facts += GroundingFactExtractor.facts(in: sentence, tokens: tokens)
-                let heads = GroundingPolarity.negatedWords(tokens, in: sentence)
-                for (index, token) in tokens.enumerated() where !token.isStopword {
-                    if let negation = heads[index] {
-                        if negated[token.key] == nil { negated[token.key] = Self.phrase(sentence, tokens, negation, index) }
-                    } else {
-                        affirmed.insert(token.key)
-                    }
-                }
-            }
+        for passage in passages {
+            keys.formUnion(passage.keys)
+            words.formUnion(passage.words)
+            sentences += passage.sentences
+            facts += passage.facts
+            // The first passage to negate a word supplies the quoted phrase, as if the passages were one text.
+            negated.merge(passage.negated) { first, _ in first }
+            affirmed.formUnion(passage.affirmed)
+            numbers.formUnion(passage.numbers)
         }
         self.keys = keys
         self.words = words
@@ -125,5 +124,81 @@ public struct GroundingSources: Sendable {
         let said = others.isEmpty ? "" : "; sources say " + others.map { "\"\($0.text)\"" }.joined(separator: ", ")
         if fact.kind == .entity { return "\"\(fact.text)\" is not named in any source" }
         return "\"\(fact.text)\" not in any source" + said
+    }
+}
+
+/// One passage (a retrieved chunk, a knowledge snippet) analysed for grounding: its sentences' word keys, its facts
+/// and which words it negates. Combining passages into ``GroundingSources`` is then only set unions.
+public struct GroundingPassage: Sendable {
+    let keys: Set<String>
+    let words: Set<String>
+    let sentences: [GroundingSources.Sentence]
+    let facts: [GroundingFact]
+    let negated: [String: String]
+    let affirmed: Set<String>
+    let numbers: Set<String>
+
+    /// Analyses `text`: splits it into sentences, tokenizes them and extracts their facts and negations.
+    public init(_ text: String) {
+        var keys = Set<String>()
+        var words = Set<String>()
+        var sentences: [GroundingSources.Sentence] = []
+        var facts: [GroundingFact] = []
+        var negated: [String: String] = [:]
+        var affirmed = Set<String>()
+        var numbers = Set<String>()
+        for sentence in ClaimSplitter.sentences(of: text) {
+            let tokens = GroundingTokenizer.tokens(sentence)
+            let sentenceKeys = Set(tokens.map(\.key))
+            keys.formUnion(sentenceKeys)
+            numbers.formUnion(tokens.filter { $0.value != nil }.map(\.key))
+            words.formUnion(tokens.map(\.text))
+            sentences.append(GroundingSources.Sentence(keys: sentenceKeys))
+            facts += GroundingFactExtractor.facts(in: sentence, tokens: tokens)
+            let heads = GroundingPolarity.negatedWords(tokens, in: sentence)
+            for (index, token) in tokens.enumerated() where !token.isStopword {
+                if let negation = heads[index] {
+                    if negated[token.key] == nil { negated[token.key] = GroundingSources.phrase(sentence, tokens, negation, index) }
+                } else {
+                    affirmed.insert(token.key)
+                }
+            }
+        }
+        self.keys = keys
+        self.words = words
+        self.sentences = sentences
+        self.facts = facts
+        self.negated = negated
+        self.affirmed = affirmed
+        self.numbers = numbers
+    }
+
+    /// Passages analysed so far in this process, by text.
+    public static let cache = Cache(capacity: 8192)
+
+    /// A bounded map from passage text to its analysis; when full it starts over (a knowledge base's retrieved
+    /// chunks repeat, so the working set refills at once).
+    public final class Cache: Sendable {
+        private let entries = Mutex<[String: GroundingPassage]>([:])
+        private let capacity: Int
+
+        /// - Parameter capacity: the most passages kept.
+        public init(capacity: Int) {
+            self.capacity = max(1, capacity)
+        }
+
+        /// The analysis of `text`, from the cache when it was analysed before.
+        public func passage(for text: String) -> GroundingPassage {
+            if let cached = entries.withLock({ $0[text] }) { return cached }
+            let passage = GroundingPassage(text)
+            entries.withLock { entries in
+                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+                entries[text] = passage
+            }
+            return passage
+        }
+
+        /// How many passages are cached.
+        public var count: Int { entries.withLock { $0.count } }
     }
 }

@@ -95,6 +95,25 @@ import Testing
         #expect(polite.supported)
     }
 
+    @Test func talkAboutTheConversationDoesNotCount() {
+        // The framing an assistant puts around what it quotes: lead-ins and invitations to reply.
+        let plain = checker.check(response: "You can cancel an order within 60 minutes of placing it.", sources: [source])
+        let framed = checker.check(response: """
+            Here is something else from our help articles that may help:
+            You can cancel an order within 60 minutes of placing it. [1]
+
+            If this doesn't solve it, reply and tell me what you see.
+            """, sources: [source])
+        #expect(framed.claims.map(\.text) == ["You can cancel an order within 60 minutes of placing it."])
+        #expect(framed.score == plain.score && framed.supported)
+        #expect(ClaimSplitter.pieces(of: "In the meantime, this may help:").first?.skipped == .conversational)
+        // Statements about the product stay claims, however conversational their tone.
+        for claim in ["Refunds reach your card within 10 days.", "You can try the steps in Settings > Billing.",
+                      "Deleted orders cannot be restored:", "Reply to the confirmation e-mail to change the address."] {
+            #expect(ClaimSplitter.pieces(of: claim).first?.skipped == nil, "\(claim)")
+        }
+    }
+
     @Test func anAnswerWithoutClaimsIsNeitherSupportedNorContradicted() {
         let verdict = checker.check(response: "Thanks for reaching out! Could you share your order number?", sources: [source])
         #expect(verdict.claims.isEmpty)
