@@ -36,6 +36,11 @@ public protocol AssistantSessionFactory: Sendable {
     /// in-process assistant with a persistent embedding cache embeds them here in batches, so a suite's first
     /// run holds the same warm cache its later runs find, and measures the same turn latencies.
     func prefetch(messages: [String]) async throws
+
+    /// Called once after a run replayed its conversations, and also when it stops early (an error, Ctrl-C): a
+    /// factory removes what it created for the run on systems it does not own. Never throws: what could not be
+    /// removed comes back as warnings for the run's output, each saying what stays and what to do.
+    func finishRun() async -> [String]
 }
 
 extension AssistantSessionFactory {
@@ -44,4 +49,7 @@ extension AssistantSessionFactory {
 
     /// Factories without an embedding cache of their own embed each message when it is sent.
     public func prefetch(messages: [String]) async throws {}
+
+    /// Factories that create nothing outside the process have nothing to remove.
+    public func finishRun() async -> [String] { [] }
 }

@@ -234,6 +234,18 @@ public struct CustomerMemory: Sendable {
         return points.count
     }
 
+    /// Deletes everything remembered about the customer: interactions and profile.
+    ///
+    /// - Returns: How many entries were deleted (0 for a customer never seen).
+    @discardableResult
+    public func forget(_ customerId: String) async throws -> Int {
+        let everything = Filter(must: [FieldMatch(Key.customerId, customerId)])
+        let count = try await store.count(in: collection, filter: everything)
+        guard count > 0 else { return 0 }
+        try await store.delete(in: collection, matching: everything)
+        return count
+    }
+
     /// Records the ticket opened for the given interactions.
     public func attachTicket(_ ticket: String, to ids: Set<UUID>, customerId: String) async throws {
         guard !ids.isEmpty else { return }

@@ -80,7 +80,10 @@ public struct TicketStore: Sendable {
                    db, sql: "SELECT * FROM tickets WHERE customer_id = ? AND conversation_id = ?", arguments: [customerId, conversationId]) {
                 return try Self.ticket(from: existing)
             }
-            let next = (try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets") ?? 1)
+            // AUTOINCREMENT remembers the highest number ever used, so an erased customer's ticket ids are not reused.
+            let next = (try Int.fetchOne(db, sql: """
+                SELECT MAX(COALESCE((SELECT MAX(seq) FROM tickets), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'tickets'), 0)) + 1
+                """) ?? 1)
             let id = String(format: "T-%05d", next)
             try db.execute(
                 sql: """
@@ -102,6 +105,17 @@ public struct TicketStore: Sendable {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM tickets ORDER BY seq DESC LIMIT ?", arguments: [limit])
             }
             return try rows.map(Self.ticket(from:))
+        }
+    }
+
+    /// Deletes every ticket of `customerId` (a customer being erased).
+    ///
+    /// - Returns: How many tickets were deleted.
+    @discardableResult
+    public func deleteTickets(customerId: String) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM tickets WHERE customer_id = ?", arguments: [customerId])
+            return db.changesCount
         }
     }
 
@@ -134,7 +148,7 @@ public struct TicketStore: Sendable {
 
     private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
-            return try await database.write(body)
+            return try await database.write(file: location, body)
         } catch let error as SupportKitError {
             throw error
         } catch {

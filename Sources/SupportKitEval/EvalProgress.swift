@@ -8,6 +8,13 @@ public protocol EvalProgress: Sendable {
     func turnCompleted(measured: Bool)
     /// Every turn is recorded.
     func finished()
+    /// Something the run's user must know that does not fit its outcome (the run stopped early), one line.
+    func warning(_ message: String)
+}
+
+extension EvalProgress {
+    /// Progress reporters without a place for warnings drop them.
+    public func warning(_ message: String) {}
 }
 
 /// A progress bar with rate and ETA on standard error.
@@ -61,6 +68,11 @@ public final class ConsoleProgress: EvalProgress, @unchecked Sendable {
             return render(final: false)
         }
         if let text { write(text) }
+    }
+
+    /// Prints `warning: message` on its own line.
+    public func warning(_ message: String) {
+        write((isTerminal ? "\n" : "") + "warning: \(message)\n")
     }
 
     /// Prints the final line with the total time.

@@ -139,6 +139,51 @@ public enum EvalRunner {
         let runId = run.id
         let width = max(1, options.concurrency)
         let answerCheck = AnswerCheck(configuration: options.answer)
+        do {
+            try await replayAll(pending, runId: runId, width: width, factory: factory, results: results, options: options,
+                                answer: answerCheck, progress: progress)
+        } catch {
+            // Interrupted or failed: what the run created on a target is still removed (an unstructured task, so a
+            // cancelled run's clean-up is not cancelled with it); the recorded turns stay for --resume.
+            let factoryWarnings = await Task { await factory.finishRun() }.value
+            for warning in factoryWarnings { progress?.warning(warning) }
+            throw error
+        }
+        let cleanupWarnings = await factory.finishRun()
+        progress?.finished()
+
+        let records = try results.turns(runId: run.id)
+        let metrics = EvalMetrics.compute(records: records, bootstrap: options.bootstrap)
+        var comparison: BaselineComparison?
+        if let baselineInfo {
+            comparison = BaselineComparison.compare(
+                current: records, currentInfo: run, baseline: try results.turns(runId: baselineInfo.id),
+                baselineInfo: baselineInfo, bootstrap: options.bootstrap)
+        }
+        let slices = run.slices.isEmpty ? [] : SliceMetrics.compute(
+            records: records, conversations: try results.conversations(runId: run.id), knowledge: run.knowledge,
+            fields: run.slices, bootstrap: options.bootstrap)
+        let gates = options.gates.map { $0.evaluate(metrics: metrics.metrics, comparison: comparison, noBaselineYet: noBaselineYet) }
+        let warnings = (noBaselineYet
+            ? ["no baseline yet: no earlier complete run to use as \"latest\"; regression gates skipped, this run is the next run's baseline"] : [])
+            + cleanupWarnings
+        let finishedAt = Date()
+        // Turns that could not reach the assistant leave the run incomplete: `resume` replays their conversations.
+        let complete = !records.contains { $0.status == .unavailable }
+        try await results.finishRun(
+            id: run.id, metrics: metrics.metrics, gates: gates, baselineRun: baselineInfo?.id, at: finishedAt, complete: complete)
+        run.status = complete ? .complete : .running
+        run.finishedAt = complete ? finishedAt : nil
+        run.baselineRun = baselineInfo?.id
+        return EvalOutcome(run: run, records: records, metrics: metrics, baseline: baselineInfo, comparison: comparison, gates: gates,
+                           warnings: warnings, slices: slices)
+    }
+
+    /// Replays `pending`, `width` conversations at a time.
+    static func replayAll(
+        _ pending: [Conversation], runId: String, width: Int, factory: any AssistantSessionFactory, results: ResultsStore,
+        options: Options, answer answerCheck: AnswerCheck, progress: (any EvalProgress)?
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = pending.makeIterator()
             for _ in 0..<width {
@@ -156,32 +201,6 @@ public enum EvalRunner {
                 }
             }
         }
-        progress?.finished()
-
-        let records = try results.turns(runId: run.id)
-        let metrics = EvalMetrics.compute(records: records, bootstrap: options.bootstrap)
-        var comparison: BaselineComparison?
-        if let baselineInfo {
-            comparison = BaselineComparison.compare(
-                current: records, currentInfo: run, baseline: try results.turns(runId: baselineInfo.id),
-                baselineInfo: baselineInfo, bootstrap: options.bootstrap)
-        }
-        let slices = run.slices.isEmpty ? [] : SliceMetrics.compute(
-            records: records, conversations: try results.conversations(runId: run.id), knowledge: run.knowledge,
-            fields: run.slices, bootstrap: options.bootstrap)
-        let gates = options.gates.map { $0.evaluate(metrics: metrics.metrics, comparison: comparison, noBaselineYet: noBaselineYet) }
-        let warnings = noBaselineYet
-            ? ["no baseline yet: no earlier complete run to use as \"latest\"; regression gates skipped, this run is the next run's baseline"] : []
-        let finishedAt = Date()
-        // Turns that could not reach the assistant leave the run incomplete: `resume` replays their conversations.
-        let complete = !records.contains { $0.status == .unavailable }
-        try await results.finishRun(
-            id: run.id, metrics: metrics.metrics, gates: gates, baselineRun: baselineInfo?.id, at: finishedAt, complete: complete)
-        run.status = complete ? .complete : .running
-        run.finishedAt = complete ? finishedAt : nil
-        run.baselineRun = baselineInfo?.id
-        return EvalOutcome(run: run, records: records, metrics: metrics, baseline: baselineInfo, comparison: comparison, gates: gates,
-                           warnings: warnings, slices: slices)
     }
 
     /// Plays one conversation from its first turn, recording each turn as it completes.

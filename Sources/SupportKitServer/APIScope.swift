@@ -1,6 +1,6 @@
 /// What an API key may do. A key listed in the keys file without scopes gets ``defaults``: everything a key
-/// could do before scopes existed. Writing customer history is never a default: it changes what the assistant
-/// believes about a customer, so it is granted only by naming it.
+/// could do before scopes existed. Writing and deleting customer history are never defaults: they change what the
+/// assistant believes about a customer, so they are granted only by naming them.
 public struct APIScope: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// The keys-file name, e.g. `history:write`.
     public var rawValue: String
@@ -17,15 +17,18 @@ public struct APIScope: RawRepresentable, Sendable, Hashable, CaseIterable, Cust
     public static let historyRead = APIScope("history:read")
     /// `POST /v1/customers/{id}/history`: seeding what the assistant remembers (evaluation harnesses, imports).
     public static let historyWrite = APIScope("history:write")
+    /// `DELETE /v1/customers/{id}`: erasing everything the server holds about a customer (evaluation harnesses
+    /// cleaning up their test customers, erasure requests).
+    public static let historyDelete = APIScope("history:delete")
     /// `GET /v1/tickets/{id}`.
     public static let ticketsRead = APIScope("tickets:read")
     /// `GET /metrics` when it needs a key.
     public static let metrics = APIScope("metrics")
 
     /// Every scope, in the order the docs list them.
-    public static let allCases: [APIScope] = [.chat, .historyRead, .historyWrite, .ticketsRead, .metrics]
+    public static let allCases: [APIScope] = [.chat, .historyRead, .historyWrite, .historyDelete, .ticketsRead, .metrics]
 
-    /// The scopes of a key listed without any: everything but `history:write`.
+    /// The scopes of a key listed without any: everything but `history:write` and `history:delete`.
     public static let defaults: Set<APIScope> = [.chat, .historyRead, .ticketsRead, .metrics]
 
     /// The keys-file name.

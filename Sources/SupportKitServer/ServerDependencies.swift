@@ -53,6 +53,32 @@ public protocol CustomerHistoryRecorder: Sendable {
     func record(_ entries: [CustomerHistoryEntry], profile: [String: String], forCustomer customerId: String) async throws
 }
 
+/// What `DELETE /v1/customers/{id}` removed.
+public struct CustomerErasure: Sendable, Hashable, Codable {
+    /// Remembered interactions and profile facts deleted from the customer memory.
+    public var memoryEntries: Int
+    /// Tickets of the customer deleted from the ticket store.
+    public var tickets: Int
+
+    /// Creates an erasure summary.
+    public init(memoryEntries: Int, tickets: Int) {
+        self.memoryEntries = memoryEntries
+        self.tickets = tickets
+    }
+
+    enum CodingKeys: String, CodingKey { case memoryEntries = "memory_entries", tickets }
+}
+
+/// Erases what the assistant holds about a customer (`DELETE /v1/customers/{id}`): how an evaluation harness
+/// removes its test customers after a run against a live deployment, or how an erasure request is carried out.
+public protocol CustomerEraser: Sendable {
+    /// Deletes the customer's remembered interactions, profile and tickets.
+    ///
+    /// - Returns: What was deleted (zeros for a customer the assistant never saw; deleting is idempotent).
+    /// - Throws: When the memory or ticket store cannot be written (the server answers 503).
+    func erase(customer customerId: String) async throws -> CustomerErasure
+}
+
 /// Finds tickets the assistant opened.
 public protocol TicketLookup: Sendable {
     /// The ticket with `id`, or `nil` when there is none (the server answers 404).
@@ -106,12 +132,16 @@ public struct ServerDependencies: Sendable {
     public var readiness: any ReadinessProbe
     /// Answers `POST /v1/customers/{id}/history`; nil when the server does not accept history (404).
     public var historyRecorder: (any CustomerHistoryRecorder)?
+    /// Answers `DELETE /v1/customers/{id}`; nil when the server erases nothing (404).
+    public var eraser: (any CustomerEraser)?
 
     /// Bundles the assistant-side dependencies of ``SupportServer``.
     public init(
         sessions: any AssistantSessionFactory, history: any CustomerHistoryProvider, tickets: any TicketLookup,
-        readiness: any ReadinessProbe, historyRecorder: (any CustomerHistoryRecorder)? = nil
+        readiness: any ReadinessProbe, historyRecorder: (any CustomerHistoryRecorder)? = nil,
+        eraser: (any CustomerEraser)? = nil
     ) {
+        self.eraser = eraser
         self.sessions = sessions
         self.history = history
         self.tickets = tickets

@@ -115,6 +115,17 @@ public actor SessionRegistry {
         entries[key] = nil
     }
 
+    /// Forgets every idle session of `customerId` (a customer being erased); a session with a turn running or
+    /// waiting stays until its turns finish and the idle sweep drops it.
+    ///
+    /// - Returns: How many sessions were dropped.
+    @discardableResult
+    public func removeSessions(ofCustomer customerId: String) -> Int {
+        let doomed = entries.filter { $0.key.customerId == customerId && $0.value.inFlight == 0 }.map(\.key)
+        for key in doomed { entries[key] = nil }
+        return doomed.count
+    }
+
     private func sweepIfDue(now: ContinuousClock.Instant) {
         guard now - lastSweep >= min(.seconds(1), idleTimeout) else { return }
         lastSweep = now

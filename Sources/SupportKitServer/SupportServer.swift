@@ -10,7 +10,7 @@ import UnixSignals
 /// The REST and WebSocket server for the avatar front end.
 ///
 /// Routes (see `openapi.yaml`): `POST /v1/chat`, `GET /v1/chat/ws`, `POST /v1/conversations/{id}/agent-messages`,
-/// `GET` and `POST /v1/customers/{id}/history`, `GET /v1/tickets/{id}`, `GET /healthz`, `GET /readyz`,
+/// `GET` and `POST /v1/customers/{id}/history`, `DELETE /v1/customers/{id}`, `GET /v1/tickets/{id}`, `GET /healthz`, `GET /readyz`,
 /// `GET /metrics`, and the chat page at `/`. Everything under `/v1/` needs an API key with the route's scope
 /// (``APIScope``); errors have the shape `{"error": {"code", "message"}}`.
 public struct SupportServer: Sendable {
@@ -26,7 +26,7 @@ public struct SupportServer: Sendable {
         let kind: Kind
 
         enum Kind: Sendable, Hashable {
-            case page, healthz, readyz, metrics, chat, chatSocket, agentMessage, history, recordHistory, ticket
+            case page, healthz, readyz, metrics, chat, chatSocket, agentMessage, history, recordHistory, eraseCustomer, ticket
         }
 
         /// Every route, in registration order.
@@ -40,6 +40,7 @@ public struct SupportServer: Sendable {
             Endpoint(method: "POST", path: "/v1/conversations/{id}/agent-messages", scope: .chat, kind: .agentMessage),
             Endpoint(method: "GET", path: "/v1/customers/{id}/history", scope: .historyRead, kind: .history),
             Endpoint(method: "POST", path: "/v1/customers/{id}/history", scope: .historyWrite, kind: .recordHistory),
+            Endpoint(method: "DELETE", path: "/v1/customers/{id}", scope: .historyDelete, kind: .eraseCustomer),
             Endpoint(method: "GET", path: "/v1/tickets/{id}", scope: .ticketsRead, kind: .ticket),
         ]
 
@@ -259,6 +260,27 @@ public struct SupportServer: Sendable {
                 enum CodingKeys: String, CodingKey { case customerId = "customer_id", recorded }
             }
             return try Self.json(.created, Recorded(customerId: customerId, recorded: record.entries.count))
+        case .eraseCustomer:
+            let customerId = try Self.pathParameter("id", context: context, field: "customer id")
+            guard let eraser = dependencies.eraser else {
+                throw ServerError(.notFound, .notFound, "this server does not erase customers; its assistant has no writable memory")
+            }
+            let erasure: CustomerErasure
+            do {
+                erasure = try await withDeadline(configuration.requestTimeout) { try await eraser.erase(customer: customerId) }
+            } catch {
+                throw ChatService.mapAssistantError(error, what: "the customer memory", timeout: configuration.requestTimeout, logger: context.logger)
+            }
+            let sessions = await self.sessions.removeSessions(ofCustomer: customerId)
+            context.logger.info("customer erased", metadata: [
+                "memory_entries": "\(erasure.memoryEntries)", "tickets": "\(erasure.tickets)", "sessions": "\(sessions)"])
+            struct Erased: Encodable {
+                var customerId: String
+                var deleted: CustomerErasure
+                var sessionsClosed: Int
+                enum CodingKeys: String, CodingKey { case customerId = "customer_id", deleted, sessionsClosed = "sessions_closed" }
+            }
+            return try Self.json(.ok, Erased(customerId: customerId, deleted: erasure, sessionsClosed: sessions))
         case .history:
             let customerId = try Self.pathParameter("id", context: context, field: "customer id")
             let limit = try Self.limit(request, maximum: configuration.maxHistoryEntries)

@@ -68,6 +68,37 @@ import Testing
         #expect(try await memory.interactions(for: "bob").map(\.text) == ["Where is my order"])
     }
 
+    @Test func forgettingACustomerErasesOnlyThatCustomer() async throws {
+        let store = InMemoryVectorStore()
+        let memory = try await memory(store)
+        try await memory.remember(interaction("eval-r1-alice", "My card was charged twice", category: "billing", resolved: false, at: 1))
+        try await memory.remember(interaction("eval-r1-alice", "Where is my order", category: "orders", at: 2))
+        try await memory.setProfile(["plan": "premium"], for: "eval-r1-alice")
+        try await memory.remember(interaction("bob", "Where is my order", category: "orders", at: 3))
+
+        #expect(try await memory.forget("eval-r1-alice") == 3, "two interactions and the profile")
+        #expect(try await memory.interactions(for: "eval-r1-alice").isEmpty)
+        #expect(try await memory.profile(for: "eval-r1-alice").isEmpty)
+        #expect(try await memory.interactions(for: "bob").map(\.text) == ["Where is my order"])
+        #expect(try await memory.forget("eval-r1-alice") == 0, "forgetting again is harmless")
+    }
+
+    @Test func erasedTicketsAreGoneAndTheirIdsAreNeverReused() async throws {
+        let tickets = try TicketStore.inMemory()
+        let first = try await tickets.open(customerId: "eval-r1-alice", conversationId: "c1", priority: .normal, reasons: ["asked"], summary: "s", transcript: [])
+        let second = try await tickets.open(customerId: "eval-r1-alice", conversationId: "c2", priority: .normal, reasons: ["asked"], summary: "s", transcript: [])
+        let kept = try await tickets.open(customerId: "bob", priority: .normal, reasons: ["asked"], summary: "s", transcript: [])
+        #expect(try await tickets.deleteTickets(customerId: "eval-r1-alice") == 2)
+        #expect(try await tickets.ticket(id: first.id) == nil)
+        #expect(try await tickets.ticket(id: second.id) == nil)
+        #expect(try await tickets.ticket(id: kept.id)?.customerId == "bob")
+        // A person may still hold a deleted ticket's number: it never names another customer's ticket.
+        #expect(try await tickets.deleteTickets(customerId: "bob") == 1)
+        let next = try await tickets.open(customerId: "carol", priority: .normal, reasons: ["asked"], summary: "s", transcript: [])
+        #expect(![first.id, second.id, kept.id].contains(next.id))
+        #expect(next.id == "T-00004")
+    }
+
     @Test func isolationHoldsThroughTheAssistantReply() async throws {
         let store = InMemoryVectorStore()
         let classifier = KeywordClassifier([("charged", "problem", 0.9, "billing", 0.9)])

@@ -143,6 +143,45 @@ import SupportKitTesting
         #expect(refused.outcome.records.allSatisfy { $0.status == .error && $0.error?.contains("lower --concurrency") == true })
     }
 
+    @Test func theRunErasesItsTestCustomersUnlessTold() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let server = try LoopbackHTTPServer(handler: Self.api { request in
+            request.method == "DELETE" ? .json(200, ["customer_id": "x", "deleted": ["memory_entries": 2, "tickets": 0], "sessions_closed": 0]) : Self.reply(to: request)
+        })
+        defer { server.stop() }
+        let result = try await Self.run(try Self.factory(server), folder)
+        let chatted = Set(server.requests.filter { $0.path == "/v1/chat" }.compactMap { ($0.json as? [String: Any])?["customer_id"] as? String })
+        let erased = server.requests.filter { $0.method == "DELETE" }.map(\.path)
+        #expect(chatted.count == 2)
+        #expect(Set(erased) == Set(chatted.map { "/v1/customers/\($0)" }), "every test customer is erased, once")
+        #expect(erased.count == 2)
+        #expect(result.outcome.warnings.isEmpty)
+        let lastChat = try #require(server.requests.lastIndex { $0.path == "/v1/chat" })
+        #expect(server.requests.firstIndex { $0.method == "DELETE" }.map { $0 > lastChat } == true, "after the last turn")
+
+        // --keep-target-data: nothing is erased.
+        let keeping = try LoopbackHTTPServer(handler: Self.api())
+        defer { keeping.stop() }
+        let kept = try await Self.run(HTTPAssistantSessionFactory(configuration: .init(
+            target: try AssistantTarget(keeping.baseURL.absoluteString), apiKey: APIKeyValue(Self.key), keepCustomers: true)), folder)
+        #expect(!keeping.requests.contains { $0.method == "DELETE" })
+        #expect(kept.outcome.warnings.isEmpty)
+
+        // A key without history:delete: the run is still scored, and says what stays and how to fix it.
+        let refusing = try LoopbackHTTPServer(handler: Self.api { request in
+            request.method == "DELETE"
+                ? .json(403, ["error": ["code": "forbidden", "message": "the API key lacks the scope history:delete"]]) : Self.reply(to: request)
+        })
+        defer { refusing.stop() }
+        let refused = try await Self.run(try Self.factory(refusing), folder)
+        #expect(refused.exitCode == EvalExitCode.ok)
+        let warning = try #require(refused.outcome.warnings.first { $0.contains("test customers stay") })
+        #expect(warning.contains("2 of 2 test customers stay on \(refusing.baseURL.absoluteString)"))
+        #expect(warning.contains("eval-\(refused.outcome.run.id)-*") && warning.contains("give the key the history:delete scope"))
+        #expect(warning.contains("--keep-target-data") && !warning.contains(Self.key))
+    }
+
     @Test func aServerThatStopsMidRunLeavesTheRunForResume() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }

@@ -19,15 +19,27 @@ import SupportKit
         }
     }
 
+    /// Records which customers `DELETE /v1/customers/{id}` erased.
+    final class Eraser: CustomerEraser {
+        let erased = Mutex<[String]>([])
+        func erase(customer customerId: String) async throws -> CustomerErasure {
+            erased.withLock { $0.append(customerId) }
+            return CustomerErasure(memoryEntries: customerId == "eval-1-cust" ? 3 : 0, tickets: customerId == "eval-1-cust" ? 1 : 0)
+        }
+    }
+
+    static let cleanerKey = "cleaner-key-0123456789abcdef"
+
     struct Deployed: ReadinessProbe {
         func checkReadiness() async -> [ReadinessCheck] { [ReadinessCheck(name: "store", isReady: true)] }
         func deployment() async -> [String: String] { ["tool_version": "0.4.0", "embedder": "lexical@1/256", "knowledge_base": "abc123"] }
     }
 
-    static func server(recorder: Recorder?) throws -> SupportServer {
+    static func server(recorder: Recorder?, eraser: Eraser? = nil) throws -> SupportServer {
         let keys = try APIKeySet.parseKeysFile("""
             \(FakeData.key)
             \(writerKey) chat history:read history:write   # the evaluation harness
+            \(cleanerKey) history:delete
             """, origin: "keys.txt")
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -36,7 +48,8 @@ import SupportKit
         return SupportServer(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0, requestTimeout: .seconds(60), rateLimit: 1000, burst: 1000),
             dependencies: ServerDependencies(
-                sessions: FakeAssistant(), history: FakeHistory(), tickets: FakeTickets(), readiness: Deployed(), historyRecorder: recorder),
+                sessions: FakeAssistant(), history: FakeHistory(), tickets: FakeTickets(), readiness: Deployed(), historyRecorder: recorder,
+                eraser: eraser),
             keys: keys, logger: logger)
     }
 
@@ -56,7 +69,7 @@ import SupportKit
         let error = #expect(throws: ServerConfigurationError.self) {
             try APIKeySet.parseKeysFile("key-aaaaaaaaaaaaaaaa\nkey-bbbbbbbbbbbbbbbb history:wrte\n", origin: "keys.txt")
         }
-        #expect(error?.message.hasPrefix("keys.txt:2: unknown scope \"history:wrte\"; expected some of chat, history:read, history:write, tickets:read, metrics") == true)
+        #expect(error?.message.hasPrefix("keys.txt:2: unknown scope \"history:wrte\"; expected some of chat, history:read, history:write, history:delete, tickets:read, metrics") == true)
         #expect(error?.message.contains("key-bbbb") == false)
         // Scope first, key second: the key is never echoed.
         let swapped = #expect(throws: ServerConfigurationError.self) {
@@ -96,6 +109,42 @@ import SupportKit
             let response = try await client.execute(uri: "/v1/customers/c/history", method: .post, headers: Self.headers(Self.writerKey), body: Self.body(seed))
             #expect(response.status == .notFound)
             #expect(try RouterTests.error(response).message.contains("does not accept customer history"))
+        }
+    }
+
+    @Test func onlyAKeyWithHistoryDeleteErasesACustomer() async throws {
+        #expect(!APIScope.defaults.contains(.historyDelete), "erasing a customer is never a default")
+        let eraser = Eraser()
+        try await Self.server(recorder: Recorder(), eraser: eraser).makeApplication().test(.router) { client in
+            for key in [FakeData.key, Self.writerKey] {
+                let refused = try await client.execute(uri: "/v1/customers/eval-1-cust", method: .delete, headers: Self.headers(key))
+                #expect(refused.status == .forbidden)
+                #expect(try RouterTests.error(refused).message.contains("lacks the scope history:delete"))
+            }
+            let anonymous = try await client.execute(uri: "/v1/customers/eval-1-cust", method: .delete)
+            #expect(anonymous.status == .unauthorized)
+            // The path is normalized before the scope is decided: a double slash changes nothing.
+            let sneaky = try await client.execute(uri: "/v1//customers/eval-1-cust", method: .delete, headers: Self.headers(FakeData.key))
+            #expect(sneaky.status == .forbidden)
+            #expect(eraser.erased.withLock { $0.isEmpty })
+
+            let erased = try await client.execute(uri: "/v1/customers/eval-1-cust", method: .delete, headers: Self.headers(Self.cleanerKey))
+            #expect(erased.status == .ok)
+            let body = try RouterTests.json(erased)
+            #expect(body["customer_id"] as? String == "eval-1-cust")
+            let deleted = try #require(body["deleted"] as? [String: Any])
+            #expect(deleted["memory_entries"] as? Int == 3 && deleted["tickets"] as? Int == 1)
+            #expect(body["sessions_closed"] as? Int == 0)
+            // Idempotent: a customer never seen is 200 with zero counts, so a clean-up can be retried.
+            let again = try await client.execute(uri: "/v1/customers/nobody", method: .delete, headers: Self.headers(Self.cleanerKey))
+            #expect(again.status == .ok)
+            #expect((try RouterTests.json(again)["deleted"] as? [String: Any])?["memory_entries"] as? Int == 0)
+            #expect(eraser.erased.withLock { $0 } == ["eval-1-cust", "nobody"])
+        }
+        try await Self.server(recorder: nil).makeApplication().test(.router) { client in
+            let response = try await client.execute(uri: "/v1/customers/c", method: .delete, headers: Self.headers(Self.cleanerKey))
+            #expect(response.status == .notFound)
+            #expect(try RouterTests.error(response).message.contains("does not erase customers"))
         }
     }
 

@@ -22,12 +22,16 @@ public final class HTTPAssistantSessionFactory: AssistantSessionFactory {
         public var maxRateLimitRetries: Int
         /// The longest `Retry-After` waited out, in seconds.
         public var maxRetryWait: Double
+        /// Whether the run's test customers stay on the target (`--keep-target-data`); by default ``finishRun()``
+        /// erases them.
+        public var keepCustomers: Bool
 
         /// Settings with 30 s per request, 5 retries on 429 and at most 30 s per wait.
         public init(
             target: AssistantTarget, apiKey: APIKeyValue?, requestTimeout: Double = 30, maxRateLimitRetries: Int = 5,
-            maxRetryWait: Double = 30
+            maxRetryWait: Double = 30, keepCustomers: Bool = false
         ) {
+            self.keepCustomers = keepCustomers
             self.target = target
             self.apiKey = apiKey
             self.requestTimeout = requestTimeout
@@ -40,13 +44,17 @@ public final class HTTPAssistantSessionFactory: AssistantSessionFactory {
         var runId = "norun"
         var deployment: [String: String] = [:]
         var customers: [String: String] = [:]
+        /// Every customer id this factory made on the target and has not erased yet, in order.
+        var created: [String] = []
     }
 
     let client: TargetClient
+    let keepCustomers: Bool
     private let state = Mutex(State())
 
     /// A factory for `configuration.target`, over `transport`.
     public init(configuration: Configuration, transport: any HTTPTransport = URLSessionTransport()) {
+        keepCustomers = configuration.keepCustomers
         client = TargetClient(
             target: configuration.target, apiKey: configuration.apiKey, transport: transport,
             requestTimeout: configuration.requestTimeout, maxRateLimitRetries: configuration.maxRateLimitRetries,
@@ -82,11 +90,49 @@ public final class HTTPAssistantSessionFactory: AssistantSessionFactory {
         let nonce = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         let prefix = namespace(runId) + nonce + "-"
         let customerId = prefix + String(customer.id.prefix(Self.maxIdLength - prefix.count))
-        state.withLock { $0.customers[conversationId] = customerId }
+        state.withLock {
+            $0.customers[conversationId] = customerId
+            $0.created.append(customerId)
+        }
         if !customer.history.isEmpty || !customer.profile.isEmpty {
             try await seed(customer, as: customerId)
         }
         return HTTPAssistantSession(client: client, customerId: customerId, conversationId: String(conversationId.prefix(Self.maxIdLength)))
+    }
+
+    /// Erases the run's test customers on the target (`DELETE /v1/customers/{id}`), unless `keepCustomers`.
+    ///
+    /// - Returns: A warning naming what stays on the target and why (a key without the `history:delete` scope, a
+    ///   target without the endpoint, an unreachable target); nothing when every customer was erased.
+    public func finishRun() async -> [String] {
+        let (runId, created) = state.withLock { state in
+            defer { state.created = [] }
+            return (state.runId, state.created)
+        }
+        guard !created.isEmpty, !keepCustomers else { return [] }
+        var erased = 0
+        for customerId in created {
+            let path = "/v1/customers/\(HTTPAssistantSession.pathSegment(customerId))"
+            let failure: String
+            do {
+                let (data, response) = try await client.send("DELETE", path)
+                if (200..<300).contains(response.statusCode) {
+                    erased += 1
+                    continue
+                }
+                let detail = client.serverMessage(data).map { ": \($0)" } ?? ""
+                failure = switch response.statusCode {
+                case 403: "DELETE /v1/customers/{id} answered 403\(detail); give the key the history:delete scope"
+                case 404, 405, 501: "the target does not erase customers (DELETE /v1/customers/{id} answered \(response.statusCode)\(detail))"
+                default: "DELETE /v1/customers/{id} answered \(response.statusCode)\(detail)"
+                }
+            } catch {
+                failure = "the target could not be reached to erase them (\(client.redact("\(error)")))"
+            }
+            let left = created.count - erased
+            return ["\(left) of \(created.count) test customers stay on \(client.target) (\(namespace(runId))*): \(failure); or pass --keep-target-data to keep them knowingly"]
+        }
+        return []
     }
 
     /// The target, what it reported at `/readyz` (`tool_version` as `target_tool_version`, `knowledge_base` as

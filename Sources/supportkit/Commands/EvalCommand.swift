@@ -77,6 +77,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Evaluate the running assistant at this http(s)://HOST:PORT through its API (key from SUPPORTKIT_API_KEY); see docs/evaluate-your-assistant.md.")
     var target: String?
 
+    @Flag(name: .customLong("keep-target-data"), help: "With --target: keep the test customers the run created on the server (eval-<run>-...); by default they are erased at the end through DELETE /v1/customers/{id} (scope history:delete).")
+    var keepTargetData = false
+
     @Flag(name: .customLong("dry-run"), help: "Only load and validate the suite (labels, docs against the store); replay nothing.")
     var dryRun = false
 
@@ -95,6 +98,7 @@ struct EvalCommand: AsyncParsableCommand {
         }
         _ = try request()
         _ = try targetURL()
+        if keepTargetData, target == nil { throw ValidationError("--keep-target-data only applies with --target") }
     }
 
     /// `--target` parsed, or nil without it.
@@ -125,7 +129,9 @@ struct EvalCommand: AsyncParsableCommand {
             let wiring = try Wiring(options: global)
             let plan = try request().plan(settings: try wiring.evalSettings())
             let target = try targetURL()
-            let context = if let target { wiring.makeTargetEvalContext(target: target, turnTimeout: plan.options.turnTimeout) }
+            let context = if let target {
+                wiring.makeTargetEvalContext(target: target, turnTimeout: plan.options.turnTimeout, keepTargetData: keepTargetData)
+            }
                 else { try await wiring.makeEvalContext(dryRun: dryRun) }
             var loaded = context.loader.load(paths: plan.suitePaths)
             if dryRun { loaded.warnings += context.labelWarnings(loaded) }
@@ -139,7 +145,7 @@ struct EvalCommand: AsyncParsableCommand {
                 plan: plan, loaded: loaded, factory: assistant.factory, fingerprints: wiring.runFingerprints(catalog: context.catalog, target: target),
                 catalog: context.catalog,
                 stepSummary: ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"],
-                progress: Terminal.isInteractive ? ConsoleProgress() : nil)
+                progress: Terminal.isInteractive ? ConsoleProgress() : WarningsOnlyProgress())
             if format.json { try Terminal.printJSON(result.output) } else { EvalConsole.printSummary(result, showFailing: showFailing) }
             if result.exitCode != 0 { throw ExitCode(result.exitCode) }
         }

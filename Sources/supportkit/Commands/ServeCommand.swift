@@ -10,10 +10,10 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the REST and WebSocket server for the avatar front end.",
         discussion: """
             Serves POST /v1/chat, GET /v1/chat/ws, POST /v1/conversations/{id}/agent-messages, GET and POST \
-            /v1/customers/{id}/history, GET /v1/tickets/{id}, /healthz, /readyz, /metrics and the chat page at /. \
+            /v1/customers/{id}/history, DELETE /v1/customers/{id}, GET /v1/tickets/{id}, /healthz, /readyz, /metrics and the chat page at /. \
             Routes under /v1/ need `Authorization: Bearer KEY`; keys come from --keys-file (one per line, optionally \
-            followed by its scopes: chat history:read history:write tickets:read metrics; a key alone has all but \
-            history:write; # comments) and/or SUPPORTKIT_API_KEYS (comma-separated, default scopes). SIGTERM or \
+            followed by its scopes: chat history:read history:write history:delete tickets:read metrics; a key alone \
+            has all but history:write and history:delete; # comments) and/or SUPPORTKIT_API_KEYS (comma-separated, default scopes). SIGTERM or \
             SIGINT drains in-flight requests and closes WebSockets within --grace-period. See docs/server.md. \
             Exit codes: 0 stopped cleanly, 2 bad flags or keys, 3 the address or the assistant is unavailable.
             """)

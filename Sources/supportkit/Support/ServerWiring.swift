@@ -18,7 +18,20 @@ func makeServerDependencies(wiring: Wiring) async throws -> ServerDependencies {
     let history = MemoryHistory(memory: assistant.memory, clock: assistant.clock)
     return ServerDependencies(
         sessions: sessions, history: history, tickets: StoredTickets(store: assistant.tickets),
-        readiness: AssistantReadiness(assistant: assistant, deployment: deployment), historyRecorder: history)
+        readiness: AssistantReadiness(assistant: assistant, deployment: deployment), historyRecorder: history,
+        eraser: CustomerErasing(memory: assistant.memory, tickets: assistant.tickets))
+}
+
+/// `DELETE /v1/customers/{id}` on the assistant's customer memory and ticket store.
+struct CustomerErasing: CustomerEraser {
+    let memory: CustomerMemory
+    let tickets: TicketStore
+
+    func erase(customer customerId: String) async throws -> CustomerErasure {
+        try await memory.prepare()
+        let entries = try await memory.forget(customerId)
+        return CustomerErasure(memoryEntries: entries, tickets: try await tickets.deleteTickets(customerId: customerId))
+    }
 }
 
 /// `GET` and `POST /v1/customers/{id}/history` on the assistant's customer memory.

@@ -74,10 +74,12 @@ extension Wiring {
 
     /// An evaluation of the running assistant at `target` (`eval --target`): sessions over its HTTP API with the
     /// key from `SUPPORTKIT_API_KEY`, and a suite loader that checks labels against the defaults and the settings
-    /// file's categories (the target's own store and classifier are not at hand).
-    func makeTargetEvalContext(target: AssistantTarget, turnTimeout: Double) -> EvalContext {
+    /// file's categories (the target's own store and classifier are not at hand). Its test customers are erased at
+    /// the end of the run unless `keepTargetData`.
+    func makeTargetEvalContext(target: AssistantTarget, turnTimeout: Double, keepTargetData: Bool = false) -> EvalContext {
         let key = ProcessInfo.processInfo.environment["SUPPORTKIT_API_KEY"].flatMap { $0.isEmpty ? nil : APIKeyValue($0) }
-        let factory = HTTPAssistantSessionFactory(configuration: .init(target: target, apiKey: key, requestTimeout: turnTimeout))
+        let factory = HTTPAssistantSessionFactory(configuration: .init(
+            target: target, apiKey: key, requestTimeout: turnTimeout, keepCustomers: keepTargetData))
         let loader = SuiteLoader(configuration: .init(intents: DefaultIntent.all, categories: settings.categories))
         return EvalContext(
             assistant: EvalAssistant(factory: factory, intents: DefaultIntent.all, trainingExamples: []), catalog: nil, loader: loader,
