@@ -6,8 +6,10 @@
 #                                   evaluation machinery itself (release build of the EvalBenchmark target).
 #   scripts/bench-eval.sh --real    end to end through the real CLI on the embedded defaults: ingest corpora/
 #                                   into a scratch store, generate the suite over its document ids, time
-#                                   `supportkit eval` (turns/s) and `supportkit runs report` (render time).
-#                                   Targets on a 2-core machine: the whole eval under 45 s, the render under 1 s.
+#                                   `supportkit eval` (turns/s) and `supportkit runs report` (render time), and
+#                                   the answer review's cost: the eval alternately with and without it.
+#                                   Targets on a 2-core machine: the whole eval under 45 s, the render under 1 s,
+#                                   the answer review under +25%.
 #
 # Environment: BENCH_DIR (default /tmp/supportkit-bench-eval), CONVERSATIONS (1000), TURNS (5),
 # CONCURRENCY (2), SCRATCH (SwiftPM scratch path, default .build).
@@ -43,14 +45,34 @@ echo "ingest corpora/: $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s
 "$scratch/release/EvalBenchmark" --conversations "$conversations" --turns "$turns" --out "$work/gen" \
   --doc-ids "$work/doc-ids.txt" --write-suite-only
 
-start=$(date +%s.%N)
-set +e
-"$bin" eval "$work/gen/evals" --store "$store" --results "$work/results.sqlite" --report-dir "$work/reports" \
-  --concurrency "$concurrency" --json >"$work/eval.json"
-status=$?
-set -e
-seconds=$(python3 -c "print($(date +%s.%N) - $start)")
-[[ $status -le 1 ]] || { echo "eval failed with exit code $status"; exit "$status"; }
+# The eval four times, alternating: without the answer review (SUPPORTKIT_BENCH_NO_ANSWER_REVIEW=1, the reference)
+# and with it (what users run), so the review's cost is measured against a reference in the same run. The first
+# run also fills the embedding cache; each mode's best run counts.
+eval_once() {  # mode results-file -> seconds
+  local start status
+  start=$(date +%s.%N)
+  set +e
+  if [[ "$1" == reference ]]; then
+    SUPPORTKIT_BENCH_NO_ANSWER_REVIEW=1 "$bin" eval "$work/gen/evals" --store "$store" --results "$2" --report-dir "$work/reports-ref" \
+      --concurrency "$concurrency" --json >"$work/eval-ref.json"
+  else
+    "$bin" eval "$work/gen/evals" --store "$store" --results "$2" --report-dir "$work/reports" \
+      --concurrency "$concurrency" --json >"$work/eval.json"
+  fi
+  status=$?
+  set -e
+  [[ $status -le 1 ]] || { echo "eval failed with exit code $status" >&2; exit "$status"; }
+  python3 -c "print($(date +%s.%N) - $start)"
+}
+reference_times=() review_times=()
+for _ in 1 2; do
+  reference_times+=("$(eval_once reference "$work/results-ref.sqlite")")
+  review_times+=("$(eval_once review "$work/results.sqlite")")
+done
+seconds=$(printf '%s\n' "${review_times[@]}" | sort -n | head -n1)
+reference=$(printf '%s\n' "${reference_times[@]}" | sort -n | head -n1)
+echo "eval without the answer review (reference): ${reference_times[*]} s; with it: ${review_times[*]} s"
+python3 -c "print(f'answer review overhead (best with / best without): {($seconds / $reference - 1) * 100:+.1f}% (target: under +25%)')"
 
 # The render three times: the first right after the eval (the disk still busy with its writes), then twice more.
 renders=()

@@ -16,6 +16,10 @@ public struct AnswerCheck: Sendable {
         public var similarityThreshold: Double
         /// Whether a logged `agent:` message after a user turn serves as its `similar_to` reference.
         public var referenceFromAgent: Bool
+        /// Whether replies are reviewed at all (groundedness, markup, answer expectations). Only
+        /// `scripts/bench-eval.sh --real` turns it off, to measure what the review costs against a run without it
+        /// (`SUPPORTKIT_BENCH_NO_ANSWER_REVIEW=1`); such a run has no answer metrics.
+        public var reviewsAnswers = true
 
         /// - Parameters:
         ///   - similarityThreshold: the score `similar_to` needs (0.75).

@@ -235,7 +235,9 @@ public enum EvalRunner {
             do {
                 let reply = try await withDeadline(seconds: timeout) { try await session.respond(to: turn.user) }
                 record.prediction = Prediction(reply)
-                record.prediction?.answerReview = AnswerReview.review(turn: turn, reply: reply, check: answer, checker: checker)
+                if answer.configuration.reviewsAnswers {
+                    record.prediction?.answerReview = AnswerReview.review(turn: turn, reply: reply, check: answer, checker: checker)
+                }
                 // From a logged agent message on, it stands in the context in place of the assistant's reply.
                 for message in turn.agentMessages {
                     try await withDeadline(seconds: timeout) { try await session.recordAgentMessage(message) }

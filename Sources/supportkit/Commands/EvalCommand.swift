@@ -127,7 +127,11 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let wiring = try Wiring(options: global)
-            let plan = try request().plan(settings: try wiring.evalSettings())
+            var plan = try request().plan(settings: try wiring.evalSettings())
+            // The reference run of scripts/bench-eval.sh --real: the same eval without the answer review.
+            if ProcessInfo.processInfo.environment["SUPPORTKIT_BENCH_NO_ANSWER_REVIEW"] == "1" {
+                plan.options.answer.reviewsAnswers = false
+            }
             let target = try targetURL()
             let context = if let target {
                 wiring.makeTargetEvalContext(target: target, turnTimeout: plan.options.turnTimeout, keepTargetData: keepTargetData)
