@@ -27,6 +27,8 @@ public struct AnswerReview: Sendable, Hashable, Codable {
     public var markup: [String]
     /// The unmet answer expectations; nil when the turn has none (`expect.answer`, `small_talk`, `out_of_scope`).
     public var failures: [String]?
+    /// What the optional LLM judge (`eval.judge`) said of the answer; nil without a judge or for a non-answer.
+    public var judge: JudgeScores?
 
     /// - Parameters:
     ///   - groundedness: the score, nil when not an answer.
@@ -40,6 +42,12 @@ public struct AnswerReview: Sendable, Hashable, Codable {
         self.failures = failures
     }
 
+    /// The passages a reply was given: each retrieved chunk's title and text (a chunk's title is part of what the
+    /// customer is pointed to, "I found two articles: ...").
+    public static func passages(of reply: Reply) -> [String] {
+        reply.retrieved.compactMap { chunk in chunk.text.map { chunk.title + ".\n" + $0 } }
+    }
+
     /// Markup that must never reach a customer.
     public static let markupTokens = ["{%", "{{", "{:", "&rarr;"]
 
@@ -47,8 +55,7 @@ public struct AnswerReview: Sendable, Hashable, Codable {
     /// scan and `check`'s answer expectations.
     public static func review(turn: Conversation.Turn, reply: Reply, check: AnswerCheck,
                               checker: GroundednessChecker) -> AnswerReview {
-        // A chunk's title is part of what the customer is pointed to ("I found two articles: ...").
-        let passages = reply.retrieved.compactMap { chunk in chunk.text.map { chunk.title + ".\n" + $0 } }
+        let passages = Self.passages(of: reply)
         var groundedness: Double?
         var unsupported: [Claim] = []
         let isAnswer = reply.smallTalk == nil && reply.outOfScope != true && !passages.isEmpty

@@ -37,6 +37,8 @@ public enum EvalRunner {
         public var slices: [String]
         /// How answers are judged: `similar_to`'s threshold, logged agent messages as references.
         public var answer: AnswerCheck.Configuration
+        /// The optional LLM judge of answers (`eval.judge`); nil for none.
+        public var judge: (any AnswerJudge)?
 
         /// Options with the CLI defaults: 2 conversations at a time, 30 s per turn, 1,000 resamples.
         public init(
@@ -190,14 +192,14 @@ public enum EvalRunner {
                 guard let conversation = next.next() else { break }
                 group.addTask {
                     try await replay(conversation, runId: runId, factory: factory, results: results,
-                                     timeout: options.turnTimeout, answer: answerCheck, progress: progress)
+                                     timeout: options.turnTimeout, answer: answerCheck, judge: options.judge, progress: progress)
                 }
             }
             while try await group.next() != nil {
                 guard let conversation = next.next() else { continue }
                 group.addTask {
                     try await replay(conversation, runId: runId, factory: factory, results: results,
-                                     timeout: options.turnTimeout, answer: answerCheck, progress: progress)
+                                     timeout: options.turnTimeout, answer: answerCheck, judge: options.judge, progress: progress)
                 }
             }
         }
@@ -206,7 +208,7 @@ public enum EvalRunner {
     /// Plays one conversation from its first turn, recording each turn as it completes.
     static func replay(
         _ conversation: Conversation, runId: String, factory: any AssistantSessionFactory, results: ResultsStore,
-        timeout: Double, answer: AnswerCheck = AnswerCheck(), progress: (any EvalProgress)?
+        timeout: Double, answer: AnswerCheck = AnswerCheck(), judge: (any AnswerJudge)? = nil, progress: (any EvalProgress)?
     ) async throws {
         let checker = GroundednessChecker()
         let session: any AssistantSession
@@ -232,11 +234,15 @@ public enum EvalRunner {
             let started = clock.now
             var record = TurnRecord(conversationId: conversation.id, turnIndex: index, user: turn.user,
                                     expected: turn.expect, status: .ok)
+            var toJudge: (answer: String, sources: [String])?
             do {
                 let reply = try await withDeadline(seconds: timeout) { try await session.respond(to: turn.user) }
                 record.prediction = Prediction(reply)
                 if answer.configuration.reviewsAnswers {
                     record.prediction?.answerReview = AnswerReview.review(turn: turn, reply: reply, check: answer, checker: checker)
+                    if judge != nil, record.prediction?.answerReview?.groundedness != nil {
+                        toJudge = (reply.text, AnswerReview.passages(of: reply))
+                    }
                 }
                 // From a logged agent message on, it stands in the context in place of the assistant's reply.
                 for message in turn.agentMessages {
@@ -253,8 +259,26 @@ public enum EvalRunner {
             }
             let elapsed = started.duration(to: clock.now)
             record.latencyMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            // After the latency is taken: the judge's time is not the assistant's.
+            if let judge, let toJudge {
+                record.prediction?.answerReview?.judge = await judgement(
+                    by: judge, question: turn.user, answer: toJudge.answer, sources: toJudge.sources, timeout: timeout)
+            }
             try await results.record(record, runId: runId)
             progress?.turnCompleted(measured: record.isMeasured)
+        }
+    }
+
+    /// The judge's scores, or scores carrying why there are none (a judge never fails a turn).
+    static func judgement(by judge: any AnswerJudge, question: String, answer: String, sources: [String], timeout: Double) async -> JudgeScores {
+        do {
+            return try await withDeadline(seconds: timeout) {
+                try await judge.judge(question: question, answer: answer, sources: sources)
+            }
+        } catch is TurnTimeout {
+            return JudgeScores(error: "the judge did not answer within \(timeout)s")
+        } catch {
+            return JudgeScores(error: String(describing: error))
         }
     }
 

@@ -17,6 +17,7 @@ import Yams
 ///   max_regression: {intent_accuracy: 0.02}
 ///   max_regressed_conversations: 0
 ///   slices: [file, category, profile.plan]
+///   judge: {model: gpt-4o-mini}   # optional LLM judge: OPENAI_BASE_URL / base_url, OPENAI_API_KEY
 /// ```
 public struct EvalSettings: Sendable, Hashable {
     /// Conversations evaluated at the same time.
@@ -39,6 +40,8 @@ public struct EvalSettings: Sendable, Hashable {
     public var slices: [String]
     /// `eval.answer`: how answers are judged (`similarity_threshold`, `reference_from_agent`).
     public var answer = AnswerCheck.Configuration()
+    /// `eval.judge`: the optional LLM judge of answers; nil for none.
+    public var judge: JudgeSettings?
 
     /// No settings: every value comes from flags or defaults.
     public init() {
@@ -47,7 +50,8 @@ public struct EvalSettings: Sendable, Hashable {
     }
 
     static let keys = ["concurrency", "turn_timeout", "resamples", "seed", "results", "report_dir", "baseline", "fail_under", "max_regression",
-                       "max_regressed_conversations", "slices", "answer"]
+                       "max_regressed_conversations", "slices", "answer", "judge"]
+    static let judgeKeys = ["model", "base_url", "timeout_seconds"]
     static let answerKeys = ["similarity_threshold", "reference_from_agent"]
 
     /// Reads the `eval:` section of the settings file at `path`; empty settings when the file or the section
@@ -107,6 +111,30 @@ public struct EvalSettings: Sendable, Hashable {
                                          remedy: "expected one of \(answerKeys.joined(separator: ", "))")
                     }
                 }
+            case "judge":
+                guard case .map(let judgePairs, _) = value else {
+                    throw InputError(value.location, field: field, problem: "expected a mapping, found \(value.kindName)",
+                                     remedy: "write e.g. `judge: {model: gpt-4o-mini}`")
+                }
+                var model: String?
+                var judge = JudgeSettings(model: "")
+                for (judgeKey, judgeValue) in judgePairs {
+                    let judgeField = field + "." + judgeKey
+                    switch judgeKey {
+                    case "model": model = try text(judgeValue, field: judgeField)
+                    case "base_url": judge.baseURL = try text(judgeValue, field: judgeField)
+                    case "timeout_seconds": judge.timeoutSeconds = try number(judgeValue, field: judgeField, range: 0.1...3600, integer: false)
+                    default:
+                        throw InputError(judgeValue.location, field: judgeField, problem: "unknown setting",
+                                         remedy: "expected one of \(judgeKeys.joined(separator: ", "))")
+                    }
+                }
+                guard let model else {
+                    throw InputError(value.location, field: field + ".model", problem: "missing",
+                                     remedy: "name the judge's model, e.g. `judge: {model: gpt-4o-mini}`")
+                }
+                judge.model = model
+                settings.judge = judge
             case "max_regressed_conversations":
                 settings.gates.append(.maxRegressedConversations(Int(try number(value, field: field, range: 0...1e9, integer: true))))
             case "slices":

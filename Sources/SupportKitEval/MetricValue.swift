@@ -82,6 +82,14 @@ public enum MetricName {
     /// Replies with leftover template or HTML markup (`{%`, `{{`, `{:`, `&rarr;`) / replies; lower is better.
     public static let answerMarkupRate = "answer_markup_rate"
 
+    /// Mean faithfulness the LLM judge (`eval.judge`) gave the answers, in [0, 1]; undefined without a judge.
+    public static let judgeFaithfulness = "judge_faithfulness"
+    /// Mean relevance to the question the LLM judge gave the answers.
+    public static let judgeRelevance = "judge_relevance"
+    /// Answers where the judge (faithful at 0.5) and the offline checker (no unsupported claim) agree / answers both
+    /// judged.
+    public static let judgeAgreement = "judge_agreement"
+
     /// The cut-offs retrieval metrics are reported at.
     public static let retrievalCutoffs = [1, 3, 5, 10]
 
@@ -116,6 +124,9 @@ public enum MetricName {
             MetricDefinition(answerUnsupportedRate, "Answers with unsupported claims", isLowerBetter: true, isHeadline: true),
             MetricDefinition(answerRepetitionRate, "Repeated replies", isLowerBetter: true),
             MetricDefinition(answerMarkupRate, "Replies with leftover markup", isLowerBetter: true),
+            MetricDefinition(judgeFaithfulness, "Judge: faithfulness"),
+            MetricDefinition(judgeRelevance, "Judge: relevance"),
+            MetricDefinition(judgeAgreement, "Judge agrees with the checker"),
             MetricDefinition(latencyP50, "Latency p50", isRate: false, isLowerBetter: true),
             MetricDefinition(latencyP95, "Latency p95", isRate: false, isLowerBetter: true, isHeadline: true),
             MetricDefinition(latencyP99, "Latency p99", isRate: false, isLowerBetter: true),

@@ -31,7 +31,9 @@ struct ScoreTable: Sendable {
         /// Answer columns: labeled, passed, grounded answers, groundedness sum, with an unsupported claim, replies,
         /// repeated replies, replies with leftover markup.
         var answer: Int { conversation + 2 }
-        var width: Int { answer + 8 }
+        /// Judge columns: faithfulness scored, its sum, relevance scored, its sum, judge and checker agree.
+        var judge: Int { answer + 8 }
+        var width: Int { judge + 5 }
     }
 
     let layout: Layout
@@ -121,6 +123,18 @@ struct ScoreTable: Sendable {
                 }
                 if !(review?.markup.isEmpty ?? true) { rows[row][layout.answer + 7] += 1 }
             }
+            if let judged = review?.judge {
+                if let faithfulness = judged.faithfulness, let review {
+                    rows[row][layout.judge] += 1
+                    rows[row][layout.judge + 1] += faithfulness
+                    // Agreement: the judge finds the answer faithful exactly when the checker finds no unsupported claim.
+                    if judged.isFaithful == review.unsupported.isEmpty { rows[row][layout.judge + 4] += 1 }
+                }
+                if let relevance = judged.relevance {
+                    rows[row][layout.judge + 2] += 1
+                    rows[row][layout.judge + 3] += relevance
+                }
+            }
         }
         // A conversation fails when a measured turn fails; it passes when every turn was measured, at least one
         // expectation was checked, and all held; with an unmeasured turn and no failing one its outcome is unknown,
@@ -201,6 +215,10 @@ struct ScoreTable: Sendable {
         result[MetricName.answerUnsupportedRate] = Self.ratio(total[answer + 4], total[answer + 2])
         result[MetricName.answerRepetitionRate] = Self.ratio(total[answer + 6], total[answer + 5])
         result[MetricName.answerMarkupRate] = Self.ratio(total[answer + 7], total[answer + 5])
+        let judge = layout.judge
+        result[MetricName.judgeFaithfulness] = Self.ratio(total[judge + 1], total[judge])
+        result[MetricName.judgeRelevance] = Self.ratio(total[judge + 3], total[judge + 2])
+        result[MetricName.judgeAgreement] = Self.ratio(total[judge + 4], total[judge])
         for (name, percent) in [(MetricName.latencyP50, 50.0), (MetricName.latencyP95, 95.0), (MetricName.latencyP99, 99.0)] {
             result[name] = percentile(percent, weights: weights)
         }

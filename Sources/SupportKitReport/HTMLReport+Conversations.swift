@@ -122,7 +122,21 @@ extension HTMLReport {
         if let score = review?.groundedness {
             html.raw(" · groundedness "); html.markup(ReportFormat.fixed(score, digits: 2))
         }
-        html.raw("</div><p>")
+        if let judge = review?.judge {
+            // The LLM judge beside the offline checker, never instead of it.
+            if let faithfulness = judge.faithfulness {
+                html.raw(" · judge: faithfulness "); html.markup(ReportFormat.fixed(faithfulness, digits: 2))
+            }
+            if let relevance = judge.relevance {
+                html.raw(", relevance "); html.markup(ReportFormat.fixed(relevance, digits: 2))
+            }
+            if let error = judge.error { html.raw(" · judge: "); html.text(error) }
+        }
+        html.raw("</div>")
+        if let reason = review?.judge?.reason {
+            html.raw("<div class=\"judge-reason\">judge: "); html.text(reason); html.raw("</div>")
+        }
+        html.raw("<p>")
         Self.answerText(prediction.answer, unsupported: review?.unsupported ?? [], into: &html)
         html.raw("</p>")
         if let review, !review.unsupported.isEmpty || !review.markup.isEmpty {

@@ -34,7 +34,7 @@ import SupportKitTesting
         do {
             _ = try EvalSettings.load(path: unknown.path)
         } catch {
-            #expect(error.description == "\(unknown.path):2:15: eval.concurency: unknown setting; expected one of concurrency, turn_timeout, resamples, seed, results, report_dir, baseline, fail_under, max_regression, max_regressed_conversations, slices, answer")
+            #expect(error.description == "\(unknown.path):2:15: eval.concurency: unknown setting; expected one of concurrency, turn_timeout, resamples, seed, results, report_dir, baseline, fail_under, max_regression, max_regressed_conversations, slices, answer, judge")
         }
         let wrong = try folder.write("eval:\n  concurrency: two\n", to: "b.yaml")
         do {

@@ -122,7 +122,7 @@ public final class HTTPAssistantSessionFactory: AssistantSessionFactory {
                 }
                 let detail = client.serverMessage(data).map { ": \($0)" } ?? ""
                 failure = switch response.statusCode {
-                case 403: "DELETE /v1/customers/{id} answered 403\(detail); give the key the history:delete scope"
+                case 403: "DELETE /v1/customers/{id} answered 403 (the key lacks the history:delete scope); give the key the history:delete scope in the server's keys file"
                 case 404, 405, 501: "the target does not erase customers (DELETE /v1/customers/{id} answered \(response.statusCode)\(detail))"
                 default: "DELETE /v1/customers/{id} answered \(response.statusCode)\(detail)"
                 }

@@ -132,6 +132,7 @@ struct EvalCommand: AsyncParsableCommand {
             if ProcessInfo.processInfo.environment["SUPPORTKIT_BENCH_NO_ANSWER_REVIEW"] == "1" {
                 plan.options.answer.reviewsAnswers = false
             }
+            plan.options.judge = try wiring.makeJudge(try wiring.evalSettings().judge)
             let target = try targetURL()
             let context = if let target {
                 wiring.makeTargetEvalContext(target: target, turnTimeout: plan.options.turnTimeout, keepTargetData: keepTargetData)
@@ -146,7 +147,9 @@ struct EvalCommand: AsyncParsableCommand {
                 return
             }
             let result = try await EvalJob.run(
-                plan: plan, loaded: loaded, factory: assistant.factory, fingerprints: wiring.runFingerprints(catalog: context.catalog, target: target),
+                plan: plan, loaded: loaded, factory: assistant.factory,
+                fingerprints: wiring.runFingerprints(catalog: context.catalog, target: target)
+                    .merging(plan.options.judge.map { ["judge": $0.name] } ?? [:]) { _, judge in judge },
                 catalog: context.catalog,
                 stepSummary: ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"],
                 progress: Terminal.isInteractive ? ConsoleProgress() : WarningsOnlyProgress())

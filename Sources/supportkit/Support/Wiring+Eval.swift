@@ -114,3 +114,34 @@ extension Wiring {
         return String(ContentHasher.hash(data).prefix(16))
     }
 }
+
+extension Wiring {
+    /// The LLM judge of `eval.judge`, or nil when the settings name none. Its responses share the assistant's
+    /// LLM cache, so a repeated run judges nothing twice.
+    func makeJudge(_ settings: JudgeSettings?) throws -> (any AnswerJudge)? {
+        guard let settings else { return nil }
+        var llm = AssistantConfiguration.LLM(baseURL: settings.baseURL, timeoutSeconds: settings.timeoutSeconds)
+        let configuration = try assistantConfiguration()
+        llm.cachePath = assistantPaths(configuration).llmCache
+        let client = try ChatCompletionsClient.fromEnvironment(llm, cache: try LLMResponseCache(path: llm.cachePath))
+        return LLMAnswerJudge(client: client, model: settings.model)
+    }
+}
+
+/// `eval.judge` on an OpenAI-compatible chat-completions service.
+struct LLMAnswerJudge: AnswerJudge {
+    let client: ChatCompletionsClient
+    let model: String
+
+    var name: String { "llm:\(model)" }
+
+    func judge(question: String, answer: String, sources: [String]) async throws -> JudgeScores {
+        let messages = JudgePrompt.messages(question: question, answer: answer, sources: sources)
+            .map { ChatCompletionsClient.Message(role: $0.role, content: $0.content) }
+        do {
+            return JudgeScores.parse(try await client.complete(model: model, messages: messages, jsonObject: true))
+        } catch let error as ChatCompletionsError {
+            return JudgeScores(error: error.description)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import SupportKit
+
+/// A second opinion on answers from a model (`eval.judge` in supportkit.yaml): faithfulness to the retrieved
+/// chunks and relevance to the question, per answered turn, reported beside the offline groundedness check with
+/// their agreement. Never required, and never a gate unless a gate names one of its metrics.
+public protocol AnswerJudge: Sendable {
+    /// What judges, for the run's fingerprints (`llm:MODEL`).
+    var name: String { get }
+
+    /// Scores one answer.
+    ///
+    /// - Parameters:
+    ///   - question: the customer's message.
+    ///   - answer: the reply's text.
+    ///   - sources: the passages the reply was given (titles and texts of the retrieved chunks).
+    /// - Returns: the scores; a judge that could not read its model's output returns scores with `error` set.
+    /// - Throws: when the model service cannot be reached (recorded on the turn as the judge's error).
+    func judge(question: String, answer: String, sources: [String]) async throws -> JudgeScores
+}
+
+/// What a judge said of one answer.
+public struct JudgeScores: Sendable, Hashable, Codable {
+    /// How far the sources support the answer, in [0, 1]; nil when the judge gave no usable score.
+    public var faithfulness: Double?
+    /// How far the answer addresses the question, in [0, 1]; nil when the judge gave no usable score.
+    public var relevance: Double?
+    /// The judge's one-line reason, when it gave one.
+    public var reason: String?
+    /// Why there are no scores (the service failed, the output was not the asked JSON), or nil.
+    public var error: String?
+
+    /// - Parameters:
+    ///   - faithfulness: support by the sources in [0, 1].
+    ///   - relevance: relevance to the question in [0, 1].
+    ///   - reason: the judge's reason.
+    ///   - error: why there are no scores.
+    public init(faithfulness: Double? = nil, relevance: Double? = nil, reason: String? = nil, error: String? = nil) {
+        self.faithfulness = faithfulness
+        self.relevance = relevance
+        self.reason = reason
+        self.error = error
+    }
+
+    /// The judge's verdict on faithfulness at 0.5, comparable with the offline check's `supported`.
+    public var isFaithful: Bool? { faithfulness.map { $0 >= 0.5 } }
+
+    /// Scores from a model's reply: the first JSON object in it (code fences and prose around it are ignored),
+    /// with `faithfulness` and `relevance` as numbers in [0, 1] (a 1-5 scale is rescaled) or `true`/`false`.
+    public static func parse(_ content: String) -> JudgeScores {
+        guard let object = firstJSONObject(in: content) else {
+            return JudgeScores(error: "the judge's reply holds no JSON object: \"\(String(content.prefix(80)))\"")
+        }
+        let faithfulness = score(object["faithfulness"])
+        let relevance = score(object["relevance"])
+        guard faithfulness != nil || relevance != nil else {
+            return JudgeScores(error: "the judge's JSON has no usable faithfulness or relevance: \(String(describing: object.keys.sorted()))")
+        }
+        let reason = (object["reason"] as? String).map { String($0.prefix(300)) }
+        return JudgeScores(faithfulness: faithfulness, relevance: relevance, reason: reason)
+    }
+
+    static func score(_ value: Any?) -> Double? {
+        switch value {
+        case let flag as Bool: return flag ? 1 : 0
+        case let number as NSNumber:
+            let raw = number.doubleValue
+            if (0...1).contains(raw) { return raw }
+            if (1...5).contains(raw) { return (raw - 1) / 4 }   // a 1-5 rating
+            if (1...10).contains(raw) { return (raw - 1) / 9 }
+            return nil
+        case let text as String: return Double(text).flatMap { score(NSNumber(value: $0)) }
+        default: return nil
+        }
+    }
+
+    /// The first balanced `{...}` in `text` that parses as a JSON object.
+    static func firstJSONObject(in text: String) -> [String: Any]? {
+        let bytes = Array(text.utf8)
+        var start = 0
+        while let open = bytes[start...].firstIndex(of: UInt8(ascii: "{")) {
+            var depth = 0
+            var inString = false
+            var escaped = false
+            for index in open..<bytes.count {
+                let byte = bytes[index]
+                if inString {
+                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") { inString = true }
+                if byte == UInt8(ascii: "{") { depth += 1 }
+                if byte == UInt8(ascii: "}") {
+                    depth -= 1
+                    if depth == 0 {
+                        let slice = Data(bytes[open...index])
+                        if let object = try? JSONSerialization.jsonObject(with: slice) as? [String: Any] { return object }
+                        break
+                    }
+                }
+            }
+            start = open + 1
+        }
+        return nil
+    }
+}
+
+/// `eval.judge` in supportkit.yaml: which model judges, where.
+public struct JudgeSettings: Sendable, Hashable {
+    /// The model name sent to the service.
+    public var model: String
+    /// The OpenAI-compatible API root; nil for `OPENAI_BASE_URL` (or OpenAI's).
+    public var baseURL: String?
+    /// Seconds one judgement may take.
+    public var timeoutSeconds: Double
+
+    /// - Parameters:
+    ///   - model: the model.
+    ///   - baseURL: the API root, nil for the environment's.
+    ///   - timeoutSeconds: seconds per judgement (30).
+    public init(model: String, baseURL: String? = nil, timeoutSeconds: Double = 30) {
+        self.model = model
+        self.baseURL = baseURL
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+/// The messages a model judge is sent: the rubric, then the question, the sources (each once, cut to a budget so a
+/// small model's context holds them) and the answer. The reply asked for is one JSON object.
+public enum JudgePrompt {
+    /// Characters of sources sent at most (about 1,500 tokens).
+    public static let sourceBudget = 6_000
+
+    /// The rubric.
+    public static let system = """
+        You grade a customer-support answer. Read the SOURCES, the QUESTION and the ANSWER.
+        faithfulness: 1 if every statement in the answer is supported by the sources, 0 if any statement contradicts \
+        them or is not in them; use a value in between for partly supported answers. Greetings and offers of further \
+        help do not count.
+        relevance: 1 if the answer addresses the question, 0 if it does not.
+        Reply with one JSON object only: {"faithfulness": number, "relevance": number, "reason": "one short sentence"}
+        """
+
+    /// `(role, content)` pairs for a chat-completions request.
+    public static func messages(question: String, answer: String, sources: [String]) -> [(role: String, content: String)] {
+        var seen = Set<String>()
+        var budget = sourceBudget
+        var blocks: [String] = []
+        for source in sources where seen.insert(source).inserted && budget > 0 {
+            let text = String(source.prefix(budget))
+            budget -= text.count
+            blocks.append("[\(blocks.count + 1)] " + text)
+        }
+        let user = "SOURCES:\n\(blocks.joined(separator: "\n\n"))\n\nQUESTION: \(question)\n\nANSWER: \(answer)"
+        return [("system", system), ("user", user)]
+    }
+}
