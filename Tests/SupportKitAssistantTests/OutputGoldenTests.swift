@@ -35,6 +35,25 @@ import SupportKitTesting
         try expectGolden(ReplyOutput(reply), "ask.json")
     }
 
+    @Test func askJSONSaysWhatDecidedTheReply() throws {
+        var greeting = Reply(text: "Hi! How can I help?", intent: "escalate", confidence: 0.82, category: nil, categoryConfidence: 0,
+                             sources: [], retrieved: [], escalated: false, escalationReasons: [], ticket: nil, memoryRecalled: [],
+                             classifier: "logreg@1:abc", timings: StageTimings(classify: 1, memory: 0, retrieve: 0, respond: 0))
+        greeting.smallTalk = "greeting"
+        let object = try JSONSerialization.jsonObject(with: ResultJSON.encode(ReplyOutput(greeting))) as? [String: Any]
+        #expect(object?["small_talk"] as? String == "greeting")
+        #expect(object?["out_of_scope"] is NSNull)
+
+        var offTopic = greeting
+        offTopic.smallTalk = nil
+        offTopic.outOfScope = true
+        offTopic.outOfScopeScore = 0.997
+        let other = try JSONSerialization.jsonObject(with: ResultJSON.encode(ReplyOutput(offTopic))) as? [String: Any]
+        #expect(other?["small_talk"] is NSNull)
+        #expect(other?["out_of_scope"] as? Bool == true)
+        #expect(other?["out_of_scope_score"] as? Double == 0.997)
+    }
+
     @Test func ticketsListAndShowJSON() throws {
         try expectGolden(TicketListOutput([Self.ticket]), "tickets-list.json")
         try expectGolden(TicketOutput(Self.ticket), "tickets-show.json")
