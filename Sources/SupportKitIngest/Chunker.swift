@@ -1,3 +1,4 @@
+import Foundation
 import SupportKit
 import SupportKitParsing
 
@@ -120,8 +121,9 @@ public struct Chunker: Sendable {
             let idPath = occurrence == 0 ? path : path + ["#\(occurrence + 1)"]
             let anchorBase = document.url ?? document.sourcePath
             let anchor = headingStack.last.map { anchorBase + "#" + Slug.make($0.text) } ?? anchorBase
-            let sectionUnits = try units(of: sectionBlocks.filter { !$0.isHeading }, sectionBudget: sectionBudget(headingPath: path), limits: &limits)
-            let pieces = try pack(sectionUnits, headingPath: path, limits: &limits)
+            let budget = sectionBudget(headingPath: path)
+            let sectionUnits = try units(of: sectionBlocks.filter { !$0.isHeading }, sectionBudget: budget, limits: &limits)
+            let pieces = try pack(sectionUnits, budget: budget, limits: &limits)
             for (position, piece) in pieces.enumerated() {
                 chunks.append(Chunk(
                     id: Chunk.makeID(docId: document.id, headingPath: idPath, position: position),
@@ -210,8 +212,11 @@ public struct Chunker: Sendable {
             var lineIndex = 0
             var lineStart = 0
             while lineStart <= bytes.count {
-                var lineEnd = lineStart
-                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                let lineEnd = lineStart < bytes.count
+                    ? bytes.baseAddress.flatMap { base in
+                        memchr(base + lineStart, 0x0A, bytes.count - lineStart).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
+                    } ?? bytes.count
+                    : lineStart
                 if lineEnd == lineStart || bytes[lineStart] != 0x20, !item.isEmpty {
                     items.append((String(decoding: item, as: UTF8.self), itemFirstLine, lineIndex - 1))
                     item.removeAll(keepingCapacity: true)
@@ -341,7 +346,7 @@ public struct Chunker: Sendable {
 
     func pack(_ units: [Unit], headingPath: [String]) -> [Piece] {
         var limits = Limits(deadline: nil, memoryLimitBytes: .max)
-        return (try? pack(units, headingPath: headingPath, limits: &limits)) ?? []
+        return (try? pack(units, budget: sectionBudget(headingPath: headingPath), limits: &limits)) ?? []
     }
 
     /// The budget of a section's pieces: the chunk budget less its heading path.
@@ -353,9 +358,10 @@ public struct Chunker: Sendable {
     /// Packs units into pieces of at most the section budget. Every step either adds a unit or emits a piece
     /// that holds at least one unit not repeated from the previous piece, so packing ends after at most twice
     /// as many steps as there are units, whatever their sizes.
-    func pack(_ units: [Unit], headingPath: [String], limits: inout Limits) throws(ChunkingLimitError) -> [Piece] {
+    ///
+    /// - Parameter budget: the section's budget (`sectionBudget(headingPath:)`).
+    func pack(_ units: [Unit], budget: Int, limits: inout Limits) throws(ChunkingLimitError) -> [Piece] {
         guard !units.isEmpty else { return [] }
-        let budget = sectionBudget(headingPath: headingPath)
         var pieces: [Piece] = []
         var current: [Unit] = []
         var currentTokens = 0

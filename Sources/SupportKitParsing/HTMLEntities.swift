@@ -9,7 +9,7 @@ enum HTMLEntities {
 
     /// `text` with `&name;`, `&#123;` and `&#x1F;` references replaced; unknown ones are kept as written.
     static func decode(_ text: String) -> String {
-        guard text.utf8.contains(0x26) else { return text }
+        guard ByteSearch.contains(0x26, in: text) else { return text }
         var output = ""
         output.reserveCapacity(text.utf8.count)
         var rest = Substring(text)

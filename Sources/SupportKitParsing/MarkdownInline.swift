@@ -7,7 +7,7 @@ enum MarkdownInline {
         output.reserveCapacity(range.count)
         render(bytes, range, into: &output)
         var text = String(decoding: output, as: UTF8.self)
-        if output.contains(0x26) { text = HTMLEntities.decode(text) }
+        if ByteSearch.contains(0x26, in: output) { text = HTMLEntities.decode(text) }
         return text
     }
 

@@ -524,8 +524,8 @@ private struct LineStripper {
                 default: break
                 }
             }
-            guard let lineBreak = UnsafeBufferPointer(rebasing: bytes[start...]).firstIndex(of: 0x0A) else { return false }
-            lineStart = start + lineBreak + 1
+            guard let lineBreak = ByteSearch.first(0x0A, in: bytes, from: start, to: bytes.count) else { return false }
+            lineStart = lineBreak + 1
         }
         return false
     }
