@@ -48,6 +48,12 @@ public struct AnswerReview: Sendable, Hashable, Codable {
         reply.retrieved.compactMap { chunk in chunk.text.map { chunk.title + ".\n" + $0 } }
     }
 
+    /// What else the reply was given about this customer: the memory it recalled ("open issue: ..."), which an
+    /// answer may quote ("I can see your earlier report is still open: ...").
+    static func memoryPassages(of reply: Reply) -> [String] {
+        reply.memoryRecalled.filter { !$0.isEmpty }
+    }
+
     /// Markup that must never reach a customer.
     public static let markupTokens = ["{%", "{{", "{:", "&rarr;"]
 
@@ -60,7 +66,10 @@ public struct AnswerReview: Sendable, Hashable, Codable {
         var unsupported: [Claim] = []
         let isAnswer = reply.smallTalk == nil && reply.outOfScope != true && !passages.isEmpty
         if isAnswer {
-            let verdict = checker.check(response: reply.text, sources: passages)
+            // The ticket notice ("I've passed this to our support team (ticket T-00042, high priority)") reports
+            // what the assistant did; the escalation expectations check it, the knowledge base cannot.
+            let verdict = checker.check(response: reply.text, sources: GroundingSources(passages + memoryPassages(of: reply)),
+                                        notices: reply.ticket.map { [$0.id] } ?? [])
             if !verdict.claims.isEmpty {
                 groundedness = verdict.score
                 unsupported = verdict.unsupported.map { Claim(text: $0.text, reason: $0.reason ?? "") }

@@ -15,19 +15,33 @@ enum ClaimSplitter {
 
     /// Why a piece of an answer is not judged.
     enum Skip: String, Sendable, Hashable {
-        case question, pleasantry, conversational, empty
+        /// A notice about what the assistant did (it names the turn's ticket): checked by the escalation
+        /// expectations, not against the knowledge base.
+        case question, pleasantry, conversational, notice, empty
     }
 
     /// The sentences and list items of `text`, each marked as a claim or not.
-    static func pieces(of text: String) -> [Piece] {
-        sentences(of: text).map { sentence in
-            let tokens = GroundingTokenizer.tokens(sentence)
-            if tokens.isEmpty { return Piece(text: sentence, skipped: .empty) }
-            if sentence.hasSuffix("?") { return Piece(text: sentence, skipped: .question) }
-            if isPleasantry(tokens) { return Piece(text: sentence, skipped: .pleasantry) }
-            if isConversational(sentence, tokens) { return Piece(text: sentence, skipped: .conversational) }
-            return Piece(text: sentence, skipped: nil)
+    ///
+    /// - Parameter notices: markers of the assistant's notices about its own actions (the ticket id it opened);
+    ///   a sentence holding one is not a claim about the product.
+    static func pieces(of text: String, notices: [String] = []) -> [Piece] {
+        let markers = notices.filter { !$0.isEmpty }
+        guard !markers.isEmpty else { return sentences(of: text).map(piece) }
+        // A notice is its whole paragraph: "I've passed this on (ticket T-00042). A person will follow up by email."
+        return text.split(whereSeparator: \.isNewline).flatMap { line in
+            let isNotice = markers.contains { line.contains($0) }
+            return sentences(of: String(line)).map { isNotice ? Piece(text: $0, skipped: .notice) : piece($0) }
         }
+    }
+
+    private static func piece(_ sentence: String) -> Piece {
+        if let quoted = quotation(afterLeadIn: sentence) { return piece(quoted) }
+        let tokens = GroundingTokenizer.tokens(sentence)
+        if tokens.isEmpty { return Piece(text: sentence, skipped: .empty) }
+        if sentence.hasSuffix("?") { return Piece(text: sentence, skipped: .question) }
+        if isPleasantry(tokens) { return Piece(text: sentence, skipped: .pleasantry) }
+        if isConversational(sentence, tokens) { return Piece(text: sentence, skipped: .conversational) }
+        return Piece(text: sentence, skipped: nil)
     }
 
     /// The sentences of `text`: lines split at `.`, `!` or `?` followed by white space; list markers and
@@ -125,8 +139,32 @@ enum ClaimSplitter {
         guard !content.isEmpty, content.count <= 14, !content.contains(where: \.isNumeric) else { return false }
         let talk = content.filter { pleasantryWords.contains($0.text) || conversationWords.contains($0.text) }.count
         if sentence.hasSuffix(":"), content.count <= 8 { return talk * 2 >= content.count }
+        // A request to the customer ("reply with your order number and I'll look into it") asks, like a question.
+        if isRequest(sentence) { return talk * 2 >= content.count }
         return talk * 5 >= content.count * 4
     }
+
+    /// The quotation of a sentence that only introduces it ("I can see your earlier report is still open:
+    /// \"Refund not received\".") : the quotation is what the sentence states.
+    static func quotation(afterLeadIn sentence: String) -> String? {
+        guard let colon = sentence.range(of: ": \""), let close = sentence.lastIndex(of: "\""), close > colon.upperBound else { return nil }
+        let lead = String(sentence[..<colon.lowerBound]) + ":"
+        // A count in the lead-in ("I found two articles:") is about the quotation, which is judged itself.
+        guard isConversational(lead, GroundingTokenizer.tokens(lead).filter { !$0.isNumeric }) else { return nil }
+        let quote = sentence[colon.upperBound..<close].trimmingCharacters(in: .whitespaces)
+        return quote.isEmpty ? nil : quote
+    }
+
+    /// Whether a sentence asks the customer to write back: "reply with ...", "tell me ...", "let me know ...".
+    static func isRequest(_ sentence: String) -> Bool {
+        let lowered = sentence.lowercased()
+        return requestCues.contains { lowered.contains($0) }
+    }
+
+    private static let requestCues = [
+        "reply with", "reply and", "reply here", "tell me", "send me", "let me know", "get back to me", "write back",
+        "share your", "give me your",
+    ]
 
     /// Words of talk about the conversation itself: replying, trying steps, handing over to a person, what was
     /// found and shared.
@@ -136,7 +174,9 @@ enum ClaimSplitter {
         "hand", "say", "know", "meantime", "may", "might", "something", "articles", "article", "found", "here",
         "here's", "following", "below", "shared", "already", "new", "add", "steps", "step", "tried", "try", "still",
         "mind", "follow", "send", "details", "describe", "words", "explain", "information", "screen", "happened",
-        "rather", "meanwhile", "things", "useful", "relevant", "helpful",
+        "rather", "meanwhile", "things", "useful", "relevant", "helpful", "feedback", "recorded", "noted", "passed",
+        "earlier", "report", "reported", "previous", "first", "second", "says", "pass", "support", "issue",
+        "resolved", "you'd", "i'll",
     ]
 
     private static let pleasantryWords: Set<String> = [
@@ -147,6 +187,7 @@ enum ClaimSplitter {
         "best", "team", "feel", "free", "ask", "reach", "patience", "appreciate", "please", "sure", "certainly",
         "absolutely", "okay", "ok", "gladly", "hopefully", "further", "need", "any", "other", "more", "wish",
         "today", "there", "lol", "haha", "cool", "awesome", "wow", "agree", "totally", "definitely", "assistance",
-        "problem", "worries", "reached", "touch", "see", "love", "enjoy", "bye", "goodbye", "care",
+        "problem", "worries", "reached", "touch", "see", "love", "enjoy", "bye", "goodbye", "care", "running",
+        "trouble", "hassle",
     ]
 }

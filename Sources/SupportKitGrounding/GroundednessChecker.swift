@@ -54,12 +54,15 @@ public struct GroundednessChecker: Sendable {
     }
 
     /// The verdict on `response` against sources prepared once (several answers, one knowledge base).
-    public func check(response: String, sources: GroundingSources) -> GroundednessVerdict {
+    ///
+    /// - Parameter notices: markers of the assistant's notices about its own actions (the id of the ticket the
+    ///   turn opened): a sentence holding one is not judged against the sources.
+    public func check(response: String, sources: GroundingSources, notices: [String] = []) -> GroundednessVerdict {
         var claims: [ClaimVerdict] = []
         var weightedSupport = 0.0
         var totalLength = 0.0
         var hasConflict = false
-        for piece in ClaimSplitter.pieces(of: response) where piece.skipped == nil {
+        for piece in ClaimSplitter.pieces(of: response, notices: notices) where piece.skipped == nil {
             let verdict = judge(claim: piece.text, sources: sources)
             claims.append(verdict.claim)
             weightedSupport += verdict.claim.support * Double(verdict.length)

@@ -133,8 +133,9 @@ enum GroundingTokenizer {
     }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
-        // Other multi-byte characters are letters (accented words, other scripts).
-        isLetter(byte) || isDigit(byte) || (byte >= 0x80 && byte != 0xE2)
+        // Other multi-byte characters are letters (accented words, other scripts); U+2000-U+2FFF (a lead byte of
+        // 0xE2: dashes, quotes, arrows) separate words, so "10,000–9000" is two numbers and "refund—within" two words.
+        byte != 0xE2 && (isLetter(byte) || isDigit(byte) || byte >= 0x80)
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

@@ -155,6 +155,27 @@ import SupportKit
             .groundedness == nil)
     }
 
+    @Test func theTicketNoticeIsNotJudgedAndRecalledMemoryIsASource() {
+        var handedOff = reply("""
+            I've passed this to our support team (ticket T-00007, high priority). A person will follow up with you by email.
+
+            I can see your earlier report is still open: "Refund for order 5521 not received".
+
+            You can cancel an order within 60 minutes of placing it.
+            """)
+        handedOff.retrieved = [RetrievedChunk(chunkId: UUID(), docId: "orders/cancel", title: "Cancel", headingPath: "Cancel",
+                                              score: 1, text: "You can cancel an order within 60 minutes of placing it.")]
+        handedOff.memoryRecalled = ["open issue: Refund for order 5521 not received"]
+        handedOff.ticket = Ticket(id: "T-00007", customerId: "c1", openedAt: Date(), priority: .high, reasons: ["customer asked for a person"],
+                                  summary: "refund", transcript: [])
+        let review = AnswerReview.review(turn: turn(Conversation.Expectation()), reply: handedOff, check: check, checker: .init())
+        #expect(review.unsupported.isEmpty, "\(review.unsupported)")
+        // Without the memory, the quoted report has no source.
+        handedOff.memoryRecalled = []
+        let withoutMemory = AnswerReview.review(turn: turn(Conversation.Expectation()), reply: handedOff, check: check, checker: .init())
+        #expect(withoutMemory.unsupported.map(\.text) == ["Refund for order 5521 not received"])
+    }
+
     @Test func answerMetricsCountLabeledGroundedRepeatedAndMarkedUpAnswers() throws {
         func record(_ conversation: String, _ index: Int, answer: String, review: AnswerReview) -> TurnRecord {
             var record = makeRecord(conversation, index)

@@ -114,6 +114,47 @@ import Testing
         }
     }
 
+    @Test func theAssistantsOwnFramingIsNotAClaim() {
+        // Empathy, a request for details, an acknowledgement of feedback: what a support assistant says around
+        // the knowledge, never about the product.
+        for talk in ["Sorry you're running into this.", "If this doesn't solve it, reply with your order number and I'll look into it.",
+                     "Thank you for the feedback; I've recorded it for the team."] {
+            #expect(ClaimSplitter.pieces(of: talk).first?.skipped != nil, "\(talk)")
+        }
+        // The ticket notice is the whole paragraph that names the turn's ticket.
+        let notice = """
+            I've passed this to our support team (ticket T-00042, high priority). A person will follow up with you by email.
+
+            You can cancel an order within 60 minutes of placing it.
+            """
+        let verdict = checker.check(response: notice, sources: GroundingSources([source]), notices: ["T-00042"])
+        #expect(verdict.claims.map(\.text) == ["You can cancel an order within 60 minutes of placing it."])
+        #expect(verdict.supported)
+        // Without the marker, the notice is judged like any sentence, and the knowledge base does not hold it.
+        #expect(!checker.check(response: notice, sources: [source]).unsupported.isEmpty)
+        // A lead-in to a quotation: the quotation is the claim.
+        #expect(ClaimSplitter.pieces(of: "I can see your earlier report is still open: \"Refund not received\".").map(\.text)
+                == ["Refund not received"])
+        // A count of what is quoted is not a claim either; the quoted titles are.
+        #expect(ClaimSplitter.pieces(of: "I found two articles that could answer this: \"Cancel an order\" and \"Refunds\".").map(\.text)
+                == ["Cancel an order\" and \"Refunds"])
+        for offer in ["Here is what the first says:", "If you'd rather have a person look at it, say so and I'll pass it to our support team.",
+                      "I've noted that the issue is resolved."] {
+            #expect(ClaimSplitter.pieces(of: offer).first?.skipped != nil, "\(offer)")
+        }
+        // A request that states a fact of its own stays a claim.
+        #expect(ClaimSplitter.pieces(of: "Reply with the code from the 6-digit SMS within 10 minutes.").first?.skipped == nil)
+    }
+
+    @Test func dashesBetweenNumbersAndWordsSeparateThem() {
+        let range = "Standard delivery takes 3–5 business days; returns are open 10,000–9000 BC—no, within 30 days."
+        let tokens = GroundingTokenizer.tokens(range).map(\.key)
+        #expect(tokens.contains("3") && tokens.contains("5") && tokens.contains("10000") && tokens.contains("9000"))
+        #expect(checker.check(response: "Delivery takes 5 business days.", sources: [range]).unsupported.allSatisfy { !($0.reason ?? "").contains("not in any source") })
+        // The typographic apostrophe still keeps a word whole.
+        #expect(GroundingTokenizer.tokens("don’t").map(\.text) == ["don't"])
+    }
+
     @Test func anAnswerWithoutClaimsIsNeitherSupportedNorContradicted() {
         let verdict = checker.check(response: "Thanks for reaching out! Could you share your order number?", sources: [source])
         #expect(verdict.claims.isEmpty)
