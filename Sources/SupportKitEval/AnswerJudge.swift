@@ -8,6 +8,10 @@ public protocol AnswerJudge: Sendable {
     /// What judges, for the run's fingerprints (`llm:MODEL`).
     var name: String { get }
 
+    /// Seconds one judgement may take before the turn records a timeout (`eval.judge.timeout_seconds`); the
+    /// assistant's turn timeout does not apply, since a local model judges far slower than the assistant answers.
+    var timeoutSeconds: Double { get }
+
     /// Scores one answer.
     ///
     /// - Parameters:
@@ -56,7 +60,9 @@ public struct JudgeScores: Sendable, Hashable, Codable {
         guard faithfulness != nil || relevance != nil else {
             return JudgeScores(error: "the judge's JSON has no usable faithfulness or relevance: \(String(describing: object.keys.sorted()))")
         }
+        // A small model copies the rubric's placeholder; that is no reason.
         let reason = (object["reason"] as? String).map { String($0.prefix(300)) }
+            .flatMap { $0.isEmpty || $0.hasPrefix("<") || $0 == JudgePrompt.reasonPlaceholder ? nil : $0 }
         return JudgeScores(faithfulness: faithfulness, relevance: relevance, reason: reason)
     }
 
@@ -138,8 +144,11 @@ public enum JudgePrompt {
         them or is not in them; use a value in between for partly supported answers. Greetings and offers of further \
         help do not count.
         relevance: 1 if the answer addresses the question, 0 if it does not.
-        Reply with one JSON object only: {"faithfulness": number, "relevance": number, "reason": "one short sentence"}
+        Reply with one JSON object only: {"faithfulness": number, "relevance": number, "reason": "\(reasonPlaceholder)"}
         """
+
+    /// What the rubric shows in place of the reason.
+    static let reasonPlaceholder = "<why, in a few words>"
 
     /// `(role, content)` pairs for a chat-completions request.
     public static func messages(question: String, answer: String, sources: [String]) -> [(role: String, content: String)] {

@@ -262,7 +262,7 @@ public enum EvalRunner {
             // After the latency is taken: the judge's time is not the assistant's.
             if let judge, let toJudge {
                 record.prediction?.answerReview?.judge = await judgement(
-                    by: judge, question: turn.user, answer: toJudge.answer, sources: toJudge.sources, timeout: timeout)
+                    by: judge, question: turn.user, answer: toJudge.answer, sources: toJudge.sources, timeout: judge.timeoutSeconds)
             }
             try await results.record(record, runId: runId)
             progress?.turnCompleted(measured: record.isMeasured)

@@ -36,11 +36,29 @@ import SupportKitTesting
     final class RuleJudge: AnswerJudge {
         let asked = Mutex<[String]>([])
         var name: String { "llm:rule" }
+        let timeoutSeconds = 5.0
         func judge(question: String, answer: String, sources: [String]) async throws -> JudgeScores {
             asked.withLock { $0.append(question) }
             if question == "broken" { throw FakeError(description: "cannot reach the model service") }
             return JudgeScores(faithfulness: answer.contains("14 days") ? 0 : 1, relevance: 0.8, reason: "rule")
         }
+    }
+
+    struct SlowJudge: AnswerJudge {
+        var name: String { "llm:slow" }
+        let timeoutSeconds = 0.2
+        func judge(question: String, answer: String, sources: [String]) async throws -> JudgeScores {
+            try await Task.sleep(for: .seconds(5))
+            return JudgeScores(faithfulness: 1, relevance: 1)
+        }
+    }
+
+    @Test func theJudgeHasItsOwnDeadlineAndPlaceholderReasonsAreDropped() async {
+        // The judge's own timeout applies, not the assistant's turn timeout.
+        let scores = await EvalRunner.judgement(by: SlowJudge(), question: "q", answer: "a", sources: [], timeout: SlowJudge().timeoutSeconds)
+        #expect(scores.error == "the judge did not answer within 0.2s")
+        let copied = JudgeScores.parse(#"{"faithfulness": 1, "relevance": 0.5, "reason": "<why, in a few words>"}"#)
+        #expect(copied.reason == nil && copied.faithfulness == 1)
     }
 
     @Test func scoresSitBesideTheCheckerAndNeverFailATurn() async throws {

@@ -124,7 +124,7 @@ extension Wiring {
         let configuration = try assistantConfiguration()
         llm.cachePath = assistantPaths(configuration).llmCache
         let client = try ChatCompletionsClient.fromEnvironment(llm, cache: try LLMResponseCache(path: llm.cachePath))
-        return LLMAnswerJudge(client: client, model: settings.model)
+        return LLMAnswerJudge(client: client, model: settings.model, timeoutSeconds: settings.timeoutSeconds)
     }
 }
 
@@ -132,6 +132,7 @@ extension Wiring {
 struct LLMAnswerJudge: AnswerJudge {
     let client: ChatCompletionsClient
     let model: String
+    let timeoutSeconds: Double
 
     var name: String { "llm:\(model)" }
 
