@@ -1,4 +1,3 @@
-import Foundation
 import SupportKit
 import SupportKitParsing
 
@@ -212,11 +211,7 @@ public struct Chunker: Sendable {
             var lineIndex = 0
             var lineStart = 0
             while lineStart <= bytes.count {
-                let lineEnd = lineStart < bytes.count
-                    ? bytes.baseAddress.flatMap { base in
-                        memchr(base + lineStart, 0x0A, bytes.count - lineStart).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
-                    } ?? bytes.count
-                    : lineStart
+                let lineEnd = ByteSearch.first(0x0A, in: bytes, from: lineStart, to: bytes.count) ?? bytes.count
                 if lineEnd == lineStart || bytes[lineStart] != 0x20, !item.isEmpty {
                     items.append((String(decoding: item, as: UTF8.self), itemFirstLine, lineIndex - 1))
                     item.removeAll(keepingCapacity: true)

@@ -1,11 +1,12 @@
 import Foundation
 
 /// Finding one byte in a buffer with memchr, many bytes at a time: the parsers' scans run over every byte of a
-/// corpus, where a byte-by-byte generic `firstIndex(of:)` or `contains(_:)` shows in the profile.
-enum ByteSearch {
+/// corpus, where a byte-by-byte generic `firstIndex(of:)` or `contains(_:)` shows in the profile. The package's one
+/// home of memchr (the chunker uses it too).
+package enum ByteSearch {
     /// The offset of the first `byte` in `bytes[start..<end]`, or nil.
     @inline(__always)
-    static func first(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+    package static func first(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
         guard let base = bytes.baseAddress, start < end else { return nil }
         return memchr(base + start, Int32(byte), end - start).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
     }

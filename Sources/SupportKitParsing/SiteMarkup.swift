@@ -152,15 +152,13 @@ private struct SpanStripper {
     private static let visibleParameters: Set<String> = ["content", "text", "title", "body", "message", "note", "caption", "alt"]
 
     mutating func run() -> [UInt8]? {
-        guard let base = bytes.baseAddress, !range.isEmpty else { return nil }
+        guard bytes.baseAddress != nil, !range.isEmpty else { return nil }
         var index = range.lowerBound
         let end = range.upperBound
         while index < end {
             // `{` and `<` are rare in support prose: find the next one with memchr, many bytes at a time.
-            let raw = UnsafeRawPointer(base)
-            let braceOffset = memchr(raw + index, 0x7B, end - index).map { raw.distance(to: UnsafeRawPointer($0)) } ?? end
-            let angleOffset = handlesTags
-                ? memchr(raw + index, 0x3C, braceOffset - index).map { raw.distance(to: UnsafeRawPointer($0)) } ?? end : end
+            let braceOffset = ByteSearch.first(0x7B, in: bytes, from: index, to: end) ?? end
+            let angleOffset = handlesTags ? ByteSearch.first(0x3C, in: bytes, from: index, to: braceOffset) ?? end : end
             let next = min(braceOffset, angleOffset)
             guard next < end else { break }
             index = (bytes[next] == 0x7B ? brace(at: next) : angle(at: next)) ?? (next + 1)

@@ -30,14 +30,13 @@ struct SourceText {
         var starts = [0]
         starts.reserveCapacity(bytes.count / 40 + 1)
         // memchr looks for line breaks and NUL bytes many bytes at a time; this runs over every byte of the corpus.
-        let nul = bytes.withUnsafeBytes { buffer -> Int? in
-            guard let base = buffer.baseAddress else { return nil }
+        let nul = bytes.withUnsafeBufferPointer { buffer -> Int? in
             var offset = 0
-            while offset < buffer.count, let lineBreak = memchr(base + offset, 0x0A, buffer.count - offset) {
-                offset = base.distance(to: lineBreak) + 1
+            while let lineBreak = ByteSearch.first(0x0A, in: buffer, from: offset, to: buffer.count) {
+                offset = lineBreak + 1
                 starts.append(offset)
             }
-            return memchr(base, 0, buffer.count).map { base.distance(to: $0) }
+            return ByteSearch.first(0, in: buffer, from: 0, to: buffer.count)
         }
         self.lineStarts = starts
         if let nul {
