@@ -262,15 +262,17 @@ public enum EvalRunner {
             // After the latency is taken: the judge's time is not the assistant's.
             if let judge, let toJudge {
                 record.prediction?.answerReview?.judge = await judgement(
-                    by: judge, question: turn.user, answer: toJudge.answer, sources: toJudge.sources, timeout: judge.timeoutSeconds)
+                    by: judge, question: turn.user, answer: toJudge.answer, sources: toJudge.sources)
             }
             try await results.record(record, runId: runId)
             progress?.turnCompleted(measured: record.isMeasured)
         }
     }
 
-    /// The judge's scores, or scores carrying why there are none (a judge never fails a turn).
-    static func judgement(by judge: any AnswerJudge, question: String, answer: String, sources: [String], timeout: Double) async -> JudgeScores {
+    /// The judge's scores within the judge's own deadline, or scores carrying why there are none (a judge never
+    /// fails a turn).
+    static func judgement(by judge: any AnswerJudge, question: String, answer: String, sources: [String]) async -> JudgeScores {
+        let timeout = judge.timeoutSeconds
         do {
             return try await withDeadline(seconds: timeout) {
                 try await judge.judge(question: question, answer: answer, sources: sources)

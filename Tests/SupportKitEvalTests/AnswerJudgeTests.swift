@@ -55,7 +55,7 @@ import SupportKitTesting
 
     @Test func theJudgeHasItsOwnDeadlineAndPlaceholderReasonsAreDropped() async {
         // The judge's own timeout applies, not the assistant's turn timeout.
-        let scores = await EvalRunner.judgement(by: SlowJudge(), question: "q", answer: "a", sources: [], timeout: SlowJudge().timeoutSeconds)
+        let scores = await EvalRunner.judgement(by: SlowJudge(), question: "q", answer: "a", sources: [])
         #expect(scores.error == "the judge did not answer within 0.2s")
         let copied = JudgeScores.parse(#"{"faithfulness": 1, "relevance": 0.5, "reason": "<why, in a few words>"}"#)
         #expect(copied.reason == nil && copied.faithfulness == 1)
