@@ -1,8 +1,13 @@
+import AsyncHTTPClient
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
 
 /// Sends one HTTP request and returns the response, whatever its status; the seam between a client of a
 /// remote service and the network, so tests can answer from a loopback server or in memory.
@@ -29,101 +34,129 @@ public enum HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertib
     }
 }
 
-/// `HTTPTransport` over URLSession, with a total deadline per request.
+/// `HTTPTransport` over AsyncHTTPClient (SwiftNIO), with a total deadline per request.
 ///
-/// URLSession's `timeoutInterval` on Linux is an idle timeout (a server trickling a byte every half second keeps
-/// a request alive forever), so the transfer races a timer and is cancelled when the timer wins. No cookies, no
-/// cache: every request stands alone.
-public struct URLSessionTransport: HTTPTransport {
-    private let session: URLSession
+/// The wait for a response is an event-loop wait: a request that takes a model 30 s to answer costs no CPU
+/// while it is in flight. (URLSession on Linux drives libcurl from a loop that spun through `poll`, `futex` and
+/// `epoll_wait` for the whole wait: 5.6 s of system CPU for an 8 s answer, taken from the cores a local model
+/// needs to generate.) The deadline covers connecting, sending and the whole body, so a server trickling a byte
+/// every half second cannot keep a request alive. No cookies, no cache: every request stands alone.
+public struct HTTPClientTransport: HTTPTransport {
+    /// The largest response body accepted, in bytes.
+    public static let maxResponseBytes = 64 << 20
 
-    /// A transport with its own ephemeral session.
+    private let owner: ClientOwner
+    private var client: HTTPClient { owner.client }
+
+    /// A transport with a connection pool of its own on the process-wide event loops. Its pool is not shared with
+    /// other transports, so a client of one service never inherits another's stale keep-alive connections (a
+    /// restarted target on the same port); the pool shuts down when the last copy of the transport goes.
     public init() {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpShouldSetCookies = false
-        configuration.urlCache = nil
-        session = URLSession(configuration: configuration)
+        owner = ClientOwner()
     }
 
     public func send(_ request: URLRequest, timeout: Double) async throws -> (Data, HTTPURLResponse) {
-        var timed = request
-        timed.timeoutInterval = timeout
-        let request = timed
-        let transfer = TransferHandle()
-        let session = self.session
-        return try await withThrowingTaskGroup(of: (Data, HTTPURLResponse)?.self) { group in
-            group.addTask {
-                try await withTaskCancellationHandler {
-                    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse)?, any Error>) in
-                        let task = session.dataTask(with: request) { data, response, error in
-                            if let error {
-                                continuation.resume(throwing: Self.transportError(error, timeout: timeout))
-                            } else if let response = response as? HTTPURLResponse {
-                                continuation.resume(returning: (data ?? Data(), response))
-                            } else {
-                                continuation.resume(throwing: HTTPTransportError.unreachable("no HTTP response"))
-                            }
-                        }
-                        transfer.start(task)
+        guard let url = request.url else { throw HTTPTransportError.unreachable("the request has no URL") }
+        var outgoing = HTTPClientRequest(url: url.absoluteString)
+        outgoing.method = HTTPMethod(rawValue: request.httpMethod ?? "GET")
+        for (name, value) in request.allHTTPHeaderFields ?? [:] {
+            outgoing.headers.add(name: name, value: value)
+        }
+        if let body = request.httpBody {
+            outgoing.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0, timeout) * 1_000_000_000))
+        let outgoingRequest = outgoing
+        let client = self.client
+        do {
+            // AsyncHTTPClient's deadline ends the wait for the response head; the body is raced against the same
+            // deadline here, so a server trickling the body cannot outlast it either.
+            return try await withThrowingTaskGroup(of: (Data, HTTPURLResponse)?.self) { group in
+                group.addTask {
+                    let response = try await client.execute(outgoingRequest, deadline: deadline)
+                    let body = try await response.body.collect(upTo: Self.maxResponseBytes)
+                    var fields: [String: String] = [:]
+                    for header in response.headers {
+                        fields[header.name] = fields[header.name].map { "\($0), \(header.value)" } ?? header.value
                     }
-                } onCancel: {
-                    transfer.cancel()
+                    guard let http = HTTPURLResponse(url: url, statusCode: Int(response.status.code), httpVersion: "HTTP/1.1", headerFields: fields) else {
+                        throw HTTPTransportError.unreachable("no HTTP response")
+                    }
+                    return (Data(buffer: body), http)
                 }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(Int64(max(0, timeout) * 1000)))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let result = first else {
+                    throw HTTPTransportError.timedOut(timeout)
+                }
+                return result
             }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int64(max(0, timeout) * 1000)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                transfer.cancel()
-                throw HTTPTransportError.timedOut(timeout)
-            }
-            return result
+        } catch {
+            throw Self.transportError(error, timeout: timeout)
+        }
+    }
+
+    /// Owns one `HTTPClient` and shuts it down when released (AsyncHTTPClient requires a shutdown).
+    private final class ClientOwner: Sendable {
+        let client: HTTPClient
+
+        init() {
+            var configuration = HTTPClient.Configuration()
+            // A redirect would carry the Authorization header to wherever it points; API endpoints do not redirect.
+            configuration.redirectConfiguration = .disallow
+            // A refused connection is reported at once (callers retry with their own backoff and report), instead
+            // of the pool retrying silently until the request's deadline.
+            configuration.connectionPool.retryConnectionEstablishment = false
+            client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        }
+
+        deinit {
+            client.shutdown { _ in }
         }
     }
 
     /// A cancelled transfer stays a cancellation; the rest say what failed in words, without the URL.
     static func transportError(_ error: any Error, timeout: Double) -> any Error {
-        guard let error = error as? URLError else { return HTTPTransportError.unreachable("network error \((error as NSError).code)") }
-        switch error.code {
-        case .cancelled: return CancellationError()
-        case .timedOut: return HTTPTransportError.timedOut(timeout)
-        case .cannotConnectToHost: return HTTPTransportError.unreachable("connection refused")
-        case .cannotFindHost, .dnsLookupFailed: return HTTPTransportError.unreachable("unknown host")
-        case .networkConnectionLost: return HTTPTransportError.unreachable("connection lost")
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate:
-            return HTTPTransportError.unreachable("TLS handshake failed (\(error.code.rawValue))")
-        default: return HTTPTransportError.unreachable("network error \(error.code.rawValue)")
+        if error is HTTPTransportError || error is CancellationError { return error }
+        if Task.isCancelled { return CancellationError() }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .cancelled: return CancellationError()
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return HTTPTransportError.timedOut(timeout)
+            case .connectTimeout: return HTTPTransportError.unreachable("connect timeout")
+            case .remoteConnectionClosed: return HTTPTransportError.unreachable("connection lost")
+            case .tlsHandshakeTimeout: return HTTPTransportError.unreachable("TLS handshake timed out")
+            default: return HTTPTransportError.unreachable("HTTP client error \(error.shortDescription)")
+            }
         }
-    }
-}
-
-/// The URLSession task of one transfer, so that a deadline or a cancellation that comes first can stop it.
-private final class TransferHandle: Sendable {
-    private struct State {
-        var task: URLSessionDataTask?
-        var cancelled = false
-    }
-
-    // URLSessionDataTask is not Sendable on Linux; it is only touched under this lock.
-    private let state = Mutex(State())
-
-    /// Starts `task`, or cancels it at once when the transfer was already cancelled.
-    func start(_ task: URLSessionDataTask) {
-        let cancelled = state.withLock { state in
-            state.task = task
-            return state.cancelled
+        if error is NIOTooManyBytesError {
+            return HTTPTransportError.unreachable("response body over \(maxResponseBytes >> 20) MB")
         }
-        task.resume()
-        if cancelled { task.cancel() }
-    }
-
-    func cancel() {
-        let task = state.withLock { state in
-            state.cancelled = true
-            return state.task
+        if let error = error as? NIOConnectionError {
+            if error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
+                return HTTPTransportError.unreachable("unknown host")
+            }
+            return HTTPTransportError.unreachable("connection refused")
         }
-        task?.cancel()
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNREFUSED: return HTTPTransportError.unreachable("connection refused")
+            case ECONNRESET, EPIPE: return HTTPTransportError.unreachable("connection lost")
+            default: return HTTPTransportError.unreachable("network error \(error.errnoCode)")
+            }
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return HTTPTransportError.unreachable("connect timeout")
+        }
+        if error is HTTPParserError {
+            return HTTPTransportError.unreachable("invalid HTTP response")
+        }
+        if error is NIOSSLError {
+            return HTTPTransportError.unreachable("TLS handshake failed")
+        }
+        return HTTPTransportError.unreachable("network error (\(type(of: error)))")
     }
 }

@@ -318,21 +318,53 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
 
     /// OpenAI-compatible service settings. The key only ever comes from `OPENAI_API_KEY`.
     public struct LLM: Sendable, Hashable, Codable {
+        /// How a JSON answer (the classifier's, the judge's) is asked for.
+        public enum StructuredOutput: String, Sendable, Hashable, Codable, CaseIterable {
+            /// `response_format: {"type": "json_object"}`: OpenAI's JSON mode; the labels are only asked for.
+            case jsonObject = "json_object"
+            /// `response_format: {"type": "json_schema", ...}`: OpenAI's structured outputs; the answer must match a
+            /// schema whose labels are enums.
+            case jsonSchema = "json_schema"
+            /// `response_format: {"type": "json_object", "schema": ...}`: llama.cpp servers (llama-cpp-python)
+            /// compile the schema into a grammar, so even a small local model can only write valid labels.
+            case grammar
+            /// No `response_format`: for services that reject it; the JSON is found in the text.
+            case none
+        }
+
         /// Overrides `OPENAI_BASE_URL` (default `https://api.openai.com/v1`).
         public var baseURL: String?
-        /// Total deadline per request, in seconds (not an idle timeout).
+        /// Total deadline per request, in seconds (not an idle timeout), including the wait for a free slot.
         public var timeoutSeconds: Double
         /// The response cache; repeated requests are answered from it.
         public var cachePath: String
         /// Sampling temperature sent with every request.
         public var temperature: Double
+        /// How JSON answers are asked for.
+        public var structuredOutput: StructuredOutput
+        /// Requests in flight to the service at most; nil for 1 on a loopback service, 8 elsewhere.
+        public var maxConcurrentRequests: Int?
+        /// The model's context window in tokens: the responder's prompt (articles, memory) is cut to fit it with
+        /// room for the answer.
+        public var contextTokens: Int
+        /// The most tokens an answer may have.
+        public var maxTokens: Int
+        /// `frequency_penalty` sent with answers, against loops; 0 sends none.
+        public var frequencyPenalty: Double
 
         /// LLM settings; every value defaults.
-        public init(baseURL: String? = nil, timeoutSeconds: Double = 20, cachePath: String = ".supportkit/llm-cache.sqlite", temperature: Double = 0) {
+        public init(baseURL: String? = nil, timeoutSeconds: Double = 20, cachePath: String = ".supportkit/llm-cache.sqlite", temperature: Double = 0,
+                    structuredOutput: StructuredOutput = .jsonObject, maxConcurrentRequests: Int? = nil, contextTokens: Int = 8192,
+                    maxTokens: Int = 350, frequencyPenalty: Double = 0.3) {
             self.baseURL = baseURL
             self.timeoutSeconds = timeoutSeconds
             self.cachePath = cachePath
             self.temperature = temperature
+            self.structuredOutput = structuredOutput
+            self.maxConcurrentRequests = maxConcurrentRequests
+            self.contextTokens = contextTokens
+            self.maxTokens = maxTokens
+            self.frequencyPenalty = frequencyPenalty
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
@@ -340,6 +372,11 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case timeoutSeconds = "timeout_seconds"
             case cachePath = "cache_path"
             case temperature
+            case structuredOutput = "structured_output"
+            case maxConcurrentRequests = "max_concurrent_requests"
+            case contextTokens = "context_tokens"
+            case maxTokens = "max_tokens"
+            case frequencyPenalty = "frequency_penalty"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -349,6 +386,11 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? d.timeoutSeconds
             cachePath = try c.decodeIfPresent(String.self, forKey: .cachePath) ?? d.cachePath
             temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? d.temperature
+            structuredOutput = try c.decodeIfPresent(StructuredOutput.self, forKey: .structuredOutput) ?? d.structuredOutput
+            maxConcurrentRequests = try c.decodeIfPresent(Int.self, forKey: .maxConcurrentRequests)
+            contextTokens = try c.decodeIfPresent(Int.self, forKey: .contextTokens) ?? d.contextTokens
+            maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? d.maxTokens
+            frequencyPenalty = try c.decodeIfPresent(Double.self, forKey: .frequencyPenalty) ?? d.frequencyPenalty
         }
     }
 
@@ -432,5 +474,9 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         if context.repeatWindow < 0 { try fail("context.repeat_window", "must not be negative") }
         if context.transcriptTurns < 1 { try fail("context.transcript_turns", "must be at least 1") }
         if llm.timeoutSeconds <= 0 { try fail("llm.timeout_seconds", "must be positive") }
+        if let limit = llm.maxConcurrentRequests, limit < 1 { try fail("llm.max_concurrent_requests", "must be at least 1") }
+        if llm.maxTokens < 16 { try fail("llm.max_tokens", "must be at least 16") }
+        if llm.contextTokens < llm.maxTokens + 256 { try fail("llm.context_tokens", "must leave at least 256 tokens of prompt beside llm.max_tokens (\(llm.maxTokens))") }
+        if !(-2...2).contains(llm.frequencyPenalty) { try fail("llm.frequency_penalty", "must be between -2 and 2") }
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
 import SupportKit
 
 /// Why a chat-completions request produced no usable text.
@@ -13,6 +12,8 @@ public enum ChatCompletionsError: Error, Sendable, Hashable, CustomStringConvert
     case http(status: Int, message: String)
     /// The body was not the chat-completions shape.
     case malformedResponse(String)
+    /// A chat completion whose content is not the answer asked for (no JSON object, labels that are not configured).
+    case unusableAnswer(String)
     /// The request could not be sent or the connection failed.
     case unreachable(String)
     /// `OPENAI_API_KEY` is not set.
@@ -23,7 +24,7 @@ public enum ChatCompletionsError: Error, Sendable, Hashable, CustomStringConvert
         switch self {
         case .timeout: "timeout"
         case .http(let status, _): "http \(status)"
-        case .malformedResponse: "malformed"
+        case .malformedResponse, .unusableAnswer: "malformed"
         case .unreachable: "unreachable"
         case .missingAPIKey: "no api key"
         }
@@ -35,17 +36,19 @@ public enum ChatCompletionsError: Error, Sendable, Hashable, CustomStringConvert
         case .http(401, _), .http(403, _): "the model service refused the API key (HTTP 401/403); check OPENAI_API_KEY"
         case .http(let status, let message): "the model service answered HTTP \(status): \(message)"
         case .malformedResponse(let detail): "the model service's response is not a chat completion: \(detail)"
+        case .unusableAnswer(let detail): "the model's answer is not usable: \(detail)"
         case .unreachable(let detail): "cannot reach the model service (\(detail)); check OPENAI_BASE_URL"
         case .missingAPIKey: "OPENAI_API_KEY is not set; export it or use the local classifier and extractive responder"
         }
     }
 }
 
-/// A minimal OpenAI-compatible `/chat/completions` client with a total deadline and a response cache.
+/// A minimal OpenAI-compatible `/chat/completions` client with a total deadline, a response cache and a limit on
+/// the requests in flight per endpoint.
 ///
-/// URLSession's `timeoutInterval` on Linux is an idle timeout (a server trickling bytes never times out),
-/// so each request races a deadline of its own and is cancelled when the deadline wins. Responses are cached
-/// by a hash of the request body and the base URL, never of the key, so repeated evaluation runs cost nothing.
+/// Every request has a total deadline that covers waiting for a free slot, sending and the whole answer, so a busy
+/// or trickling service leaves the caller's fallback in place instead of hanging the turn. Responses are cached by
+/// a hash of the request body and the base URL, never of the key, so repeated evaluation runs cost nothing.
 public struct ChatCompletionsClient: Sendable {
     /// One chat message.
     public struct Message: Sendable, Hashable, Codable {
@@ -59,24 +62,89 @@ public struct ChatCompletionsClient: Sendable {
         }
     }
 
+    /// How the model should generate one answer.
+    public struct Options: Sendable, Hashable {
+        /// Sampling temperature.
+        public var temperature: Double
+        /// The most tokens the answer may have (`max_tokens`); nil lets the service decide.
+        public var maxTokens: Int?
+        /// Strings that end the answer (`stop`).
+        public var stop: [String]
+        /// Penalty on tokens by how often they already appeared (`frequency_penalty`), against answers that loop.
+        public var frequencyPenalty: Double?
+        /// The JSON the answer must be, or nil for free text.
+        public var json: JSONAnswer?
+
+        /// - Parameters:
+        ///   - temperature: sampling temperature (0).
+        ///   - maxTokens: token cap on the answer.
+        ///   - stop: stop sequences.
+        ///   - frequencyPenalty: repetition penalty.
+        ///   - json: the JSON answer asked for.
+        public init(temperature: Double = 0, maxTokens: Int? = nil, stop: [String] = [], frequencyPenalty: Double? = nil, json: JSONAnswer? = nil) {
+            self.temperature = temperature
+            self.maxTokens = maxTokens
+            self.stop = stop
+            self.frequencyPenalty = frequencyPenalty
+            self.json = json
+        }
+    }
+
+    /// An answer that must be one JSON object, optionally of a JSON Schema.
+    public struct JSONAnswer: Sendable, Hashable {
+        /// A name for the schema (OpenAI's `json_schema.name`).
+        public var name: String
+        /// The JSON Schema, as JSON text; nil asks for any JSON object.
+        public var schema: String?
+
+        /// - Parameters:
+        ///   - name: the schema's name.
+        ///   - schema: the JSON Schema text, or nil.
+        public init(name: String, schema: String? = nil) {
+            self.name = name
+            self.schema = schema
+        }
+    }
+
     /// The API root, e.g. `https://api.openai.com/v1`.
     public let baseURL: URL
     private let apiKey: String?
-    /// Total seconds per request.
+    /// Total seconds per request, including the wait for a free slot.
     public let timeout: Double
     public let cache: LLMResponseCache?
-    private let session: URLSession
+    /// How a JSON answer is asked for (`llm.structured_output`).
+    public let structuredOutput: AssistantConfiguration.LLM.StructuredOutput
+    private let transport: any HTTPTransport
+    private let slots: RequestSlots
 
     /// A client for `baseURL` authenticating with `apiKey`.
-    public init(baseURL: URL, apiKey: String?, timeout: Double = 20, cache: LLMResponseCache? = nil) {
+    ///
+    /// - Parameters:
+    ///   - baseURL: the API root.
+    ///   - apiKey: the bearer token; nil or empty fails every uncached request with `missingAPIKey`.
+    ///   - timeout: total seconds per request.
+    ///   - cache: the response cache.
+    ///   - structuredOutput: how JSON answers are asked for.
+    ///   - maxConcurrentRequests: requests in flight to this base URL at most, shared by every client of the same
+    ///     base URL in the process; nil for the default (1 for a loopback service, 8 otherwise).
+    ///   - transport: the HTTP transport.
+    public init(baseURL: URL, apiKey: String?, timeout: Double = 20, cache: LLMResponseCache? = nil,
+                structuredOutput: AssistantConfiguration.LLM.StructuredOutput = .jsonObject,
+                maxConcurrentRequests: Int? = nil, transport: any HTTPTransport = HTTPClientTransport()) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.timeout = timeout
         self.cache = cache
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        self.session = URLSession(configuration: configuration)
+        self.structuredOutput = structuredOutput
+        self.transport = transport
+        self.slots = RequestSlots.shared(for: baseURL, limit: maxConcurrentRequests ?? Self.defaultConcurrency(for: baseURL))
+    }
+
+    /// One request at a time to a service on this machine (a local model server generates one answer at a time and
+    /// is only slowed down by more), eight to a remote one.
+    public static func defaultConcurrency(for baseURL: URL) -> Int {
+        let host = baseURL.host ?? ""
+        return ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host) || host.hasPrefix("127.") ? 1 : 8
     }
 
     /// A client from `OPENAI_BASE_URL` (or `configuration.baseURL`) and `OPENAI_API_KEY`.
@@ -86,23 +154,17 @@ public struct ChatCompletionsClient: Sendable {
         guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https" else {
             throw SupportKitError(.invalidInput, "OPENAI_BASE_URL / assistant.llm.base_url \"\(base)\" is not an http(s) URL")
         }
-        return ChatCompletionsClient(baseURL: url, apiKey: environment["OPENAI_API_KEY"], timeout: configuration.timeoutSeconds, cache: cache)
+        return ChatCompletionsClient(baseURL: url, apiKey: environment["OPENAI_API_KEY"], timeout: configuration.timeoutSeconds, cache: cache,
+                                     structuredOutput: configuration.structuredOutput, maxConcurrentRequests: configuration.maxConcurrentRequests)
     }
 
     /// The assistant message's text for `messages` sent to `model`.
-    /// - Parameter jsonObject: asks the service for a JSON object (`response_format`).
-    /// - Throws: `ChatCompletionsError`.
-    public func complete(model: String, messages: [Message], temperature: Double = 0, jsonObject: Bool = false) async throws -> String {
-        var body: [String: Any] = [
-            "model": model,
-            "messages": messages.map { ["role": $0.role, "content": $0.content] },
-            "temperature": temperature,
-        ]
-        if jsonObject { body["response_format"] = ["type": "json_object"] }
+    /// - Throws: `ChatCompletionsError`; `CancellationError` when the calling task is cancelled.
+    public func complete(model: String, messages: [Message], options: Options = Options()) async throws -> String {
         let data: Data
         do {
             // Sorted keys make the body, and so the cache key, the same for the same request.
-            data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+            data = try JSONSerialization.data(withJSONObject: body(model: model, messages: messages, options: options), options: [.sortedKeys])
         } catch {
             throw ChatCompletionsError.unreachable("cannot encode the request")
         }
@@ -115,14 +177,53 @@ public struct ChatCompletionsClient: Sendable {
         request.httpBody = data
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization")
-        request.timeoutInterval = timeout
-        let (responseData, response) = try await send(request)
+        let clock = ContinuousClock()
+        let start = clock.now
+        guard try await slots.acquire(within: timeout) else { throw ChatCompletionsError.timeout(timeout) }
+        let responseData: Data
+        let response: HTTPURLResponse
+        do {
+            defer { slots.release() }
+            let remaining = timeout - start.duration(to: clock.now).seconds
+            (responseData, response) = try await transport.send(request, timeout: max(0.001, remaining))
+        } catch HTTPTransportError.timedOut {
+            throw ChatCompletionsError.timeout(timeout)
+        } catch HTTPTransportError.unreachable(let detail) {
+            throw ChatCompletionsError.unreachable(detail)
+        }
         guard (200..<300).contains(response.statusCode) else {
             throw ChatCompletionsError.http(status: response.statusCode, message: Self.errorMessage(responseData))
         }
         let content = try Self.content(of: responseData)
         try? await cache?.store(content, for: cacheKey, model: model)
         return content
+    }
+
+    /// The request body: the messages, the generation options and, for a JSON answer, `response_format` in the
+    /// configured dialect.
+    func body(model: String, messages: [Message], options: Options) -> [String: Any] {
+        var body: [String: Any] = [
+            "model": model,
+            "messages": messages.map { ["role": $0.role, "content": $0.content] },
+            "temperature": options.temperature,
+        ]
+        if let maxTokens = options.maxTokens { body["max_tokens"] = maxTokens }
+        if !options.stop.isEmpty { body["stop"] = options.stop }
+        if let penalty = options.frequencyPenalty, penalty != 0 { body["frequency_penalty"] = penalty }
+        if let json = options.json {
+            let schema = json.schema.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
+            switch (structuredOutput, schema) {
+            case (.jsonSchema, let schema?):
+                body["response_format"] = ["type": "json_schema", "json_schema": ["name": json.name, "strict": true, "schema": schema]]
+            case (.grammar, let schema?):
+                body["response_format"] = ["type": "json_object", "schema": schema]
+            case (.none, _):
+                break
+            default:
+                body["response_format"] = ["type": "json_object"]
+            }
+        }
+        return body
     }
 
     /// The first choice's message content.
@@ -145,90 +246,5 @@ public struct ChatCompletionsClient: Sendable {
             return String(message.prefix(200))
         }
         return String(String(decoding: data.prefix(200), as: UTF8.self))
-    }
-
-    /// Sends `request`, resolving with the first of: the response, the deadline, or task cancellation.
-    private func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
-        let gate = ResumeGate()
-        let deadline = timeout
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) in
-                gate.install(continuation)
-                let task = session.dataTask(with: request) { data, response, error in
-                    if let error {
-                        let nsError = error as NSError
-                        gate.finish(.failure(nsError.code == NSURLErrorTimedOut
-                            ? ChatCompletionsError.timeout(deadline)
-                            : ChatCompletionsError.unreachable("\(nsError.domain) \(nsError.code)")))
-                    } else if let response = response as? HTTPURLResponse {
-                        gate.finish(.success((data ?? Data(), response)))
-                    } else {
-                        gate.finish(.failure(ChatCompletionsError.malformedResponse("no HTTP response")))
-                    }
-                }
-                gate.attach(task)
-                task.resume()
-                let timer = Task {
-                    try? await Task.sleep(for: .seconds(deadline))
-                    if !Task.isCancelled { gate.finish(.failure(ChatCompletionsError.timeout(deadline))) }
-                }
-                gate.attach(timer)
-            }
-        } onCancel: {
-            gate.finish(.failure(CancellationError()))
-        }
-    }
-}
-
-/// Resumes a continuation exactly once and then stops whatever else could have resumed it.
-private final class ResumeGate: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>?
-        var pending: Result<(Data, HTTPURLResponse), any Error>?
-        var finished = false
-        var task: URLSessionDataTask?
-        var timer: Task<Void, Never>?
-    }
-
-    // URLSessionDataTask is not Sendable on Linux; it is only touched under this lock.
-    private let state = Mutex<State>(State())
-
-    func install(_ continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) {
-        let pending: Result<(Data, HTTPURLResponse), any Error>? = state.withLock { state in
-            if let pending = state.pending { state.pending = nil; return pending }
-            state.continuation = continuation
-            return nil
-        }
-        if let pending { continuation.resume(with: pending) }
-    }
-
-    func attach(_ task: URLSessionDataTask) {
-        let cancel = state.withLock { state in
-            state.task = task
-            return state.finished
-        }
-        if cancel { task.cancel() }
-    }
-
-    func attach(_ timer: Task<Void, Never>) {
-        let cancel = state.withLock { state in
-            state.timer = timer
-            return state.finished
-        }
-        if cancel { timer.cancel() }
-    }
-
-    func finish(_ result: Result<(Data, HTTPURLResponse), any Error>) {
-        let (continuation, task, timer) = state.withLock { state -> (CheckedContinuation<(Data, HTTPURLResponse), any Error>?, URLSessionDataTask?, Task<Void, Never>?) in
-            guard !state.finished else { return (nil, nil, nil) }
-            state.finished = true
-            let continuation = state.continuation
-            state.continuation = nil
-            if continuation == nil { state.pending = result }
-            return (continuation, state.task, state.timer)
-        }
-        continuation?.resume(with: result)
-        task?.cancel()
-        timer?.cancel()
     }
 }

@@ -51,6 +51,9 @@ public protocol IntentClassifier: Sendable {
     var trainingTexts: [String] { get }
     /// Classifies `message`, whose embedding is `embedding`.
     func classify(_ message: String, embedding: [Float]) async throws -> Classification
+    /// Classifies `message` without calling a remote model: for turns decided before any model is needed (small
+    /// talk). A local classifier answers as `classify` does.
+    func classifyWithoutModel(_ message: String, embedding: [Float]) async throws -> Classification
     /// The category of `message` read with its conversation: `context` is the message's embedding with the
     /// earlier turns folded in (the vector the knowledge base is searched with). Nil when the classifier cannot
     /// use it, and the message's own category stands.
@@ -58,6 +61,10 @@ public protocol IntentClassifier: Sendable {
 }
 
 extension IntentClassifier {
+    public func classifyWithoutModel(_ message: String, embedding: [Float]) async throws -> Classification {
+        try await classify(message, embedding: embedding)
+    }
+
     public func category(of message: String, inContext context: [Float]) async throws -> (label: String, confidence: Double)? {
         nil
     }

@@ -30,7 +30,7 @@ public struct LLMIntentClassifier: IntentClassifier {
 
     public func classify(_ message: String, embedding: [Float]) async throws -> Classification {
         do {
-            let content = try await client.complete(model: model, messages: prompt(for: message), temperature: 0, jsonObject: true)
+            let content = try await client.complete(model: model, messages: prompt(for: message), options: options)
             var classification = try parse(content)
             classification.classifier = "llm:\(model)"
             return classification
@@ -45,10 +45,41 @@ public struct LLMIntentClassifier: IntentClassifier {
         }
     }
 
+    /// Small talk is decided without a model: the local classifier labels it, and the reply says so.
+    public func classifyWithoutModel(_ message: String, embedding: [Float]) async throws -> Classification {
+        var local = fallback.classify(text: message, embedding: embedding)
+        local.classifier = "llm:\(model) (not asked: \(fallback.fingerprint))"
+        return local
+    }
+
     private func fallbackClassification(_ message: String, _ embedding: [Float], reason: String) -> Classification {
         var local = fallback.classify(text: message, embedding: embedding)
         local.classifier = "llm:\(model) (fallback: \(fallback.fingerprint); \(reason))"
         return local
+    }
+
+    /// A short JSON answer: the labels are enums in the schema, so a service that honors schemas (OpenAI's
+    /// structured outputs, a llama.cpp grammar) can only write configured labels.
+    var options: ChatCompletionsClient.Options {
+        ChatCompletionsClient.Options(temperature: 0, maxTokens: 96, json: .init(name: "classification", schema: schema))
+    }
+
+    /// The JSON Schema of the answer.
+    var schema: String {
+        let category: [String: Any] = categoryLabels.isEmpty ? ["type": "null"] : ["type": "string", "enum": categoryLabels]
+        let schema: [String: Any] = [
+            "type": "object",
+            "properties": [
+                "intent": ["type": "string", "enum": intentLabels],
+                "confidence": ["type": "number"],
+                "category": category,
+                "category_confidence": ["type": "number"],
+            ],
+            "required": ["intent", "confidence", "category", "category_confidence"],
+            "additionalProperties": false,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: schema, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 
     func prompt(for message: String) -> [ChatCompletionsClient.Message] {
@@ -62,32 +93,75 @@ public struct LLMIntentClassifier: IntentClassifier {
         return [.init(role: "system", content: system), .init(role: "user", content: message)]
     }
 
-    /// Validates the model's JSON against the configured labels.
+    /// Reads the model's answer against the configured labels.
+    ///
+    /// What is repaired: prose or a Markdown fence around the JSON (the first JSON object is read), a label in
+    /// another case or with spaces for underscores (`"Problem"`, `"track package"`), a confidence given as a
+    /// string or a percentage string (`"0.8"`, `"85%"`), a missing confidence (0.5: the model said nothing about it).
+    /// What is not: no JSON object, an intent that is not a configured label, a category that is not one, a
+    /// confidence outside [0, 1].
     func parse(_ content: String) throws -> Classification {
-        var text = content.trimmingCharacters(in: .whitespacesAndNewlines)
-        // Some models wrap JSON in a Markdown fence even when asked not to.
-        if text.hasPrefix("```"), let open = text.firstIndex(of: "\n"), let close = text.range(of: "```", options: .backwards), close.lowerBound > open {
-            text = String(text[text.index(after: open)..<close.lowerBound])
+        guard let object = JSONExtraction.firstObject(in: content) else {
+            throw ChatCompletionsError.unusableAnswer("the answer holds no JSON object: \"\(Self.excerpt(content))\"")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw ChatCompletionsError.malformedResponse("the answer is not a JSON object")
+        guard let rawIntent = object["intent"] as? String else {
+            throw ChatCompletionsError.unusableAnswer("the answer has no \"intent\" string: \"\(Self.excerpt(content))\"")
         }
-        guard let intent = object["intent"] as? String, intentLabels.contains(intent) else {
-            throw ChatCompletionsError.malformedResponse("intent \(String(describing: object["intent"] ?? "missing")) is not a configured intent")
+        guard let intent = Self.label(rawIntent, in: intentLabels) else {
+            throw ChatCompletionsError.unusableAnswer("intent \"\(Self.excerpt(rawIntent))\" is not a configured intent")
         }
-        guard let confidence = (object["confidence"] as? NSNumber)?.doubleValue, (0...1).contains(confidence) else {
-            throw ChatCompletionsError.malformedResponse("confidence is not a number in [0, 1]")
+        let confidence: Double
+        if object["confidence"] == nil || object["confidence"] is NSNull {
+            confidence = 0.5
+        } else if let given = Self.probability(object["confidence"]) {
+            confidence = given
+        } else {
+            throw ChatCompletionsError.unusableAnswer("confidence \(Self.excerpt(String(describing: object["confidence"]!))) is not a probability in [0, 1]")
         }
         var category: String?
         var categoryConfidence = 0.0
-        if let value = object["category"] as? String, !value.isEmpty, value != "null" {
-            guard categoryLabels.contains(value) else {
-                throw ChatCompletionsError.malformedResponse("category \(value) is not a configured category")
+        if let value = object["category"] as? String, !value.isEmpty, value.lowercased() != "null", value.lowercased() != "none" {
+            guard let label = Self.label(value, in: categoryLabels) else {
+                throw ChatCompletionsError.unusableAnswer("category \"\(Self.excerpt(value))\" is not a configured category")
             }
-            category = value
-            let given = (object["category_confidence"] as? NSNumber)?.doubleValue ?? confidence
-            categoryConfidence = min(1, max(0, given))
+            category = label
+            categoryConfidence = Self.probability(object["category_confidence"]) ?? confidence
         }
         return Classification(intent: intent, confidence: confidence, category: category, categoryConfidence: categoryConfidence, classifier: "llm:\(model)")
+    }
+
+    /// `raw` as one of `labels`, ignoring case and treating spaces and hyphens as underscores.
+    static func label(_ raw: String, in labels: [String]) -> String? {
+        func key(_ text: String) -> String {
+            text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+                .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+        }
+        if labels.contains(raw) { return raw }
+        let wanted = key(raw)
+        return labels.first { key($0) == wanted }
+    }
+
+    /// A probability from a number in [0, 1], the same as a string (`"0.8"`), or a percentage string (`"85%"`);
+    /// nil otherwise. A bare number above 1 is not guessed at: 7 may be a percentage or a rating out of 10.
+    static func probability(_ value: Any?) -> Double? {
+        let number: Double?
+        switch value {
+        case let value as NSNumber: number = value.doubleValue
+        case let text as String:
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasSuffix("%") {
+                number = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
+            } else {
+                number = Double(trimmed)
+            }
+        default: number = nil
+        }
+        guard let number, number.isFinite, (0...1).contains(number) else { return nil }
+        return number
+    }
+
+    static func excerpt(_ text: String) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        return flat.count > 80 ? String(flat.prefix(80)) + "..." : flat
     }
 }

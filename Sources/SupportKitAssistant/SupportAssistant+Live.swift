@@ -65,7 +65,7 @@ extension SupportAssistant {
         let responder: any Responder
         if configuration.responder.kind == "llm" {
             let client = try ChatCompletionsClient.fromEnvironment(configuration.llm, environment: environment, cache: cache)
-            responder = LLMResponder(client: client, model: configuration.responder.model, fallback: ExtractiveResponder(configuration: configuration.responder), temperature: configuration.llm.temperature, logger: logger)
+            responder = LLMResponder(client: client, model: configuration.responder.model, fallback: ExtractiveResponder(configuration: configuration.responder), settings: configuration.llm, logger: logger)
         } else {
             responder = ExtractiveResponder(configuration: configuration.responder)
         }

@@ -122,8 +122,12 @@ extension SupportAssistant {
     /// it is read from the context vector the knowledge base is searched with. On evals/ that took category
     /// accuracy from 0.758 to 0.858 on the single-turn suites and from 0.738 to 0.833 on the context suite,
     /// with intent accuracy and recall unchanged (reading the intent in context too lowered it, 0.685 to 0.651).
-    func classify(_ turn: inout Turn) async throws {
-        turn.classification = try await classifier.classify(turn.text, embedding: turn.vector)
+    ///
+    /// `withModel: false` (small talk) keeps a remote model out of it: the local classifier labels the turn.
+    func classify(_ turn: inout Turn, withModel: Bool = true) async throws {
+        turn.classification = withModel
+            ? try await classifier.classify(turn.text, embedding: turn.vector)
+            : try await classifier.classifyWithoutModel(turn.text, embedding: turn.vector)
         guard turn.queryVector != turn.vector, turn.classification.category != nil,
               let category = try await classifier.category(of: turn.text, inContext: turn.queryVector)
         else { return }

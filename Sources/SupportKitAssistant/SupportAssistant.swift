@@ -70,10 +70,12 @@ public struct SupportAssistant: Sendable {
 
         var start = clock.now
         try await buildContext(&turn, state: state)
-        try await classify(&turn)
+        // Small talk is read from the words alone, so it is decided before any model is asked.
+        let smallTalkKind = smallTalk.kind(of: turn.words)
+        try await classify(&turn, withModel: smallTalkKind == nil)
         turn.timings.classify = start.duration(to: clock.now).milliseconds
 
-        if let kind = smallTalk.kind(of: turn.words) {
+        if let kind = smallTalkKind {
             return answerSmallTalk(kind, turn: turn, state: &state)
         }
         checkScope(&turn, state: state)

@@ -9,7 +9,7 @@ import FoundationNetworking
 /// `{"model": M, "input": [texts], "encoding_format": "float"}` and `Authorization: Bearer $OPENAI_API_KEY`;
 /// reads `data[].embedding` in `index` order.
 ///
-/// Inputs go in batches of `batchSize`. Each attempt has a total deadline (URLSession's own timeout only limits
+/// Inputs go in batches of `batchSize`. Each attempt has a total deadline (covering the whole answer, not only
 /// idle time); 429 and 5xx answers and transport failures are retried with exponential backoff, honoring
 /// `Retry-After`, within an overall deadline. 401, 404 and other 4xx answers and invalid JSON fail at once with a
 /// message that says what to check. The API key is never part of a message or a log line.
@@ -102,7 +102,7 @@ public struct OpenAIEmbedder: Embedder {
         self.logger = logger
         fingerprint = EmbedderFingerprint(name: "openai:\(configuration.model)", version: "1",
                                           dimension: configuration.dimension)
-        transport = URLSessionTransport()
+        transport = HTTPClientTransport()
     }
 
     public func embed(_ texts: [String]) async throws -> [[Float]] {

@@ -52,7 +52,7 @@ public struct JudgeScores: Sendable, Hashable, Codable {
     /// Scores from a model's reply: the first JSON object in it (code fences and prose around it are ignored),
     /// with `faithfulness` and `relevance` as numbers in [0, 1] (a 1-5 scale is rescaled) or `true`/`false`.
     public static func parse(_ content: String) -> JudgeScores {
-        guard let object = firstJSONObject(in: content) else {
+        guard let object = JSONExtraction.firstObject(in: content) else {
             return JudgeScores(error: "the judge's reply holds no JSON object: \"\(String(content.prefix(80)))\"")
         }
         let faithfulness = score(object["faithfulness"])
@@ -78,36 +78,6 @@ public struct JudgeScores: Sendable, Hashable, Codable {
         case let text as String: return Double(text).flatMap { score(NSNumber(value: $0)) }
         default: return nil
         }
-    }
-
-    /// The first balanced `{...}` in `text` that parses as a JSON object.
-    static func firstJSONObject(in text: String) -> [String: Any]? {
-        let bytes = Array(text.utf8)
-        var start = 0
-        while let open = bytes[start...].firstIndex(of: UInt8(ascii: "{")) {
-            var depth = 0
-            var inString = false
-            var escaped = false
-            for index in open..<bytes.count {
-                let byte = bytes[index]
-                if inString {
-                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                    continue
-                }
-                if byte == UInt8(ascii: "\"") { inString = true }
-                if byte == UInt8(ascii: "{") { depth += 1 }
-                if byte == UInt8(ascii: "}") {
-                    depth -= 1
-                    if depth == 0 {
-                        let slice = Data(bytes[open...index])
-                        if let object = try? JSONSerialization.jsonObject(with: slice) as? [String: Any] { return object }
-                        break
-                    }
-                }
-            }
-            start = open + 1
-        }
-        return nil
     }
 }
 
@@ -146,6 +116,12 @@ public enum JudgePrompt {
         relevance: 1 if the answer addresses the question, 0 if it does not.
         Reply with one JSON object only: {"faithfulness": number, "relevance": number, "reason": "\(reasonPlaceholder)"}
         """
+
+    /// The JSON Schema of the reply, for services that constrain answers to one (`llm.structured_output`).
+    public static let schema = #"{"additionalProperties":false,"properties":{"faithfulness":{"type":"number"},"reason":{"type":"string"},"relevance":{"type":"number"}},"required":["faithfulness","relevance","reason"],"type":"object"}"#
+
+    /// Tokens a reply may have: two numbers and a short reason.
+    public static let maxTokens = 200
 
     /// What the rubric shows in place of the reason.
     static let reasonPlaceholder = "<why, in a few words>"

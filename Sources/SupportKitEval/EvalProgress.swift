@@ -85,7 +85,7 @@ public final class ConsoleProgress: EvalProgress, @unchecked Sendable {
     private func render(final: Bool) -> String? {
         let now = ContinuousClock.now
         let percent = total > 0 ? done * 100 / total : 100
-        let elapsed = Self.seconds(now - start)
+        let elapsed = (now - start).seconds
         let fresh = done - resumed
         let rate = elapsed > 0 ? Double(fresh) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : nil
@@ -94,7 +94,7 @@ public final class ConsoleProgress: EvalProgress, @unchecked Sendable {
             + (final ? String(format: "  %.1fs", elapsed) : remaining.map { "  ETA " + Self.clock($0) } ?? "")
         if isTerminal {
             // Redrawing more than ~10 times a second only costs time.
-            guard final || Self.seconds(now - lastDraw) >= 0.1 else { return nil }
+            guard final || (now - lastDraw).seconds >= 0.1 else { return nil }
             lastDraw = now
             let width = 30
             let filled = total > 0 ? width * done / total : width
@@ -105,10 +105,6 @@ public final class ConsoleProgress: EvalProgress, @unchecked Sendable {
         guard final || step > lastLoggedStep else { return nil }
         lastLoggedStep = step
         return final ? "done: \(stats)\n" : "\(percent)%  \(stats)\n"
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private static func clock(_ seconds: Double) -> String {

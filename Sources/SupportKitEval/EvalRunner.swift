@@ -258,7 +258,7 @@ public enum EvalRunner {
                 record.error = String(describing: error)
             }
             let elapsed = started.duration(to: clock.now)
-            record.latencyMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            record.latencyMs = elapsed.milliseconds
             // After the latency is taken: the judge's time is not the assistant's.
             if let judge, let toJudge {
                 record.prediction?.answerReview?.judge = await judgement(

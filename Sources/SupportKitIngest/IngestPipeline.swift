@@ -562,12 +562,6 @@ public enum IngestError: Error, Sendable {
     case massDeletion(IngestSummary)
 }
 
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-}
 
 /// Crash testing: `SUPPORTKIT_FAULT=kill-after-upserts:N` makes the process SIGKILL itself right after its
 /// N-th batch upsert, before stale chunks are pruned and the manifest is updated: the worst moment to die.

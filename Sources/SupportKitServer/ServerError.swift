@@ -111,14 +111,7 @@ extension ServerError: HTTPResponseError {
 extension Duration {
     /// Seconds as a short decimal, e.g. `2.5`.
     var formattedSeconds: String {
-        let (seconds, attoseconds) = components
-        let value = Double(seconds) + Double(attoseconds) / 1e18
+        let value = seconds
         return value == value.rounded() ? String(Int(value)) : String(format: "%.3g", value)
-    }
-
-    /// Seconds as a `Double`.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

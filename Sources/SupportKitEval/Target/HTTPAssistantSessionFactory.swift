@@ -53,7 +53,7 @@ public final class HTTPAssistantSessionFactory: AssistantSessionFactory {
     private let state = Mutex(State())
 
     /// A factory for `configuration.target`, over `transport`.
-    public init(configuration: Configuration, transport: any HTTPTransport = URLSessionTransport()) {
+    public init(configuration: Configuration, transport: any HTTPTransport = HTTPClientTransport()) {
         keepCustomers = configuration.keepCustomers
         client = TargetClient(
             target: configuration.target, apiKey: configuration.apiKey, transport: transport,

@@ -123,6 +123,9 @@ extension Wiring {
         var llm = AssistantConfiguration.LLM(baseURL: settings.baseURL, timeoutSeconds: settings.timeoutSeconds)
         let configuration = try assistantConfiguration()
         llm.cachePath = assistantPaths(configuration).llmCache
+        // The judge speaks to its service as the assistant's model calls do (JSON dialect, requests in flight).
+        llm.structuredOutput = configuration.llm.structuredOutput
+        llm.maxConcurrentRequests = configuration.llm.maxConcurrentRequests
         let client = try ChatCompletionsClient.fromEnvironment(llm, cache: try LLMResponseCache(path: llm.cachePath))
         return LLMAnswerJudge(client: client, model: settings.model, timeoutSeconds: settings.timeoutSeconds)
     }
@@ -136,11 +139,14 @@ struct LLMAnswerJudge: AnswerJudge {
 
     var name: String { "llm:\(model)" }
 
+    static let options = ChatCompletionsClient.Options(
+        temperature: 0, maxTokens: JudgePrompt.maxTokens, json: .init(name: "judgement", schema: JudgePrompt.schema))
+
     func judge(question: String, answer: String, sources: [String]) async throws -> JudgeScores {
         let messages = JudgePrompt.messages(question: question, answer: answer, sources: sources)
             .map { ChatCompletionsClient.Message(role: $0.role, content: $0.content) }
         do {
-            return JudgeScores.parse(try await client.complete(model: model, messages: messages, jsonObject: true))
+            return JudgeScores.parse(try await client.complete(model: model, messages: messages, options: Self.options))
         } catch let error as ChatCompletionsError {
             return JudgeScores(error: error.description)
         }
