@@ -90,6 +90,11 @@ public enum MetricName {
     /// judged.
     public static let judgeAgreement = "judge_agreement"
 
+    /// Turns the LLM classifier (`assistant.classifier.kind: llm`) could not classify, so the local classifier
+    /// answered (timeout, HTTP error, an answer without usable labels) / turns sent to it; lower is better;
+    /// undefined without an LLM classifier. Each such turn's `classifier` names the reason.
+    public static let llmFallbackRate = "llm_fallback_rate"
+
     /// The cut-offs retrieval metrics are reported at.
     public static let retrievalCutoffs = [1, 3, 5, 10]
 
@@ -127,6 +132,7 @@ public enum MetricName {
             MetricDefinition(judgeFaithfulness, "Judge: faithfulness"),
             MetricDefinition(judgeRelevance, "Judge: relevance"),
             MetricDefinition(judgeAgreement, "Judge agrees with the checker"),
+            MetricDefinition(llmFallbackRate, "LLM classifier fell back", isLowerBetter: true),
             MetricDefinition(latencyP50, "Latency p50", isRate: false, isLowerBetter: true),
             MetricDefinition(latencyP95, "Latency p95", isRate: false, isLowerBetter: true, isHeadline: true),
             MetricDefinition(latencyP99, "Latency p99", isRate: false, isLowerBetter: true),

@@ -33,7 +33,9 @@ struct ScoreTable: Sendable {
         var answer: Int { conversation + 2 }
         /// Judge columns: faithfulness scored, its sum, relevance scored, its sum, judge and checker agree.
         var judge: Int { answer + 8 }
-        var width: Int { judge + 5 }
+        /// LLM classifier columns: turns sent to it, turns it fell back on.
+        var llm: Int { judge + 5 }
+        var width: Int { llm + 2 }
     }
 
     let layout: Layout
@@ -115,6 +117,10 @@ struct ScoreTable: Sendable {
                 rows[row][layout.answer + 2] += 1
                 rows[row][layout.answer + 3] += score
                 if !(review?.unsupported.isEmpty ?? true) { rows[row][layout.answer + 4] += 1 }
+            }
+            if let asked = LLMClassifierUse(prediction.classifier) {
+                rows[row][layout.llm] += 1
+                if asked.fellBack { rows[row][layout.llm + 1] += 1 }
             }
             if !prediction.answer.isEmpty {
                 rows[row][layout.answer + 5] += 1
@@ -219,6 +225,7 @@ struct ScoreTable: Sendable {
         result[MetricName.judgeFaithfulness] = Self.ratio(total[judge + 1], total[judge])
         result[MetricName.judgeRelevance] = Self.ratio(total[judge + 3], total[judge + 2])
         result[MetricName.judgeAgreement] = Self.ratio(total[judge + 4], total[judge])
+        result[MetricName.llmFallbackRate] = Self.ratio(total[layout.llm + 1], total[layout.llm])
         for (name, percent) in [(MetricName.latencyP50, 50.0), (MetricName.latencyP95, 95.0), (MetricName.latencyP99, 99.0)] {
             result[name] = percentile(percent, weights: weights)
         }
@@ -281,5 +288,27 @@ struct ScoreTable: Sendable {
             if cumulative >= target { return MetricValue(value: entry.value, n: Int(totalWeight.rounded())) }
         }
         return MetricValue(value: latencies.last?.value, n: Int(totalWeight.rounded()))
+    }
+}
+
+/// What a turn's `classifier` says of an LLM classifier: `llm:MODEL` (it answered), `llm:MODEL (fallback: LOCAL;
+/// REASON)` (the local classifier answered for it), `llm:MODEL (not asked: LOCAL)` (small talk, decided without it).
+public struct LLMClassifierUse: Hashable, Sendable {
+    /// The local classifier answered because the model's answer was unusable or never came.
+    public var fellBack: Bool
+    /// Why, e.g. `timeout`, `malformed`, `http 503`; nil when it did not fall back.
+    public var reason: String?
+
+    /// Nil when no LLM classifier was asked (a local classifier, or small talk).
+    public init?(_ classifier: String) {
+        guard classifier.hasPrefix("llm:"), !classifier.contains(" (not asked: ") else { return nil }
+        guard let open = classifier.range(of: " (fallback: ") else {
+            fellBack = false
+            reason = nil
+            return
+        }
+        fellBack = true
+        let detail = classifier[open.upperBound...].dropLast(classifier.hasSuffix(")") ? 1 : 0)
+        reason = detail.range(of: "; ", options: .backwards).map { String(detail[$0.upperBound...]) }
     }
 }

@@ -71,7 +71,9 @@ extension HTMLReport {
             html.raw(name); html.raw("</th><td>"); html.text(expected ?? "—"); html.raw("</td><td>"); html.text(predicted)
             html.raw("</td></tr>")
         }
-        row("intent", turn.expected.intent, "\(prediction.intent) (\(ReportFormat.fixed(prediction.confidence, digits: 2)))",
+        // An LLM classifier that fell back: the labels are the local classifier's, and the reader needs to know why.
+        let fallback = LLMClassifierUse(prediction.classifier).flatMap { $0.fellBack ? " · local classifier (LLM: \($0.reason ?? "failed"))" : nil } ?? ""
+        row("intent", turn.expected.intent, "\(prediction.intent) (\(ReportFormat.fixed(prediction.confidence, digits: 2)))" + fallback,
             matches: turn.expected.intent.map { $0 == prediction.intent })
         row("category", turn.expected.category, prediction.category.map { "\($0) (\(ReportFormat.fixed(prediction.categoryConfidence, digits: 2)))" } ?? "none",
             matches: turn.expected.category.map { $0 == prediction.category })
