@@ -97,9 +97,9 @@ public struct LLMIntentClassifier: IntentClassifier {
     ///
     /// What is repaired: prose or a Markdown fence around the JSON (the first JSON object is read), a label in
     /// another case or with spaces for underscores (`"Problem"`, `"track package"`), a confidence given as a
-    /// string or a percentage string (`"0.8"`, `"85%"`), a missing confidence (0.5: the model said nothing about it).
-    /// What is not: no JSON object, an intent that is not a configured label, a category that is not one, a
-    /// confidence outside [0, 1].
+    /// string or a percentage string (`"0.8"`, `"85%"`), a confidence outside [0, 1] (clamped), a missing confidence
+    /// (0.5: the model said nothing about it). What is not: no JSON object, an intent that is not a configured
+    /// label, a category that is not one, a confidence that is not a number (`"high"`).
     func parse(_ content: String) throws -> Classification {
         guard let object = JSONExtraction.firstObject(in: content) else {
             throw ChatCompletionsError.unusableAnswer("the answer holds no JSON object: \"\(Self.excerpt(content))\"")
@@ -116,7 +116,7 @@ public struct LLMIntentClassifier: IntentClassifier {
         } else if let given = Self.probability(object["confidence"]) {
             confidence = given
         } else {
-            throw ChatCompletionsError.unusableAnswer("confidence \(Self.excerpt(String(describing: object["confidence"]!))) is not a probability in [0, 1]")
+            throw ChatCompletionsError.unusableAnswer("confidence \(Self.excerpt(String(describing: object["confidence"]!))) is not a number")
         }
         var category: String?
         var categoryConfidence = 0.0
@@ -141,8 +141,8 @@ public struct LLMIntentClassifier: IntentClassifier {
         return labels.first { key($0) == wanted }
     }
 
-    /// A probability from a number in [0, 1], the same as a string (`"0.8"`), or a percentage string (`"85%"`);
-    /// nil otherwise. A bare number above 1 is not guessed at: 7 may be a percentage or a rating out of 10.
+    /// A probability from a number, the same as a string (`"0.8"`), or a percentage string (`"85%"`), clamped into
+    /// [0, 1] (SmolLM2-135M wrote `1.2` under a grammar that cannot bound numbers); nil for anything else.
     static func probability(_ value: Any?) -> Double? {
         let number: Double?
         switch value {
@@ -156,8 +156,8 @@ public struct LLMIntentClassifier: IntentClassifier {
             }
         default: number = nil
         }
-        guard let number, number.isFinite, (0...1).contains(number) else { return nil }
-        return number
+        guard let number, number.isFinite else { return nil }
+        return min(1, max(0, number))
     }
 
     static func excerpt(_ text: String) -> String {

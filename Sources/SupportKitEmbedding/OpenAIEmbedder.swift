@@ -222,14 +222,7 @@ public struct OpenAIEmbedder: Embedder {
             guard index >= 0, index < count, vectors[index] == nil else {
                 throw fail(.unavailable, "data[\(position)] has a missing, duplicate or out-of-range index \(index)")
             }
-            var vector: [Float] = []
-            vector.reserveCapacity(values.count)
-            for value in values {
-                guard let number = value as? NSNumber else {
-                    throw fail(.unavailable, "data[\(position)].embedding holds a non-number")
-                }
-                vector.append(number.floatValue)
-            }
+            var vector = try Self.pooled(values, position: position, fail: fail)
             guard vector.count == configuration.dimension else {
                 throw fail(.unavailable, "embeddings have \(vector.count) dimensions, expected \(configuration.dimension) "
                            + "(set OPENAI_EMBEDDING_DIMENSIONS to the model's output size)")
@@ -246,6 +239,33 @@ public struct OpenAIEmbedder: Embedder {
             logger.debug("embedded batch", metadata: ["inputs": "\(count)", "tokens": "\(tokens)"])
         }
         return vectors.map { $0! }
+    }
+
+    /// One embedding from `values`: a list of numbers, or (from a llama.cpp server whose model has no pooling, such
+    /// as a chat model served for embeddings) one list per token, averaged as mean pooling does.
+    static func pooled(_ values: [Any], position: Int, fail: (SupportKitError.Code, String) -> SupportKitError) throws -> [Float] {
+        func numbers(_ values: [Any]) throws -> [Float] {
+            try values.map { value in
+                guard let number = value as? NSNumber else {
+                    throw fail(.unavailable, "data[\(position)].embedding holds a non-number")
+                }
+                return number.floatValue
+            }
+        }
+        guard let first = values.first, first is [Any] else { return try numbers(values) }
+        let tokens = try values.map { token in
+            guard let token = token as? [Any] else { throw fail(.unavailable, "data[\(position)].embedding mixes numbers and lists") }
+            return try numbers(token)
+        }
+        let width = tokens[0].count
+        guard tokens.allSatisfy({ $0.count == width }) else {
+            throw fail(.unavailable, "data[\(position)].embedding has token vectors of different sizes")
+        }
+        var sum = [Float](repeating: 0, count: width)
+        for token in tokens {
+            for index in 0..<width { sum[index] += token[index] }
+        }
+        return sum.map { $0 / Float(tokens.count) }
     }
 
     private func serverMessage(_ data: Data) -> String? {

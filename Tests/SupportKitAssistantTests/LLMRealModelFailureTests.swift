@@ -36,7 +36,10 @@ import Testing
         #expect(result.categoryConfidence == 0.85)
         #expect(result.classifier == "llm:smol")
 
-        // No confidence at all: the labels stand at 0.5.
+        // A confidence past 1 (SmolLM2 wrote 1.2 under a grammar) is clamped; none at all stands at 0.5.
+        server.setBehavior(.content(#"{"intent": "track_package", "confidence": 1.2, "category": "orders", "category_confidence": -0.1}"#))
+        let over = try await llm.classify("where is my package now", embedding: vector)
+        #expect(over.confidence == 1 && over.categoryConfidence == 0 && over.classifier == "llm:smol")
         server.setBehavior(.content(#"{"intent": "track_package", "category": null}"#))
         let bare = try await llm.classify("where is my package again", embedding: vector)
         #expect(bare.intent == "track_package" && bare.confidence == 0.5 && bare.category == nil)

@@ -59,7 +59,7 @@ import Testing
         #expect(unknownLabel.classifier.hasSuffix("; malformed)"))
         #expect(unknownLabel.intent == "track_package")
 
-        server.setBehavior(.content(#"{"intent": "track_package", "confidence": 7, "category": "orders"}"#))
+        server.setBehavior(.content(#"{"intent": "track_package", "confidence": "high", "category": "orders"}"#))
         #expect(try await llm.classify(message, embedding: vector).classifier.hasSuffix("; malformed)"))
 
         server.setBehavior(.rawBody(#"{"choices": []}"#))

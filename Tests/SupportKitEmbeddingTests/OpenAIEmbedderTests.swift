@@ -178,6 +178,27 @@ import Testing
         #expect(error?.description.contains("3 dimensions, expected 4") == true, "\(error?.description ?? "")")
     }
 
+    @Test func tokenVectorsFromALlamaCppServerAreMeanPooled() async throws {
+        // llama-cpp-python serving a chat model (SmolLM2) for embeddings answers one vector per token.
+        let server = try LoopbackHTTPServer(lifetime: 60) { _ in
+            .json(200, ["object": "list", "data": [["object": "embedding", "index": 0, "embedding": [[1.0, 0.0, 2.0], [3.0, 0.0, 2.0]]]]])
+        }
+        defer { server.stop() }
+        let vectors = try await Self.quiet(Self.configuration(server, dimension: 3)).embed(["hello world"])
+        // Mean (2, 0, 2), normalized.
+        let expected = 1 / Float(2).squareRoot()
+        #expect(vectors.count == 1 && abs(vectors[0][0] - expected) < 1e-6 && vectors[0][1] == 0 && abs(vectors[0][2] - expected) < 1e-6)
+
+        let ragged = try LoopbackHTTPServer(lifetime: 60) { _ in
+            .json(200, ["object": "list", "data": [["object": "embedding", "index": 0, "embedding": [[1.0, 0.0, 2.0], [3.0]]]]])
+        }
+        defer { ragged.stop() }
+        let error = await #expect(throws: SupportKitError.self) {
+            try await Self.quiet(Self.configuration(ragged, dimension: 3)).embed(["x"])
+        }
+        #expect(error?.description.contains("token vectors of different sizes") == true)
+    }
+
     @Test func serverMessagesAreRedacted() async throws {
         let server = try LoopbackHTTPServer(lifetime: 60) { request in
             .json(400, ["error": ["message": "bad input for \(request.headers["authorization"] ?? "")"]])
