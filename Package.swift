@@ -170,6 +170,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SupportKitTests",
+            dependencies: ["SupportKit", "SupportKitTesting"]
+        ),
+        .testTarget(
             name: "SupportKitParsingTests",
             dependencies: ["SupportKitParsing", "SupportKitTesting"],
             resources: [.copy("Fixtures")]

@@ -71,28 +71,17 @@ public struct HTTPClientTransport: HTTPTransport {
         do {
             // AsyncHTTPClient's deadline ends the wait for the response head; the body is raced against the same
             // deadline here, so a server trickling the body cannot outlast it either.
-            return try await withThrowingTaskGroup(of: (Data, HTTPURLResponse)?.self) { group in
-                group.addTask {
-                    let response = try await client.execute(outgoingRequest, deadline: deadline)
-                    let body = try await response.body.collect(upTo: Self.maxResponseBytes)
-                    var fields: [String: String] = [:]
-                    for header in response.headers {
-                        fields[header.name] = fields[header.name].map { "\($0), \(header.value)" } ?? header.value
-                    }
-                    guard let http = HTTPURLResponse(url: url, statusCode: Int(response.status.code), httpVersion: "HTTP/1.1", headerFields: fields) else {
-                        throw HTTPTransportError.unreachable("no HTTP response")
-                    }
-                    return (Data(buffer: body), http)
+            return try await withCancellingDeadline(seconds: timeout, timeoutError: { HTTPTransportError.timedOut(timeout) }) {
+                let response = try await client.execute(outgoingRequest, deadline: deadline)
+                let body = try await response.body.collect(upTo: Self.maxResponseBytes)
+                var fields: [String: String] = [:]
+                for header in response.headers {
+                    fields[header.name] = fields[header.name].map { "\($0), \(header.value)" } ?? header.value
                 }
-                group.addTask {
-                    try await Task.sleep(for: .milliseconds(Int64(max(0, timeout) * 1000)))
-                    return nil
+                guard let http = HTTPURLResponse(url: url, statusCode: Int(response.status.code), httpVersion: "HTTP/1.1", headerFields: fields) else {
+                    throw HTTPTransportError.unreachable("no HTTP response")
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else {
-                    throw HTTPTransportError.timedOut(timeout)
-                }
-                return result
+                return (Data(buffer: body), http)
             }
         } catch {
             throw Self.transportError(error, timeout: timeout)

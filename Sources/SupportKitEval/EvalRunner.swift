@@ -213,7 +213,7 @@ public enum EvalRunner {
         let checker = GroundednessChecker()
         let session: any AssistantSession
         do {
-            session = try await withDeadline(seconds: timeout) {
+            session = try await withCancellingDeadline(seconds: timeout, timeoutError: { TurnTimeout() }) {
                 try await factory.makeSession(conversationId: conversation.id, customer: conversation.customer, isolatedMemory: true)
             }
         } catch {
@@ -236,7 +236,7 @@ public enum EvalRunner {
                                     expected: turn.expect, status: .ok)
             var toJudge: (answer: String, sources: [String])?
             do {
-                let reply = try await withDeadline(seconds: timeout) { try await session.respond(to: turn.user) }
+                let reply = try await withCancellingDeadline(seconds: timeout, timeoutError: { TurnTimeout() }) { try await session.respond(to: turn.user) }
                 record.prediction = Prediction(reply)
                 if answer.configuration.reviewsAnswers {
                     record.prediction?.answerReview = AnswerReview.review(turn: turn, reply: reply, check: answer, checker: checker)
@@ -246,7 +246,7 @@ public enum EvalRunner {
                 }
                 // From a logged agent message on, it stands in the context in place of the assistant's reply.
                 for message in turn.agentMessages {
-                    try await withDeadline(seconds: timeout) { try await session.recordAgentMessage(message) }
+                    try await withCancellingDeadline(seconds: timeout, timeoutError: { TurnTimeout() }) { try await session.recordAgentMessage(message) }
                 }
             } catch is TurnTimeout {
                 record.status = .timeout
@@ -274,7 +274,7 @@ public enum EvalRunner {
     static func judgement(by judge: any AnswerJudge, question: String, answer: String, sources: [String]) async -> JudgeScores {
         let timeout = judge.timeoutSeconds
         do {
-            return try await withDeadline(seconds: timeout) {
+            return try await withCancellingDeadline(seconds: timeout, timeoutError: { TurnTimeout() }) {
                 try await judge.judge(question: question, answer: answer, sources: sources)
             }
         } catch is TurnTimeout {
@@ -288,25 +288,6 @@ public enum EvalRunner {
     /// that it failed on this input.
     static func isUnavailable(_ error: any Error) -> Bool {
         (error as? SupportKitError)?.code == .unavailable
-    }
-
-    /// Runs `operation`, throwing `TurnTimeout` when it takes longer than `seconds`.
-    ///
-    /// The operation is cancelled at the deadline; one that ignores cancellation is still awaited
-    /// (structured concurrency), but its result is discarded.
-    static func withDeadline<T: Sendable>(
-        seconds: Double, _ operation: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int64(max(0, seconds) * 1000)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw TurnTimeout() }
-            return value
-        }
     }
 }
 

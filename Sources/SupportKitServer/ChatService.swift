@@ -30,7 +30,7 @@ public struct ChatService: Sendable {
         do {
             // The deadline covers the wait behind earlier turns of the conversation too. A turn cut off by it is
             // cancelled; if it is past its side effects it finishes before the next turn starts.
-            reply = try await withDeadline(timeout) {
+            reply = try await withAbandoningDeadline(timeout) {
                 try await sessions.withSession(for: key) { session in
                     try await session.respond(to: message)
                 }
@@ -57,7 +57,7 @@ public struct ChatService: Sendable {
         let sessions = self.sessions
         let text = request.text
         do {
-            try await withDeadline(timeout) {
+            try await withAbandoningDeadline(timeout) {
                 try await sessions.withSession(for: key) { session in try await session.recordAgentMessage(text) }
             }
         } catch {

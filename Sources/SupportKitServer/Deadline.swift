@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Thrown by ``withDeadline(_:operation:)`` when the operation did not finish in time.
+/// Thrown by ``withAbandoningDeadline(_:operation:)`` when the operation did not finish in time.
 struct DeadlineExceeded: Error {}
 
 /// Runs `operation`, answering with ``DeadlineExceeded`` once `limit` has passed.
@@ -8,7 +8,7 @@ struct DeadlineExceeded: Error {}
 /// The operation runs in its own task and is cancelled at the deadline, but the caller does not wait for it
 /// to notice: a CPU-bound model call may check for cancellation rarely, and a 504 has to go out on time.
 /// Cancelling the caller cancels the operation too.
-func withDeadline<T: Sendable>(
+func withAbandoningDeadline<T: Sendable>(
     _ limit: Duration, operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let work = Task { try await operation() }

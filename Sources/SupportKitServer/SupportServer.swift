@@ -248,7 +248,7 @@ public struct SupportServer: Sendable {
             let body = try await Self.collectBody(request, limit: configuration.maxBodyBytes)
             let record = try HistoryRecordRequest.parse(body)
             do {
-                try await withDeadline(configuration.requestTimeout) {
+                try await withAbandoningDeadline(configuration.requestTimeout) {
                     try await recorder.record(record.entries, profile: record.profile, forCustomer: customerId)
                 }
             } catch {
@@ -267,7 +267,7 @@ public struct SupportServer: Sendable {
             }
             let erasure: CustomerErasure
             do {
-                erasure = try await withDeadline(configuration.requestTimeout) { try await eraser.erase(customer: customerId) }
+                erasure = try await withAbandoningDeadline(configuration.requestTimeout) { try await eraser.erase(customer: customerId) }
             } catch {
                 throw ChatService.mapAssistantError(error, what: "the customer memory", timeout: configuration.requestTimeout, logger: context.logger)
             }
@@ -287,7 +287,7 @@ public struct SupportServer: Sendable {
             let provider = dependencies.history
             let entries: [CustomerHistoryEntry]?
             do {
-                entries = try await withDeadline(configuration.requestTimeout) {
+                entries = try await withAbandoningDeadline(configuration.requestTimeout) {
                     try await provider.history(forCustomer: customerId, limit: limit)
                 }
             } catch {
@@ -302,7 +302,7 @@ public struct SupportServer: Sendable {
             let tickets = dependencies.tickets
             let ticket: Ticket?
             do {
-                ticket = try await withDeadline(configuration.requestTimeout) { try await tickets.ticket(id: ticketId) }
+                ticket = try await withAbandoningDeadline(configuration.requestTimeout) { try await tickets.ticket(id: ticketId) }
             } catch {
                 throw ChatService.mapAssistantError(error, what: "the ticket store", timeout: configuration.requestTimeout, logger: context.logger)
             }
@@ -318,7 +318,7 @@ public struct SupportServer: Sendable {
         let checks: [ReadinessCheck]
         let deployment: [String: String]
         do {
-            (checks, deployment) = try await withDeadline(configuration.requestTimeout) {
+            (checks, deployment) = try await withAbandoningDeadline(configuration.requestTimeout) {
                 (await probe.checkReadiness(), await probe.deployment())
             }
         } catch {
