@@ -276,3 +276,30 @@ public protocol LexicalSearching: Sendable {
     /// alone; a collection without full-text keys has no text to rank and gives no points.
     func lexicalSearch(_ query: String, in collection: String, filter: Filter?, limit: Int) async throws -> [ScoredPoint]
 }
+
+extension CollectionSpec {
+    /// Throws when `other` asks for a different embedding space than this collection holds.
+    public func checkCompatible(with other: CollectionSpec) throws {
+        guard embedder == other.embedder, dimension == other.dimension else {
+            throw SupportKitError(
+                .embedderMismatch,
+                "collection \"\(name)\" was embedded with \(embedder) but this run uses \(other.embedder); "
+                    + "re-ingest with `--embedder \(other.embedder.name)` into a fresh store, "
+                    + "or pass `--embedder \(embedder.name)` to use the existing vectors")
+        }
+    }
+
+    /// Throws when `vector` does not have the collection's dimension.
+    package func checkDimension(of vector: [Float]) throws {
+        guard vector.count == dimension else {
+            throw SupportKitError(.invalidInput, "vector of dimension \(vector.count) does not fit collection \"\(name)\" (dimension \(dimension))")
+        }
+    }
+}
+
+extension SupportKitError {
+    /// A store was asked about a collection it does not hold.
+    package static func missingCollection(_ name: String) -> SupportKitError {
+        SupportKitError(.invalidInput, "collection \"\(name)\" does not exist; run `supportkit ingest` first")
+    }
+}

@@ -134,28 +134,3 @@ public actor InMemoryVectorStore: VectorStore {
         return stored.matching(filter).count
     }
 }
-
-extension SupportKitError {
-    static func missingCollection(_ name: String) -> SupportKitError {
-        SupportKitError(.invalidInput, "collection \"\(name)\" does not exist; run `supportkit ingest` first")
-    }
-}
-
-extension CollectionSpec {
-    /// Throws when `other` asks for a different embedding space than this collection holds.
-    public func checkCompatible(with other: CollectionSpec) throws {
-        guard embedder == other.embedder, dimension == other.dimension else {
-            throw SupportKitError(
-                .embedderMismatch,
-                "collection \"\(name)\" was embedded with \(embedder) but this run uses \(other.embedder); "
-                    + "re-ingest with `--embedder \(other.embedder.name)` into a fresh store, "
-                    + "or pass `--embedder \(embedder.name)` to use the existing vectors")
-        }
-    }
-
-    func checkDimension(of vector: [Float]) throws {
-        guard vector.count == dimension else {
-            throw SupportKitError(.invalidInput, "vector of dimension \(vector.count) does not fit collection \"\(name)\" (dimension \(dimension))")
-        }
-    }
-}

@@ -385,10 +385,6 @@ public final class VectorAIVectorStore: VectorStore, Sendable {
 }
 
 extension SupportKitError {
-    static func missingCollection(_ name: String) -> SupportKitError {
-        SupportKitError(.invalidInput, "collection \"\(name)\" does not exist; run `supportkit ingest` first")
-    }
-
     static func notSupportKit(_ name: String) -> SupportKitError {
         SupportKitError(
             .invalidInput,
