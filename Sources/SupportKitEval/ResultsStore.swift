@@ -326,10 +326,7 @@ public final class ResultsStore: Sendable {
     // MARK: - Encoding
 
     static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
+        (try? ResultJSON.string(value)) ?? "null"
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {

@@ -101,9 +101,7 @@ extension ServerError: HTTPResponseError {
     func makeResponse() -> Response {
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
+        let data = (try? WireJSON.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
