@@ -10,10 +10,11 @@ extension ClassifierTrainer {
         var correct: [Bool]
     }
 
-    /// Fits the detector: centroids on every example, p-value tables and threshold from the held-out signals.
-    func fitOutOfScope(vectors: [[Float]], targets: [Int], classes: Int, heldOut: HeldOutSignals, settings: AssistantConfiguration.OutOfScope) -> (OutOfScopeDetector, TrainingReport.OutOfScope) {
+    /// Fits the detector: intent centroids on every example and the `topics` (category) centroids, p-value tables
+    /// and threshold from the held-out signals.
+    func fitOutOfScope(vectors: [[Float]], targets: [Int], classes: Int, topics: [Float], heldOut: HeldOutSignals, settings: AssistantConfiguration.OutOfScope) -> (OutOfScopeDetector, TrainingReport.OutOfScope) {
         let dimension = embedder.fingerprint.dimension
-        let centroids = OutOfScopeDetector.centroids(vectors, targets: targets, classes: classes, dimension: dimension, rows: Array(vectors.indices))
+        let centroids = OutOfScopeDetector.centroids(vectors, targets: targets, classes: classes, dimension: dimension, rows: Array(vectors.indices)) + topics
         let similarityQuantiles = OutOfScopeDetector.quantiles(heldOut.similarity)
         let confidenceQuantiles = OutOfScopeDetector.quantiles(heldOut.confidence)
         var methods: [TrainingReport.OutOfScopeMethod] = []

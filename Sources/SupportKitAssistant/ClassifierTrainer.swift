@@ -71,15 +71,18 @@ public struct ClassifierTrainer: Sendable {
         logger.info("embedded \(intentVectors.count + categoryVectors.count) examples in \(String(format: "%.1f", embedSeconds)) s")
 
         let fitStart = ContinuousClock.now
+        // Topics for the out-of-scope detector: intents are what a message does ("a question"), so a question
+        // about anything sits near the question centroid; the categories say what the assistant is about.
+        let topics = Self.topicCentroids(categoryVectors, labels: categoryLabels, dimension: embedder.fingerprint.dimension)
         let (intentModel, intentHeadFitted, signals) = fitHead(
             name: "intents", source: examples.intents.first?.location.path ?? "examples", features: features,
-            vectors: intentVectors, labels: examples.intents.map(\.label), collectSignals: true, logger: logger)
+            vectors: intentVectors, labels: examples.intents.map(\.label), collectSignals: true, topics: topics, logger: logger)
         var intentHead = intentHeadFitted
         var detector: OutOfScopeDetector?
         var outOfScopeReport: TrainingReport.OutOfScope?
         if let signals {
             let index = Dictionary(uniqueKeysWithValues: intentModel.labels.enumerated().map { ($1, $0) })
-            var fitted = fitOutOfScope(vectors: intentVectors, targets: examples.intents.map { index[$0.label] ?? 0 }, classes: intentModel.labels.count, heldOut: signals, settings: outOfScope)
+            var fitted = fitOutOfScope(vectors: intentVectors, targets: examples.intents.map { index[$0.label] ?? 0 }, classes: intentModel.labels.count, topics: topics, heldOut: signals, settings: outOfScope)
             if let test, let vectors = testIntentVectors, !test.intents.isEmpty {
                 testOutOfScope(&fitted.1, detector: fitted.0, model: intentModel, vectors: vectors, labels: test.intents.map(\.label))
             }
@@ -139,13 +142,21 @@ public struct ClassifierTrainer: Sendable {
 
     /// Cross-validates, calibrates and fits one head.
     func fitHead(name: String, source: String, features inputs: ClassifierFeatures, vectors: [[Float]], labels: [String], logger: Logger) -> (SoftmaxModel, TrainingReport.Head) {
-        let (model, head, _) = fitHead(name: name, source: source, features: inputs, vectors: vectors, labels: labels, collectSignals: false, logger: logger)
+        let (model, head, _) = fitHead(name: name, source: source, features: inputs, vectors: vectors, labels: labels, collectSignals: false, topics: [], logger: logger)
         return (model, head)
     }
 
+    /// Unit centroids of the category examples, one per category, row-major; empty without categories.
+    static func topicCentroids(_ vectors: [[Float]], labels: [String], dimension: Int) -> [Float] {
+        let names = Array(Set(labels)).sorted()
+        guard !names.isEmpty, vectors.count == labels.count else { return [] }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        return OutOfScopeDetector.centroids(vectors, targets: labels.map { index[$0] ?? 0 }, classes: names.count, dimension: dimension, rows: Array(vectors.indices))
+    }
+
     /// Cross-validates, calibrates and fits one head; with `collectSignals`, also returns each example's
-    /// held-out out-of-scope signals.
-    func fitHead(name: String, source: String, features inputs: ClassifierFeatures, vectors: [[Float]], labels: [String], collectSignals: Bool, logger: Logger) -> (SoftmaxModel, TrainingReport.Head, HeldOutSignals?) {
+    /// held-out out-of-scope signals (nearest of the other folds' intent centroids and the `topics` centroids).
+    func fitHead(name: String, source: String, features inputs: ClassifierFeatures, vectors: [[Float]], labels: [String], collectSignals: Bool, topics: [Float], logger: Logger) -> (SoftmaxModel, TrainingReport.Head, HeldOutSignals?) {
         let classes = Array(Set(labels)).sorted()
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let targets = labels.map { index[$0] ?? 0 }
@@ -193,7 +204,7 @@ public struct ClassifierTrainer: Sendable {
                     }
                 }
                 if collectSignals {
-                    let centroids = OutOfScopeDetector.centroids(vectors, targets: targets, classes: classes.count, dimension: embeddingDimension, rows: trainRows)
+                    let centroids = OutOfScopeDetector.centroids(vectors, targets: targets, classes: classes.count, dimension: embeddingDimension, rows: trainRows) + topics
                     for row in testRows {
                         heldOutSimilarity[row] = OutOfScopeDetector.nearestSimilarity(vectors[row].prefix(embeddingDimension), centroids: centroids, dimension: embeddingDimension)
                     }

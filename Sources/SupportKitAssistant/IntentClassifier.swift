@@ -58,9 +58,14 @@ public protocol IntentClassifier: Sendable {
     /// earlier turns folded in (the vector the knowledge base is searched with). Nil when the classifier cannot
     /// use it, and the message's own category stands.
     func category(of message: String, inContext context: [Float]) async throws -> (label: String, confidence: Double)?
+    /// The out-of-scope score of the message read with its conversation (`context`, as for `category(of:inContext:)`),
+    /// whose best intent has probability `confidence`; nil when the classifier has no detector.
+    func outOfScopeScore(inContext context: [Float], confidence: Double) -> Double?
 }
 
 extension IntentClassifier {
+    public func outOfScopeScore(inContext context: [Float], confidence: Double) -> Double? { nil }
+
     public func classifyWithoutModel(_ message: String, embedding: [Float]) async throws -> Classification {
         try await classify(message, embedding: embedding)
     }

@@ -105,6 +105,10 @@ public struct LocalIntentClassifier: IntentClassifier {
     }
 
     /// The category head on the message's words and the context vector.
+    public func outOfScopeScore(inContext context: [Float], confidence: Double) -> Double? {
+        model.outOfScope?.score(embedding: context, confidence: confidence)
+    }
+
     public func category(of message: String, inContext context: [Float]) async throws -> (label: String, confidence: Double)? {
         guard let head = model.categories else { return nil }
         let prediction = head.predict(model.categoryFeatures.vector(text: message, embedding: context))

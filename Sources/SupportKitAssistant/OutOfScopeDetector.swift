@@ -22,7 +22,8 @@ public struct OutOfScopeDetector: Sendable, Hashable, Codable {
     public var method: Method
     /// Embedding dimension of `centroids`' rows.
     public var dimension: Int
-    /// One unit-length centroid per intent, row-major, in the intent head's label order.
+    /// One unit-length centroid per intent (the intent head's label order), then one per category when the
+    /// classifier has categories; row-major. The similarity signal is the nearest of them.
     public var centroids: [Float]
     /// Held-out in-scope nearest-centroid similarities at percentiles 0, 1, ..., 100.
     public var similarityQuantiles: [Double]

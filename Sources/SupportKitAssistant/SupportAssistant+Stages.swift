@@ -128,7 +128,14 @@ extension SupportAssistant {
         turn.classification = withModel
             ? try await classifier.classify(turn.text, embedding: turn.vector)
             : try await classifier.classifyWithoutModel(turn.text, embedding: turn.vector)
-        guard turn.queryVector != turn.vector, turn.classification.category != nil,
+        guard turn.queryVector != turn.vector else { return }
+        // Scope is the conversation's too: a terse follow-up in a conversation about an order ("just the order!
+        // not my plus membership") is not out of scope because its words alone are far from every example.
+        if let alone = turn.classification.outOfScopeScore,
+           let inContext = classifier.outOfScopeScore(inContext: turn.queryVector, confidence: turn.classification.confidence) {
+            turn.classification.outOfScopeScore = min(alone, inContext)
+        }
+        guard turn.classification.category != nil,
               let category = try await classifier.category(of: turn.text, inContext: turn.queryVector)
         else { return }
         turn.classification.category = category.label

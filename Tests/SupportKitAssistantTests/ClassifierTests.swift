@@ -91,6 +91,17 @@ import Testing
         #expect(classifier.model.report.categories?.warnings.first?.contains("fewer than 8") == true)
     }
 
+    @Test func theOutOfScopeDetectorKnowsTheTopicsAsWellAsTheIntents() async throws {
+        let classifier = try await trainCustom(folds: 3)
+        let detector = try #require(classifier.model.outOfScope)
+        // Four intent centroids, then three category centroids.
+        #expect(detector.centroids.count == (4 + 3) * detector.dimension)
+        // A message about one of the topics is nearest a category centroid more than an intent one alone says.
+        let vector = AssistantFixtures.embedder.vector(for: "refund my payment invoice")
+        let intentsOnly = OutOfScopeDetector.nearestSimilarity(vector.prefix(detector.dimension), centroids: Array(detector.centroids.prefix(4 * detector.dimension)), dimension: detector.dimension)
+        #expect(detector.nearestSimilarity(vector) >= intentsOnly)
+    }
+
     @Test func confidenceIsAProbabilityDistribution() async throws {
         let classifier = try await trainCustom(folds: 3)
         let vector = classifier.model.features.vector(text: "track my package", embedding: AssistantFixtures.embedder.vector(for: "track my package"))

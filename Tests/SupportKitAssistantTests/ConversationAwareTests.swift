@@ -30,6 +30,21 @@ private struct ScopedClassifier: IntentClassifier {
     }
 }
 
+/// A classifier whose messages are all out of scope on their own (`terse` ones too) and in scope read in context.
+private struct ScopedInContextClassifier: IntentClassifier {
+    var fingerprint: String { "scoped-context@test" }
+    var intentLabels: [String] { DefaultIntent.all }
+    var categoryLabels: [String] { CategorySet.default.names }
+    var trainingTexts: [String] { [] }
+    func classify(_ message: String, embedding: [Float]) async throws -> Classification {
+        var classification = Classification(intent: DefaultIntent.question, confidence: 0.8, category: "orders", categoryConfidence: 0.8, classifier: "scoped-context@test")
+        classification.outOfScopeScore = 0.999
+        classification.outOfScopeThreshold = 0.97
+        return classification
+    }
+    func outOfScopeScore(inContext context: [Float], confidence: Double) -> Double? { 0.5 }
+}
+
 /// A classifier that calls every message `orders` on its own and `billing` when read in context, so a test can see
 /// which one the assistant used.
 private struct TopicInContextClassifier: IntentClassifier {
@@ -89,6 +104,18 @@ private struct TopicInContextClassifier: IntentClassifier {
 }
 
 @Suite struct OutOfScopeRoutingTests {
+    @Test func aFollowUpIsInScopeWhenItsConversationIs() async throws {
+        let assistant = try await AssistantFixtures.assistant(classifier: ScopedInContextClassifier())
+        var state = ConversationState(customerId: "terse")
+        // The first message has no context: its own score decides.
+        let first = try await assistant.respond(to: "I want to cancel my order 5521", state: &state)
+        #expect(first.outOfScope == true && first.outOfScopeScore == 0.999)
+        // A terse follow-up is read with the conversation: the lower of the two scores stands.
+        let followUp = try await assistant.respond(to: "just the order! not my plus membership", state: &state)
+        #expect(followUp.outOfScopeScore == 0.5)
+        #expect(followUp.outOfScope != true)
+    }
+
     @Test func declineSaysSoAndOffersAPersonWithoutATicket() async throws {
         let assistant = try await AssistantFixtures.assistant(classifier: ScopedClassifier())
         var state = ConversationState(customerId: "ola")
