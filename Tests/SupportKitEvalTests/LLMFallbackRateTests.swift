@@ -35,4 +35,16 @@ struct LLMFallbackRateTests {
         let local = EvalMetrics.compute(records: [record("A", 0, classifier: "logreg@1:abc")], bootstrap: Bootstrap(resamples: 10)).metrics
         #expect(local[MetricName.llmFallbackRate]?.value == nil && local[MetricName.llmFallbackRate]?.n == 0)
     }
+
+    @Test func predictionsCollapsedOntoOneLabelAreAWarning() {
+        let expected = ["question", "problem", "action", "feedback", "escalate"]
+        let collapsed = (0..<25).map { makeRecord("c\($0)", 0, intent: expected[$0 % 5], predicted: $0 == 0 ? "problem" : "action") }
+        let warnings = EvalRunner.collapseWarnings(collapsed)
+        #expect(warnings == ["intent predictions collapsed: \"action\" on 24 of 25 labeled turns, while the suite expects 5 different intents; the classifier is not telling them apart (check its model and prompt)"])
+        // A classifier that mostly gets it right, or a suite that expects one label, is no collapse.
+        let healthy = (0..<25).map { makeRecord("c\($0)", 0, intent: expected[$0 % 5], predicted: expected[$0 % 5]) }
+        #expect(EvalRunner.collapseWarnings(healthy).isEmpty)
+        let oneLabel = (0..<25).map { makeRecord("c\($0)", 0, intent: "question", predicted: "question") }
+        #expect(EvalRunner.collapseWarnings(oneLabel).isEmpty)
+    }
 }
