@@ -5,7 +5,7 @@ extension AssistantConfiguration {
     /// What happens to a message no intent covers (`assistant.out_of_scope`).
     public struct OutOfScope: Sendable, Hashable, Codable {
         /// The routing of an out-of-scope message.
-        public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
+        public enum Action: String, SettingChoice {
             /// Say clearly that this is not something the assistant can help with here, and offer a person.
             case decline
             /// Hand the conversation to a person (a ticket with reason `out_of_scope`).
@@ -50,7 +50,7 @@ extension AssistantConfiguration {
     /// Every window is bounded, so a turn costs the same however long the conversation is.
     public struct Context: Sendable, Hashable, Codable {
         /// How the conversation enters the dense query.
-        public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
+        public enum Method: String, SettingChoice {
             /// `unit(message + weight * context)`, the context being the earlier turns' embeddings, newer ones
             /// weighing more.
             case blend

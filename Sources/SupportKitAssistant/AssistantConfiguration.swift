@@ -49,8 +49,16 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
 
     /// Classifier settings.
     public struct Classifier: Sendable, Hashable, Codable {
-        /// `local` (logistic regression on embeddings, the default) or `llm` (chat model, local fallback).
-        public var kind: String
+        /// Which classifier answers.
+        public enum Kind: String, SettingChoice {
+            /// Logistic regression on embeddings (the default).
+            case local
+            /// A chat model, the local classifier as fallback.
+            case llm
+        }
+
+        /// `local` (the default) or `llm`.
+        public var kind: Kind
         /// The trained local classifier, relative to the working directory.
         public var path: String
         /// The chat model for `kind: llm`.
@@ -72,7 +80,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
 
         /// Classifier settings; every value defaults.
         public init(
-            kind: String = "local", path: String = ".supportkit/classifier.json", model: String = "gpt-4o-mini",
+            kind: Kind = .local, path: String = ".supportkit/classifier.json", model: String = "gpt-4o-mini",
             l2: Double = 1e-5, folds: Int = 5, minExamplesPerClass: Int = 8, maxIterations: Int = 200,
             hashedWords: Int = 2048, wordWeight: Double = 1, categoryWordWeight: Double = 0
         ) {
@@ -100,7 +108,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = Classifier()
-            kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? d.kind
+            kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? d.kind
             path = try c.decodeIfPresent(String.self, forKey: .path) ?? d.path
             model = try c.decodeIfPresent(String.self, forKey: .model) ?? d.model
             l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
@@ -273,8 +281,16 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
 
     /// Answer-writing settings.
     public struct Responder: Sendable, Hashable, Codable {
-        /// `extractive` (sentences from the best chunks, the default) or `llm`.
-        public var kind: String
+        /// What writes answers.
+        public enum Kind: String, SettingChoice {
+            /// Sentences quoted from the best chunks (the default).
+            case extractive
+            /// A chat model, the extractive answer as fallback.
+            case llm
+        }
+
+        /// `extractive` (the default) or `llm`.
+        public var kind: Kind
         /// The chat model for `kind: llm`.
         public var model: String
         /// Sentences an extractive answer quotes at most.
@@ -287,7 +303,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         public var clarifyBelow: Double
 
         /// Responder settings; every value defaults.
-        public init(kind: String = "extractive", model: String = "gpt-4o-mini", maxSentences: Int = 3, maxSources: Int = 2, clarifyMargin: Double = 0.02, clarifyBelow: Double = 0.6) {
+        public init(kind: Kind = .extractive, model: String = "gpt-4o-mini", maxSentences: Int = 3, maxSources: Int = 2, clarifyMargin: Double = 0.02, clarifyBelow: Double = 0.6) {
             self.clarifyMargin = clarifyMargin
             self.clarifyBelow = clarifyBelow
             self.kind = kind
@@ -307,7 +323,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = Responder()
-            kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? d.kind
+            kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? d.kind
             model = try c.decodeIfPresent(String.self, forKey: .model) ?? d.model
             maxSentences = try c.decodeIfPresent(Int.self, forKey: .maxSentences) ?? d.maxSentences
             maxSources = try c.decodeIfPresent(Int.self, forKey: .maxSources) ?? d.maxSources
@@ -319,7 +335,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
     /// OpenAI-compatible service settings. The key only ever comes from `OPENAI_API_KEY`.
     public struct LLM: Sendable, Hashable, Codable {
         /// How a JSON answer (the classifier's, the judge's) is asked for.
-        public enum StructuredOutput: String, Sendable, Hashable, Codable, CaseIterable {
+        public enum StructuredOutput: String, SettingChoice {
             /// `response_format: {"type": "json_object"}`: OpenAI's JSON mode; the labels are only asked for.
             case jsonObject = "json_object"
             /// `response_format: {"type": "json_schema", ...}`: OpenAI's structured outputs; the answer must match a
@@ -452,8 +468,6 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         func fail(_ key: String, _ problem: String) throws -> Never {
             throw SupportKitError(.invalidInput, "assistant.\(key): \(problem)")
         }
-        if !["local", "llm"].contains(classifier.kind) { try fail("classifier.kind", "\"\(classifier.kind)\" is not one of local, llm") }
-        if !["extractive", "llm"].contains(responder.kind) { try fail("responder.kind", "\"\(responder.kind)\" is not one of extractive, llm") }
         if classifier.folds < 2 { try fail("classifier.folds", "must be at least 2") }
         if classifier.l2 < 0 { try fail("classifier.l2", "must not be negative") }
         if classifier.hashedWords < 0 { try fail("classifier.hashed_words", "must not be negative") }

@@ -15,7 +15,7 @@ import SupportKit
 /// examples.
 public struct OutOfScopeDetector: Sendable, Hashable, Codable {
     /// Which signal scores a message.
-    public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
+    public enum Method: String, SettingChoice {
         case similarity, confidence, combined
     }
 

@@ -52,18 +52,18 @@ extension SupportAssistant {
         try spec.checkCompatible(with: .knowledge(Collections.knowledge, embedder: embedder.fingerprint))
         let local = try LocalIntentClassifier.load(from: paths.classifier, embedder: embedder.fingerprint)
         var cache: LLMResponseCache?
-        if configuration.classifier.kind == "llm" || configuration.responder.kind == "llm" {
+        if configuration.classifier.kind == .llm || configuration.responder.kind == .llm {
             cache = try LLMResponseCache(path: paths.llmCache)
         }
         let classifier: any IntentClassifier
-        if configuration.classifier.kind == "llm" {
+        if configuration.classifier.kind == .llm {
             let client = try ChatCompletionsClient.fromEnvironment(configuration.llm, environment: environment, cache: cache)
             classifier = LLMIntentClassifier(client: client, model: configuration.classifier.model, fallback: local, logger: logger)
         } else {
             classifier = local
         }
         let responder: any Responder
-        if configuration.responder.kind == "llm" {
+        if configuration.responder.kind == .llm {
             let client = try ChatCompletionsClient.fromEnvironment(configuration.llm, environment: environment, cache: cache)
             responder = LLMResponder(client: client, model: configuration.responder.model, fallback: ExtractiveResponder(configuration: configuration.responder), settings: configuration.llm, logger: logger)
         } else {

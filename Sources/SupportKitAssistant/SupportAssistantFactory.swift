@@ -126,7 +126,7 @@ public struct SupportAssistantFactory: AssistantSessionFactory {
             "embedder": assistant.embedder.fingerprint.description,
             "classifier": assistant.classifier.fingerprint,
             "assistant_config": String(settings.finalize().prefix(12)),
-            "responder": assistant.configuration.responder.kind == "llm" ? "llm:\(assistant.configuration.responder.model)" : "extractive",
+            "responder": assistant.configuration.responder.kind == .llm ? "llm:\(assistant.configuration.responder.model)" : "extractive",
         ]) { _, own in own }
     }
 }

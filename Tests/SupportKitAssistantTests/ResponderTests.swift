@@ -110,7 +110,7 @@ import Testing
         #expect(configuration.retrieval.categoryFilterThreshold == AssistantConfiguration.Retrieval().categoryFilterThreshold)
         #expect(configuration.escalation.minKnowledgeScore == 0.3)
         #expect(configuration.escalation.intents == ["escalate", "legal"])
-        #expect(configuration.classifier.kind == "llm")
+        #expect(configuration.classifier.kind == .llm)
         #expect(configuration.classifier.model == "small-model")
     }
 
@@ -137,7 +137,8 @@ import Testing
             _ = try AssistantConfiguration.parse(yaml: "assistant:\n  responder:\n    kind: poetic\n", path: "supportkit.yaml")
             Issue.record("expected an error")
         } catch let error as InputError {
-            #expect(error.problem.contains("responder.kind"))
+            #expect(error.field == "assistant.responder.kind")
+            #expect(error.problem.hasPrefix("\"poetic\" is not one of extractive, llm"))
         } catch {
             Issue.record("unexpected \(error)")
         }
