@@ -39,6 +39,10 @@ public struct IngestPipeline: Sendable {
         public var allowMassDeletion: Bool
         /// Which of the walked files are articles (`ingest.include` / `ingest.exclude`).
         public var filter: CorpusFilter
+        /// Crash testing only: SIGKILL the process right after this many batch upserts, before stale chunks are
+        /// pruned and the manifest is updated (the worst moment to die). The CLI sets it from
+        /// `SUPPORTKIT_FAULT=kill-after-upserts:N`.
+        public var killAfterUpserts: Int?
 
         /// Deletions up to this many documents never count as a mass deletion, whatever the collection's size.
         public static let massDeletionAllowance = 5
@@ -46,8 +50,9 @@ public struct IngestPipeline: Sendable {
         public init(
             parser: DocumentParser.Configuration = .init(), chunker: Chunker.Configuration = .init(),
             collection: String = Collections.knowledge, strict: Bool = false, dryRun: Bool = false, batchSize: Int = 256,
-            facets: Bool = true, allowMassDeletion: Bool = false, filter: CorpusFilter = CorpusFilter()
+            facets: Bool = true, allowMassDeletion: Bool = false, filter: CorpusFilter = CorpusFilter(), killAfterUpserts: Int? = nil
         ) {
+            self.killAfterUpserts = killAfterUpserts
             self.allowMassDeletion = allowMassDeletion
             self.filter = filter
             self.parser = parser
@@ -75,6 +80,8 @@ public struct IngestPipeline: Sendable {
     public let configuration: Configuration
     public let logger: Logger
     public let progress: Progress?
+    /// Batch upserts so far, for `Configuration.killAfterUpserts`.
+    private let upserts = UpsertCount()
 
     public init(
         store: any VectorStore, manifest: IngestManifest, embedder: any Embedder, configuration: Configuration,
@@ -453,6 +460,16 @@ public struct IngestPipeline: Sendable {
         try await manifest.recordFiles(corpus.cleanFiles.filter { previous.stamps[$0.key] != $0 }, removing: removedFiles)
     }
 
+    /// `Configuration.killAfterUpserts`: counts this batch upsert and SIGKILLs the process at the limit.
+    private func killIfTold() {
+        guard let limit = configuration.killAfterUpserts else { return }
+        let count = upserts.value.withLock { value in
+            value += 1
+            return value
+        }
+        if count >= limit { kill(getpid(), SIGKILL) }
+    }
+
     private func apply(_ batch: [DocumentWrite], summary: inout IngestSummary) async throws {
         // Journal first: a crash from here until the entries below are recorded leaves these documents marked, so
         // `--verify` stays clean and the next run rewrites them.
@@ -468,7 +485,7 @@ public struct IngestPipeline: Sendable {
             try await store.upsert(Array(points[start..<min(start + configuration.batchSize, points.count)]), into: configuration.collection)
         }
         summary.written += points.count
-        FaultInjection.afterUpsert()
+        killIfTold()
         let facets = batch.flatMap(\.facets)
         if let facetCollection = configuration.facetCollection, !facets.isEmpty {
             let before = await counter?.embeddedCount ?? 0
@@ -562,22 +579,7 @@ public enum IngestError: Error, Sendable {
     case massDeletion(IngestSummary)
 }
 
-
-/// Crash testing: `SUPPORTKIT_FAULT=kill-after-upserts:N` makes the process SIGKILL itself right after its
-/// N-th batch upsert, before stale chunks are pruned and the manifest is updated: the worst moment to die.
-enum FaultInjection {
-    private static let limit: Int? = {
-        guard let value = ProcessInfo.processInfo.environment["SUPPORTKIT_FAULT"], value.hasPrefix("kill-after-upserts:") else { return nil }
-        return Int(value.dropFirst("kill-after-upserts:".count))
-    }()
-    private static let counter = Mutex(0)
-
-    static func afterUpsert() {
-        guard let limit else { return }
-        let count = counter.withLock { value in
-            value += 1
-            return value
-        }
-        if count >= limit { kill(getpid(), SIGKILL) }
-    }
+/// A count shared by the copies of one pipeline.
+private final class UpsertCount: Sendable {
+    let value = Mutex(0)
 }

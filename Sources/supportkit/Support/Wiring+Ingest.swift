@@ -15,7 +15,14 @@ extension Wiring {
                 maxTokens: ingest.maxTokens, overlapTokens: ingest.overlapTokens,
                 timeLimit: .milliseconds(Int64(ingest.chunkTimeLimit * 1000)), memoryLimitBytes: ingest.chunkMemoryMB << 20),
             collection: collection, strict: strict, dryRun: dryRun, batchSize: ingest.batchSize,
-            allowMassDeletion: allowMassDeletion, filter: CorpusFilter(include: ingest.include, exclude: ingest.exclude))
+            allowMassDeletion: allowMassDeletion, filter: CorpusFilter(include: ingest.include, exclude: ingest.exclude),
+            killAfterUpserts: Self.faultKillAfterUpserts(ProcessInfo.processInfo.environment))
+    }
+
+    /// Crash testing: `SUPPORTKIT_FAULT=kill-after-upserts:N` (the crash-recovery tests set it).
+    static func faultKillAfterUpserts(_ environment: [String: String]) -> Int? {
+        guard let value = environment["SUPPORTKIT_FAULT"], value.hasPrefix("kill-after-upserts:") else { return nil }
+        return Int(value.dropFirst("kill-after-upserts:".count))
     }
 
     /// The live pipeline into `collection`, and the embedder's fingerprint for the summary. With `rebuild` (and
