@@ -40,7 +40,7 @@ public struct LLMResponder: Responder {
         let documents = Self.documents(context.hits, limit: max(1, fallback.configuration.maxSources + 1))
         do {
             let text = try await client.complete(model: model, messages: prompt(context, documents: documents), options: options)
-            let trimmed = Self.clean(text, citations: documents.count)
+            let trimmed = Self.clean(text, citations: documents.count, notes: context.recall.lines)
             guard !trimmed.isEmpty else { throw ChatCompletionsError.unusableAnswer("empty answer") }
             let cited = documents.enumerated().filter { trimmed.contains("[\($0.offset + 1)]") }.map(\.element)
             let sources = (cited.isEmpty ? Array(documents.prefix(1)) : cited).map {
@@ -123,12 +123,20 @@ public struct LLMResponder: Responder {
         return prefix + " …"
     }
 
-    /// The model's answer without the loops and phantom citations small models write: a line repeated (after its
-    /// list number) or a sentence repeated within a line is kept the first time only; `[n]` above `citations` is removed.
-    static func clean(_ text: String, citations: Int) -> String {
+    /// Lines a small model copies from the prompt: its section labels.
+    static let promptLabels: Set<String> = ["customer message:", "customer:", "customer notes:", "customer note:", "articles:", "answer:", "assistant:"]
+
+    /// The model's answer without the loops, echoes and phantom citations small models write: a line repeated
+    /// (after its list number) or a sentence repeated within a line is kept the first time only; a line that is
+    /// only a prompt label ("Customer message:") or a copy of a customer note ("- profile: plan=plus") is dropped;
+    /// `[n]` above `citations` is removed.
+    static func clean(_ text: String, citations: Int, notes: [String] = []) -> String {
         var seenLines = Set<String>()
         var lines: [String] = []
+        let echoes = Set(notes.map { normalized($0) })
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let bare = normalized(String(line))
+            if promptLabels.contains(bare) || (!bare.isEmpty && echoes.contains(bare)) { continue }
             var kept: [String] = []
             var seenSentences = Set<String>()
             for sentence in sentences(String(line)) {

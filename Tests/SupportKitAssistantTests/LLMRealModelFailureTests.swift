@@ -97,6 +97,12 @@ import Testing
         #expect((body["stop"] as? [String])?.contains("\nCustomer message:") == true)
     }
 
+    @Test func promptLabelsAndEchoedNotesAreDropped() {
+        // SmolLM2 began answers with the prompt's "Customer message:" and ended them with a copied customer note.
+        let answer = "Customer message:\nYou can cancel Plus in Account settings [1].\n\n- profile: plan=plus-annual"
+        #expect(LLMResponder.clean(answer, citations: 1, notes: ["profile: plan=plus-annual"]) == "You can cancel Plus in Account settings [1].")
+    }
+
     @Test func thePromptFitsTheContextWindowWithEachArticleOnce() async throws {
         let server = try ChatCompletionsStubServer(.content("From the article [1]."))
         defer { server.stop() }
