@@ -106,6 +106,28 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: cpu.contains(.avx512BF16), lacksBF16))
+    func sixteenLaneSoftmaxAndGELUMatchTheScalarKernels() {
+        // Widths with and without a tail; rows `stride` apart with a gap the softmax must leave alone.
+        for width in [7, 16, 37, 256] {
+            let stride = width + 3, count = 5
+            let input = ModelFilesTests.floats(count * stride, seed: UInt64(width), scale: 12)
+            var fast = input, plain = input
+            skmk_softmax_rows(&fast, Int32(count), Int32(width), Int32(stride))
+            Kernels.scalarSoftmaxRows(&plain, count: count, width: width, stride: stride)
+            for index in input.indices {
+                #expect(abs(fast[index] - plain[index]) <= 1e-5 * max(1, abs(plain[index])), "softmax width \(width) at \(index)")
+            }
+            let bias = ModelFilesTests.floats(width, seed: 99, scale: 1)
+            var gelu = Array(input.prefix(count * width)), plainGELU = gelu
+            skmk_add_bias_gelu(&gelu, Int32(count), Int32(width), bias)
+            Kernels.scalarAddBiasGELU(&plainGELU, count: count, width: width, bias: bias)
+            for index in gelu.indices {
+                #expect(abs(gelu[index] - plainGELU[index]) <= 1e-5 * max(1, abs(plainGELU[index])), "GELU width \(width) at \(index)")
+            }
+        }
+    }
+
     @Test(.enabled(if: hasBoth, lacksBoth), arguments: [ProjectionPrecision.bf16, .int8])
     func aProjectionMatchesAPlainProduct(_ precision: ProjectionPrecision) throws {
         let rows = 37, outputs = 48, inputs = 80

@@ -34,4 +34,10 @@ int skmk_projection_run(const skmk_projection *projection, int m, const float *x
 void skmk_convert_bf16(const float *x, unsigned short *out, size_t count);
 /* Per row: scale = max |x| / 127 (1 when the row is zero), q = round(x / scale) + 128 in [1, 255]. */
 void skmk_quantize_rows_u8(const float *x, int rows, int width, unsigned char *q, float *scales);
+/* The element-wise kernels of the reduced-precision forward pass, 16 lanes wide with FMA (the Swift ones in
+   Kernels.swift are 8 lanes and build for any x86-64): the same polynomials (erf, exp), so they agree to rounding. */
+/* x[r] = GELU(x[r] + bias), GELU(v) = v/2 (1 + erf(v/sqrt 2)), over `count` rows of `width` floats. */
+void skmk_add_bias_gelu(float *x, int count, int width, const float *bias);
+/* Softmax of each of `count` rows of `width` floats, rows `stride` apart, in place. */
+void skmk_softmax_rows(float *x, int count, int width, int stride);
 #endif
