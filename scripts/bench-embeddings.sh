@@ -12,7 +12,9 @@
 # Environment: TEXTS=N (default 2000), THREADS (default 2), ENGINES (default "supportkit supportkit-autoblas
 #              supportkit-bf16 supportkit-int8 torch onnx onnx-int8"), ROUNDS=N (default 1: run the engines N times,
 #              alternating, and report medians), SKIP_BUILD=1, VENV (default .venv-ref), SCRATCH (default
-#              .build-minilm).
+#              .build-minilm), REPORT_ONLY=1 (run nothing: report the results and vectors already in
+#              $SCRATCH/bench, e.g. after adding rounds of some engines with APPEND=1), APPEND=1 (keep the results of
+#              earlier runs and add to them).
 #
 # Kernels. ONNX Runtime (MLAS) and PyTorch pick their matrix kernels by CPU detection. OpenBLAS does too, unless
 # OPENBLAS_CORETYPE pins a kernel set: this project's machines pin OPENBLAS_CORETYPE=Haswell (AVX2) and
@@ -39,12 +41,13 @@ scripts/fetch-model.sh >/dev/null
 python3 scripts/minilm/gen_bench_texts.py "$OUT/texts.txt" "$COUNT"
 echo "texts: $OUT/texts.txt ($(wc -l <"$OUT/texts.txt") lines, sha256 $(sha256sum "$OUT/texts.txt" | cut -c1-12))"
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+if [[ "${SKIP_BUILD:-0}" != 1 && "${REPORT_ONLY:-0}" != 1 ]]; then
   swift build -c release --scratch-path "$SCRATCH" --product supportkit 2>&1 | tail -n 1
 fi
 BIN="$SCRATCH/release/supportkit"
 
-: >"$OUT/results.jsonl"
+[[ "${APPEND:-0}" == 1 || "${REPORT_ONLY:-0}" == 1 ]] || : >"$OUT/results.jsonl"
+[[ "${REPORT_ONLY:-0}" == 1 ]] && ROUNDS=0
 # supportkit's reduced-precision runs, named after their embedder (same environment as the `supportkit` row).
 reduced() {
   "$BIN" embed --bench "$OUT/texts.txt" --workers "$THREADS" --embedder "minilm:$1" \
