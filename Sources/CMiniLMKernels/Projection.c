@@ -44,7 +44,14 @@ AVX512_BF16 void skmk_convert_bf16(const float *x, unsigned short *out, size_t c
     }
 }
 
-AVX512_BW void skmk_quantize_rows_u8(const float *x, int rows, int width, unsigned char *q, float *scales) {
+/* x[c] * multipliers[c], or x[c] without multipliers. */
+AVX512_BW static inline __m512 load_scaled(const float *x, const float *multipliers, int column) {
+    __m512 value = _mm512_loadu_ps(x + column);
+    return multipliers ? _mm512_mul_ps(value, _mm512_loadu_ps(multipliers + column)) : value;
+}
+
+AVX512_BW void skmk_quantize_rows_u8(const float *x, int rows, int width, const float *multipliers, unsigned char *q,
+                                     float *scales) {
     const __m512i offset = _mm512_set1_epi32(128);
     for (int row = 0; row < rows; row++) {
         const float *xr = x + (size_t)row * width;
@@ -52,21 +59,23 @@ AVX512_BW void skmk_quantize_rows_u8(const float *x, int rows, int width, unsign
         __m512 largest = _mm512_setzero_ps();
         int column = 0;
         for (; column + 16 <= width; column += 16) {
-            largest = _mm512_max_ps(largest, _mm512_abs_ps(_mm512_loadu_ps(xr + column)));
+            largest = _mm512_max_ps(largest, _mm512_abs_ps(load_scaled(xr, multipliers, column)));
         }
         float maximum = _mm512_reduce_max_ps(largest);
-        for (int tail = column; tail < width; tail++) maximum = fmaxf(maximum, fabsf(xr[tail]));
+        for (int tail = column; tail < width; tail++) {
+            maximum = fmaxf(maximum, fabsf(xr[tail] * (multipliers ? multipliers[tail] : 1.0f)));
+        }
         float scale = maximum > 0 ? maximum / 127.0f : 1.0f;
         __m512 inverse = _mm512_set1_ps(1.0f / scale);
         scales[row] = scale;
         for (column = 0; column + 16 <= width; column += 16) {
             /* Round to nearest even (the default MXCSR mode); |x / scale| <= 127 (+ rounding) so 1...255 fits. */
-            __m512i value = _mm512_add_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(xr + column), inverse)),
+            __m512i value = _mm512_add_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(load_scaled(xr, multipliers, column), inverse)),
                                              offset);
             _mm_storeu_si128((__m128i *)(qr + column), _mm512_cvtusepi32_epi8(value));
         }
         for (; column < width; column++) {
-            int value = (int)nearbyintf(xr[column] / scale) + 128;
+            int value = (int)nearbyintf(xr[column] * (multipliers ? multipliers[column] : 1.0f) / scale) + 128;
             qr[column] = (unsigned char)(value < 0 ? 0 : value > 255 ? 255 : value);
         }
     }
@@ -109,6 +118,7 @@ struct skmk_projection {
     void *weight_data;      /* bf16 or s8, [n, k] */
     float *scales;          /* int8: per output channel */
     int32_t *compensation;  /* int8: 128 * sum_k q[n, k], the u8 offset's contribution */
+    float *input_inverse;   /* int8 with smoothing: 1 / s[k], applied to the activations */
 };
 
 static int fail(char *error, size_t size, const char *what, dnnl_status_t status) {
@@ -138,8 +148,8 @@ static void source_dims(const skmk_projection *p, int64_t m, dnnl_memory_desc_t 
     dnnl_memory_desc_init_by_tag(dst, 2, dst_dims, bf16 ? dnnl_f32 : dnnl_s32, dnnl_ab);
 }
 
-skmk_projection *skmk_projection_create(skmk_precision precision, const float *weights, int n, int k, char *error,
-                                        size_t error_size) {
+skmk_projection *skmk_projection_create(skmk_precision precision, const float *weights, int n, int k,
+                                        const float *input_scales, char *error, size_t error_size) {
     pthread_once(&engine_once, create_engine);
     if (engine_status != dnnl_success) {
         fail(error, error_size, "creating the CPU engine", engine_status);
@@ -163,8 +173,19 @@ skmk_projection *skmk_projection_create(skmk_precision precision, const float *w
         p->scales = aligned_alloc(64, round64((size_t)n * sizeof(float)));
         p->compensation = aligned_alloc(64, round64((size_t)n * sizeof(int32_t)));
         if (!p->scales || !p->compensation) goto failed;
+        if (input_scales) {
+            p->input_inverse = aligned_alloc(64, round64((size_t)k * sizeof(float)));
+            if (!p->input_inverse) goto failed;
+            for (int column = 0; column < k; column++) p->input_inverse[column] = 1.0f / input_scales[column];
+        }
+        float *row_buffer = malloc((size_t)k * sizeof(float));
+        if (!row_buffer) goto failed;
         for (int row = 0; row < n; row++) {
-            const float *wr = weights + (size_t)row * k;
+            /* W[n, c] * s[c]: the activations' range per input channel moves into the weights. */
+            float *wr = row_buffer;
+            for (int column = 0; column < k; column++) {
+                wr[column] = weights[(size_t)row * k + column] * (input_scales ? input_scales[column] : 1.0f);
+            }
             float maximum = 0;
             for (int column = 0; column < k; column++) maximum = fmaxf(maximum, fabsf(wr[column]));
             float scale = maximum > 0 ? maximum / 127.0f : 1.0f;
@@ -178,6 +199,7 @@ skmk_projection *skmk_projection_create(skmk_precision precision, const float *w
             p->scales[row] = scale;
             p->compensation[row] = 128 * sum;
         }
+        free(row_buffer);
     }
     dnnl_memory_desc_t src, weight_md, dst;
     source_dims(p, DNNL_RUNTIME_DIM_VAL, &src, &dst);
@@ -205,6 +227,7 @@ void skmk_projection_destroy(skmk_projection *p) {
     free(p->weight_data);
     free(p->scales);
     free(p->compensation);
+    free(p->input_inverse);
     free(p);
 }
 
@@ -231,7 +254,7 @@ int skmk_projection_run(const skmk_projection *p, int m, const float *x, float *
     } else {
         row_scales = (float *)(source + round64((size_t)m * p->k));
         acc = (int32_t *)((unsigned char *)row_scales + round64((size_t)m * sizeof(float)));
-        skmk_quantize_rows_u8(x, m, p->k, source, row_scales);
+        skmk_quantize_rows_u8(x, m, p->k, p->input_inverse, source, row_scales);
     }
     dnnl_memory_desc_t src_md, dst_md;
     source_dims(p, m, &src_md, &dst_md);

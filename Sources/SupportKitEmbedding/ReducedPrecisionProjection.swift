@@ -10,11 +10,19 @@ final class ReducedPrecisionProjection: @unchecked Sendable {
     let outputs: Int
     let inputs: Int
 
-    /// - Parameter weights: `[outputs, inputs]`, PyTorch's layout; copied, not kept.
-    init(_ precision: ProjectionPrecision, weights: UnsafePointer<Float>, outputs: Int, inputs: Int) throws {
+    /// - Parameters:
+    ///   - weights: `[outputs, inputs]`, PyTorch's layout; copied, not kept.
+    ///   - inputScales: int8 only: one factor per input channel moved from the activations into the weights
+    ///     (`x W^T = (x / s)(W s)^T`), or nil.
+    init(_ precision: ProjectionPrecision, weights: UnsafePointer<Float>, outputs: Int, inputs: Int,
+         inputScales: [Float]? = nil) throws
+    {
         var message = [CChar](repeating: 0, count: 256)
-        guard let handle = skmk_projection_create(precision.kernelPrecision, weights, Int32(outputs), Int32(inputs),
-                                                  &message, message.count)
+        let created = inputScales.withOptionalBuffer { scales in
+            skmk_projection_create(precision.kernelPrecision, weights, Int32(outputs), Int32(inputs), scales,
+                                   &message, message.count)
+        }
+        guard let handle = created
         else {
             throw SupportKitError(.unavailable, "cannot prepare the reduced-precision model: " + Self.text(message))
         }
@@ -41,5 +49,13 @@ final class ReducedPrecisionProjection: @unchecked Sendable {
 
     private static func text(_ message: [CChar]) -> String {
         String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension Optional where Wrapped == [Float] {
+    /// The array's storage, or nil, for a C parameter that takes either.
+    func withOptionalBuffer<Result>(_ body: (UnsafePointer<Float>?) -> Result) -> Result {
+        guard let self else { return body(nil) }
+        return self.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

@@ -18,9 +18,11 @@ typedef enum {
 typedef struct skmk_projection skmk_projection;
 
 /* Converts `weights` (not kept) and creates the oneDNN primitive (M is a runtime dimension, so one primitive
-   serves every chunk). Returns NULL and writes a message into `error` on failure. */
-skmk_projection *skmk_projection_create(skmk_precision precision, const float *weights, int n, int k, char *error,
-                                        size_t error_size);
+   serves every chunk). int8 only: `input_scales` (k values, or NULL) smooths the activations' per-channel range
+   into the weights, x W^T = (x / s)(W s)^T, so that a few large input channels do not coarsen every token's scale.
+   Returns NULL and writes a message into `error` on failure. */
+skmk_projection *skmk_projection_create(skmk_precision precision, const float *weights, int n, int k,
+                                        const float *input_scales, char *error, size_t error_size);
 void skmk_projection_destroy(skmk_projection *projection);
 /* Bytes of scratch memory `skmk_projection_run` needs for `m` rows. */
 size_t skmk_projection_scratch_bytes(const skmk_projection *projection, int m);
@@ -32,8 +34,10 @@ int skmk_projection_run(const skmk_projection *projection, int m, const float *x
 /* Kernels, exposed for tests against plain Swift references. */
 /* bf16 bit patterns of `count` floats, rounded to nearest even (NaN stays NaN). Needs AVX-512 BF16. */
 void skmk_convert_bf16(const float *x, unsigned short *out, size_t count);
-/* Per row: scale = max |x| / 127 (1 when the row is zero), q = round(x / scale) + 128 in [1, 255]. */
-void skmk_quantize_rows_u8(const float *x, int rows, int width, unsigned char *q, float *scales);
+/* Per row of v = x * multipliers (per column; NULL: all 1): scale = max |v| / 127 (1 when the row is zero),
+   q = round(v / scale) + 128 in [1, 255]. */
+void skmk_quantize_rows_u8(const float *x, int rows, int width, const float *multipliers, unsigned char *q,
+                           float *scales);
 /* The element-wise kernels of the reduced-precision forward pass, 16 lanes wide with FMA (the Swift ones in
    Kernels.swift are 8 lanes and build for any x86-64): the same polynomials (erf, exp), so they agree to rounding. */
 /* x[r] = GELU(x[r] + bias), GELU(v) = v/2 (1 + erf(v/sqrt 2)), over `count` rows of `width` floats. */
