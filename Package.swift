@@ -59,13 +59,20 @@ let package = Package(
             name: "CBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // oneDNN (bf16 and int8 matmul) and the AVX-512 kernels around it, for the reduced-precision MiniLM; the one
+        // target that links oneDNN. Function-level target attributes, so no unsafe flags: every kernel is called only
+        // after a runtime CPU check.
+        .target(
+            name: "CMiniLMKernels",
+            linkerSettings: [.linkedLibrary("dnnl")]
+        ),
         .target(
             name: "SupportKitParsing",
             dependencies: ["SupportKit", "CLibXML2", "Yams"]
         ),
         .target(
             name: "SupportKitEmbedding",
-            dependencies: ["SupportKit", "CBLAS", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SupportKit", "CBLAS", "CMiniLMKernels", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "SupportKitStore",
@@ -180,7 +187,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportKitEmbeddingTests",
-            dependencies: ["SupportKitEmbedding", "SupportKitTesting"],
+            // CMiniLMKernels: its kernels are tested against plain Swift.
+            dependencies: ["SupportKitEmbedding", "CMiniLMKernels", "SupportKitTesting"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what supportkit needs on a fresh Debian/Ubuntu machine and is a no-op when everything is there:
-# the system libraries the package links (libxml2, SQLite, libcurl, OpenBLAS) and the local embedding model.
+# the system libraries the package links (libxml2, SQLite, libcurl, OpenBLAS, oneDNN) and the local embedding model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libxml2-dev libsqlite3-dev libcurl4-openssl-dev libopenblas-dev pkg-config python3-pip unzip)
+packages=(libxml2-dev libsqlite3-dev libcurl4-openssl-dev libopenblas-dev libdnnl-dev pkg-config python3-pip unzip)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

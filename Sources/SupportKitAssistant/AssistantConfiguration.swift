@@ -250,7 +250,8 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         public static func defaultMinKnowledgeScore(for embedder: EmbedderFingerprint) -> Double {
             switch embedder.name {
             case "lexical": 0.10
-            case "minilm": 0.30
+            // The reduced-precision variants keep fp32's cosines to within 0.001.
+            case "minilm", "minilm:bf16", "minilm:int8": 0.30
             default: 0.2
             }
         }

@@ -2,14 +2,15 @@ import Foundation
 import Logging
 import SupportKit
 
-/// Makes an embedder from its name: `minilm` (the default, all-MiniLM-L6-v2 in-process), `lexical` (feature
-/// hashing, no model) or `openai:MODEL` (an OpenAI-compatible `/v1/embeddings` endpoint).
+/// Makes an embedder from its name: `minilm` (the default, all-MiniLM-L6-v2 in-process), `minilm:bf16` /
+/// `minilm:int8` (the same model with reduced-precision weight products), `lexical` (feature hashing, no model) or
+/// `openai:MODEL` (an OpenAI-compatible `/v1/embeddings` endpoint).
 public enum EmbedderFactory {
     public static let defaultName = "minilm"
-    public static let names = ["minilm", "lexical", "openai:MODEL"]
+    public static let names = ["minilm", "minilm:bf16", "minilm:int8", "lexical", "openai:MODEL"]
 
     /// - Parameters:
-    ///   - name: `minilm`, `lexical` or `openai:MODEL`; nil or empty means `minilm`.
+    ///   - name: `minilm`, `minilm:bf16`, `minilm:int8`, `lexical` or `openai:MODEL`; nil or empty means `minilm`.
     ///   - modelDirectory: the MiniLM model folder; when nil it is looked up (`SUPPORTKIT_MODEL_DIR`,
     ///     `~/.cache/supportkit/models/all-MiniLM-L6-v2`, the Hugging Face cache).
     ///   - environment: where `SUPPORTKIT_MODEL_DIR`, `OPENAI_API_KEY` and `OPENAI_BASE_URL` are read.
@@ -21,17 +22,18 @@ public enum EmbedderFactory {
     ) throws -> any Embedder {
         let trimmed = (name ?? "").trimmingCharacters(in: .whitespaces)
         let name = trimmed.isEmpty ? defaultName : trimmed
-        switch name.lowercased() {
-        case "minilm", "all-minilm-l6-v2":
+        if let precision = MiniLMPrecision(embedderName: name) {
             let explicit = modelDirectory.flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath, isDirectory: true) }
             let directory = try MiniLMModelLocation.require(explicit: explicit, environment: environment)
             let started = Date()
-            let embedder = try MiniLMEmbedder(directory: directory)
+            let embedder = try MiniLMEmbedder(directory: directory, precision: precision)
             logger.debug("loaded all-MiniLM-L6-v2", metadata: [
                 "folder": "\(directory.path)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
                 "workers": "\(embedder.model.workers)", "fingerprint": "\(embedder.fingerprint)",
             ])
             return embedder
+        }
+        switch name.lowercased() {
         case "lexical":
             return LexicalEmbedder()
         default:
@@ -41,7 +43,7 @@ public enum EmbedderFactory {
                 return OpenAIEmbedder(configuration: configuration, logger: logger)
             }
             throw SupportKitError(.invalidInput,
-                                  "unknown embedder \"\(name)\"; use minilm (default), lexical or openai:MODEL")
+                                  "unknown embedder \"\(name)\"; use minilm (default), minilm:bf16, minilm:int8, lexical or openai:MODEL")
         }
     }
 }

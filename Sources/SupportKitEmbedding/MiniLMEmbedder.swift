@@ -19,7 +19,12 @@ public struct MiniLMEmbedder: Embedder {
     ///   - tokenBudget: tokens per chunk of work; each worker holds buffers for this many tokens (about 16 KB per
     ///     token for MiniLM), so it bounds peak memory.
     ///   - workers: threads; defaults to the number of cores.
-    public init(directory: URL, tokenBudget: Int = 4096, workers: Int? = nil, preferredBatchSize: Int = 256) throws {
+    ///   - precision: the arithmetic of the weight products (`minilm`, `minilm:bf16`, `minilm:int8`); each is its own
+    ///     fingerprint.
+    /// - Throws: `SupportKitError` for a missing or broken model file, or a CPU that lacks what `precision` needs.
+    public init(directory: URL, tokenBudget: Int = 4096, workers: Int? = nil, preferredBatchSize: Int = 256,
+                precision: MiniLMPrecision = .fp32) throws
+    {
         self.directory = directory
         let missing = MiniLMModelLocation.missingFiles(in: directory)
         guard missing.isEmpty else {
@@ -46,7 +51,8 @@ public struct MiniLMEmbedder: Embedder {
             throw SupportKitError(.corrupt, "\(error); run `\(MiniLMModelLocation.fetchCommand)` to restore the model")
         }
         do {
-            model = try MiniLMModel(config: config, weights: file, tokenBudget: tokenBudget, workers: workers)
+            model = try MiniLMModel(config: config, weights: file, tokenBudget: tokenBudget, workers: workers,
+                                    precision: precision)
         } catch let error as SafetensorsError {
             throw SupportKitError(.corrupt, "\(error); run `\(MiniLMModelLocation.fetchCommand)` to restore the model")
         }
@@ -54,16 +60,18 @@ public struct MiniLMEmbedder: Embedder {
         self.tokenCounter = WordPieceTokenCounter(tokenizer: tokenizer)
         self.preferredBatchSize = preferredBatchSize
         fingerprint = EmbedderFingerprint(
-            name: "minilm",
+            name: precision.embedderName,
             version: "1-" + Self.filesDigest(directory, names: ["config.json", "vocab.txt", "model.safetensors"]),
             dimension: config.hiddenSize)
     }
 
     /// Finds the model (explicit folder, `SUPPORTKIT_MODEL_DIR`, supportkit's cache, the Hugging Face cache) and
     /// loads it; the error says to run `supportkit models fetch` when it is not there.
-    public init(locating explicit: URL? = nil, tokenBudget: Int = 4096, workers: Int? = nil) throws {
+    public init(locating explicit: URL? = nil, tokenBudget: Int = 4096, workers: Int? = nil,
+                precision: MiniLMPrecision = .fp32) throws
+    {
         try self.init(directory: try MiniLMModelLocation.require(explicit: explicit), tokenBudget: tokenBudget,
-                      workers: workers)
+                      workers: workers, precision: precision)
     }
 
     public func embed(_ texts: [String]) async throws -> [[Float]] {

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Reference engines for the embedding benchmark: all-MiniLM-L6-v2 with sentence-transformers (PyTorch CPU) or with
-ONNX Runtime (an fp32 export of the same model), on a file of texts, one per line. Prints one JSON object with
+ONNX Runtime (an fp32 export of the same model, or that export with ONNX Runtime's dynamic int8 quantization:
+`onnx-int8`), on a file of texts, one per line. Prints one JSON object with
 texts/s, tokens/s (real tokens, [CLS]/[SEP] included, no padding), padded tokens and peak RSS.
 
 Usage (reference venv, see docs/embeddings.md):
-    HF_HUB_OFFLINE=1 .venv-ref/bin/python scripts/minilm/bench_reference.py torch|onnx TEXTS [--model-dir DIR]
+    HF_HUB_OFFLINE=1 .venv-ref/bin/python scripts/minilm/bench_reference.py torch|onnx|onnx-int8 TEXTS [--model-dir DIR]
         [--threads 2] [--batch-size 32] [--onnx-cache DIR]
 Each engine runs in its own process so that peak memory is its own.
 """
@@ -72,6 +73,14 @@ def export_onnx(model_dir, path):
             opset_version=17, do_constant_folding=True, dynamo=False)
 
 
+def quantize_onnx(fp32_path, path):
+    # ONNX Runtime's dynamic quantization with its defaults: int8 weights (one scale per tensor), activations
+    # quantized per tensor at run time; every MatMul of the graph.
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(fp32_path, path, weight_type=QuantType.QInt8)
+
+
 def run_onnx(texts, args):
     import numpy as np
     import onnxruntime as ort
@@ -82,6 +91,13 @@ def run_onnx(texts, args):
     if not os.path.exists(path):
         export_onnx(args.model_dir, path + ".tmp")
         os.replace(path + ".tmp", path)
+    variant = "fp32 export"
+    if args.engine == "onnx-int8":
+        fp32_path, path = path, os.path.join(args.onnx_cache, "all-MiniLM-L6-v2-int8-dynamic.onnx")
+        if not os.path.exists(path):
+            quantize_onnx(fp32_path, path + ".tmp.onnx")
+            os.replace(path + ".tmp.onnx", path)
+        variant = "int8 dynamic quantization of the fp32 export"
     options = ort.SessionOptions()
     options.intra_op_num_threads = args.threads
     options.inter_op_num_threads = 1
@@ -113,12 +129,12 @@ def run_onnx(texts, args):
     start = time.perf_counter()
     vectors = encode_all(texts)
     seconds = time.perf_counter() - start
-    return vectors, seconds, cpu_seconds() - cpu, f"ONNX Runtime {ort.__version__} fp32 export"
+    return vectors, seconds, cpu_seconds() - cpu, f"ONNX Runtime {ort.__version__} {variant}"
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("engine", choices=["torch", "onnx"])
+    parser.add_argument("engine", choices=["torch", "onnx", "onnx-int8"])
     parser.add_argument("texts")
     parser.add_argument("--model-dir", default=default_model_dir())
     parser.add_argument("--threads", type=int, default=2)

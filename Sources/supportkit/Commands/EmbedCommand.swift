@@ -18,7 +18,7 @@ struct EmbedCommand: AsyncParsableCommand {
     @Argument(help: "Texts to embed; `-` reads one text per line from standard input.")
     var texts: [String] = []
 
-    @Option(name: .long, help: "Embedder: minilm (default), lexical, or openai:MODEL.")
+    @Option(name: .long, help: "Embedder: minilm (default), minilm:bf16, minilm:int8, lexical, or openai:MODEL.")
     var embedder: String?
 
     @Option(name: .long, help: "Folder of the local embedding model (default: found as `supportkit models path` does).")
@@ -69,10 +69,10 @@ struct EmbedCommand: AsyncParsableCommand {
 
     private func makeEmbedder() throws -> any Embedder {
         let name = embedder ?? EmbedderFactory.defaultName
-        if name == "minilm", workers != nil || tokenBudget != nil {
+        if let precision = MiniLMPrecision(embedderName: name), workers != nil || tokenBudget != nil {
             let explicit = modelDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath, isDirectory: true) }
             return try MiniLMEmbedder(directory: try MiniLMModelLocation.require(explicit: explicit),
-                                      tokenBudget: tokenBudget ?? 4096, workers: workers)
+                                      tokenBudget: tokenBudget ?? 4096, workers: workers, precision: precision)
         }
         return try EmbedderFactory.make(name: name, modelDirectory: modelDir)
     }

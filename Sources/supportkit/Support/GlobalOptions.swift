@@ -10,7 +10,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Store URL: sqlite:PATH (default sqlite:.supportkit/store.sqlite) or vectorai://HOST:PORT.")
     var store: String?
 
-    @Option(name: .long, help: "Embedder: minilm, lexical, or openai:MODEL (default: embedder in the settings file, else the one the collection was built with, else minilm).")
+    @Option(name: .long, help: "Embedder: minilm, minilm:bf16, minilm:int8, lexical, or openai:MODEL (default: embedder in the settings file, else the one the collection was built with, else minilm).")
     var embedder: String?
 
     @Option(name: .long, help: "Folder of the local embedding model (default: found by `supportkit models path`).")
