@@ -1,6 +1,7 @@
 import CBLAS
 import CMiniLMKernels
 import Foundation
+import Synchronization
 import SupportKit
 
 /// A BERT encoder with mean pooling and L2 normalization (all-MiniLM-L6-v2 and models of the same form), running
@@ -447,15 +448,14 @@ final class Workspace: @unchecked Sendable {
 }
 
 /// Hands out chunk indices to workers.
-final class ChunkCounter: @unchecked Sendable {
-    private var next = 0
-    private let lock = NSLock()
+final class ChunkCounter: Sendable {
+    private let next = Mutex(0)
 
     func take(limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < limit else { return nil }
-        defer { next += 1 }
-        return next
+        next.withLock { next in
+            guard next < limit else { return nil }
+            defer { next += 1 }
+            return next
+        }
     }
 }

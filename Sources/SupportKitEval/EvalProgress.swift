@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Receives progress events from a run, e.g. to draw a progress bar.
 public protocol EvalProgress: Sendable {
@@ -21,16 +22,19 @@ extension EvalProgress {
 ///
 /// On a terminal the bar redraws in place; when standard error is a file or a CI log it prints one line
 /// every `logStep` percent instead, so logs stay readable.
-public final class ConsoleProgress: EvalProgress, @unchecked Sendable {
-    // @unchecked: every mutable field is read and written only while holding `lock`.
-    private let lock = NSLock()
-    private var total = 0
-    private var done = 0
-    private var unmeasured = 0
-    private var resumed = 0
-    private var start = ContinuousClock.now
-    private var lastDraw = ContinuousClock.now
-    private var lastLoggedStep = -1
+public final class ConsoleProgress: EvalProgress, Sendable {
+    /// The counters and clocks, changed only under the mutex.
+    private struct State {
+        var total = 0
+        var done = 0
+        var unmeasured = 0
+        var resumed = 0
+        var start = ContinuousClock.now
+        var lastDraw = ContinuousClock.now
+        var lastLoggedStep = -1
+    }
+
+    private let state = Mutex(State())
     private let isTerminal: Bool
     private let logStep: Int
     private let write: @Sendable (String) -> Void
@@ -51,21 +55,21 @@ public final class ConsoleProgress: EvalProgress, @unchecked Sendable {
 
     /// Resets the counters and the clock.
     public func started(total: Int, alreadyDone: Int) {
-        lock.withLock {
-            self.total = total
-            done = alreadyDone
-            resumed = alreadyDone
-            start = .now
-            if alreadyDone > 0 { write("resuming: \(alreadyDone) of \(total) turns already recorded\n") }
+        state.withLock { state in
+            state.total = total
+            state.done = alreadyDone
+            state.resumed = alreadyDone
+            state.start = .now
         }
+        if alreadyDone > 0 { write("resuming: \(alreadyDone) of \(total) turns already recorded\n") }
     }
 
     /// Counts a turn and redraws (at most ten times a second) or logs a step.
     public func turnCompleted(measured: Bool) {
-        let text: String? = lock.withLock {
-            done += 1
-            if !measured { unmeasured += 1 }
-            return render(final: false)
+        let text: String? = state.withLock { state in
+            state.done += 1
+            if !measured { state.unmeasured += 1 }
+            return render(&state, final: false)
         }
         if let text { write(text) }
     }
@@ -77,33 +81,34 @@ public final class ConsoleProgress: EvalProgress, @unchecked Sendable {
 
     /// Prints the final line with the total time.
     public func finished() {
-        let text = lock.withLock { render(final: true) }
+        let text = state.withLock { render(&$0, final: true) }
         if let text { write(text) }
     }
 
-    /// The text to print now, if any; called with the lock held.
-    private func render(final: Bool) -> String? {
+    /// The text to print now, if any; called with the state locked.
+    private func render(_ state: inout State, final: Bool) -> String? {
         let now = ContinuousClock.now
+        let (total, done) = (state.total, state.done)
         let percent = total > 0 ? done * 100 / total : 100
-        let elapsed = (now - start).seconds
-        let fresh = done - resumed
+        let elapsed = (now - state.start).seconds
+        let fresh = done - state.resumed
         let rate = elapsed > 0 ? Double(fresh) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : nil
         let stats = String(format: "%d/%d turns  %.1f turns/s", done, total, rate)
-            + (unmeasured > 0 ? "  \(unmeasured) unmeasured" : "")
+            + (state.unmeasured > 0 ? "  \(state.unmeasured) unmeasured" : "")
             + (final ? String(format: "  %.1fs", elapsed) : remaining.map { "  ETA " + Self.clock($0) } ?? "")
         if isTerminal {
             // Redrawing more than ~10 times a second only costs time.
-            guard final || (now - lastDraw).seconds >= 0.1 else { return nil }
-            lastDraw = now
+            guard final || (now - state.lastDraw).seconds >= 0.1 else { return nil }
+            state.lastDraw = now
             let width = 30
             let filled = total > 0 ? width * done / total : width
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             return "\r\u{1B}[2K\(bar) \(String(format: "%3d", percent))%  \(stats)" + (final ? "\n" : "")
         }
         let step = percent / logStep
-        guard final || step > lastLoggedStep else { return nil }
-        lastLoggedStep = step
+        guard final || step > state.lastLoggedStep else { return nil }
+        state.lastLoggedStep = step
         return final ? "done: \(stats)\n" : "\(percent)%  \(stats)\n"
     }
 
