@@ -221,23 +221,11 @@ extension SupportAssistant {
             unresolvedProblemReports: turn.unresolvedProblemReports,
             frustrationCues: frustration.cues(in: turn.text, earlierMessages: earlierMessages),
             bestKnowledgeScore: turn.resolution ? nil : turn.result.bestSimilarity,
-            securityConcerns: lexicon.securityConcerns(turn.words))
-        var decision = policy.decide(signals)
-        if turn.acceptsHandoff, !decision.reasons.contains(where: { $0.code == "escalate_intent" }) {
-            decision.reasons.append(.init(code: "escalate_intent", detail: "the customer accepted the offer of a person"))
-            if decision.priority == .low { decision.priority = .normal }
-        }
-        if turn.outOfScope {
-            // The out-of-scope answer replaces the weak "cannot place it" rules; the strong ones still stand.
-            decision.reasons.removeAll { $0.code == "low_confidence" || $0.code == "no_knowledge_match" }
-            if configuration.outOfScope.action == .handoff {
-                decision.reasons.append(.init(code: "out_of_scope", detail: String(
-                    format: "no intent covers this message (score %.2f, threshold %.2f)",
-                    classification.outOfScopeScore ?? 0, classification.outOfScopeThreshold ?? 0)))
-                if decision.priority == .low { decision.priority = .normal }
-            }
-        }
-        turn.decision = decision
+            securityConcerns: lexicon.securityConcerns(turn.words), acceptsHandoff: turn.acceptsHandoff,
+            outOfScope: turn.outOfScope ? EscalationPolicy.OutOfScope(
+                score: classification.outOfScopeScore ?? 0, threshold: classification.outOfScopeThreshold ?? 0,
+                handoff: configuration.outOfScope.action == .handoff) : nil)
+        turn.decision = policy.decide(signals)
     }
 
     /// Reports of the current problem that are still open: the current message (when it reports a problem),
@@ -306,7 +294,7 @@ extension SupportAssistant {
         let first = origin?.message ?? turn.text
         let intent = origin?.intent ?? turn.classification.intent
         let category = (origin?.category ?? turn.classification.category).map { " [\($0)]" } ?? ""
-        let reasons = turn.decision.reasons.map(\.code).joined(separator: ", ")
+        let reasons = turn.decision.reasons.map(\.code.rawValue).joined(separator: ", ")
         return "\(intent)\(category): \(ExtractiveResponder.shortened(first, to: 140)) (\(reasons); \(state.turns.count + 1) turn\(state.turns.isEmpty ? "" : "s"))"
     }
 

@@ -9,7 +9,7 @@ import Testing
     let policy = EscalationPolicy(embedder: AssistantFixtures.embedder.fingerprint)
 
     func codes(_ signals: EscalationPolicy.Signals) -> [String] {
-        policy.decide(signals).reasons.map(\.code)
+        policy.decide(signals).reasons.map(\.code.rawValue)
     }
 
     @Test func calmAnsweredQuestionDoesNotEscalate() {
@@ -18,9 +18,32 @@ import Testing
         #expect(decision.reasons.isEmpty)
     }
 
+    @Test func acceptingAnOfferedPersonAndOutOfScopeAreRulesOfThePolicy() {
+        // "yes please" after the offer of a person: the escalate-intent rule, at normal priority.
+        let accepted = policy.decide(.init(intent: "feedback", confidence: 0.9, bestKnowledgeScore: 0.6, acceptsHandoff: true))
+        #expect(accepted.reasons.map(\.description) == ["escalate_intent: the customer accepted the offer of a person"])
+        #expect(accepted.priority == .normal)
+        // Out of scope replaces the weak rules; declined, nothing is left; handed off, it is the reason.
+        let unplaced = EscalationPolicy.Signals(intent: "question", confidence: 0.1, bestKnowledgeScore: 0.01)
+        #expect(codes(unplaced) == ["low_confidence", "no_knowledge_match"])
+        var declined = unplaced
+        declined.outOfScope = .init(score: 0.999, threshold: 0.99, handoff: false)
+        #expect(codes(declined).isEmpty)
+        var handedOff = unplaced
+        handedOff.outOfScope = .init(score: 0.999, threshold: 0.99, handoff: true)
+        let decision = policy.decide(handedOff)
+        #expect(decision.reasons.map(\.description) == ["out_of_scope: no intent covers this message (score 1.00, threshold 0.99)"])
+        #expect(decision.priority == .normal)
+        // A strong rule still stands beside out of scope.
+        var angry = declined
+        angry.securityConcerns = ["hacked"]
+        #expect(codes(angry) == ["security"])
+        #expect(EscalationPolicy.Code.allCases.count == 7)
+    }
+
     @Test func escalateIntentRule() {
         let decision = policy.decide(.init(intent: "escalate", confidence: 0.9, bestKnowledgeScore: 0.6))
-        #expect(decision.reasons.map(\.code) == ["escalate_intent"])
+        #expect(decision.reasons.map(\.code.rawValue) == ["escalate_intent"])
         #expect(decision.reasons[0].description.hasPrefix("escalate_intent: the customer asked for a person"))
         #expect(decision.priority == .normal)
     }
@@ -42,7 +65,7 @@ import Testing
 
     @Test func lowConfidenceRule() {
         let decision = policy.decide(.init(intent: "question", confidence: 0.2, bestKnowledgeScore: 0.6))
-        #expect(decision.reasons.map(\.code) == ["low_confidence"])
+        #expect(decision.reasons.map(\.code.rawValue) == ["low_confidence"])
         #expect(decision.reasons[0].detail == "intent question at 0.20 is below 0.30")
         #expect(decision.priority == .low)
     }
@@ -50,7 +73,7 @@ import Testing
     @Test func repeatedProblemRule() {
         #expect(codes(.init(intent: "problem", confidence: 0.9, unresolvedProblemReports: 2, bestKnowledgeScore: 0.6)).isEmpty)
         let decision = policy.decide(.init(intent: "problem", confidence: 0.9, unresolvedProblemReports: 3, bestKnowledgeScore: 0.6))
-        #expect(decision.reasons.map(\.code) == ["repeated_problem"])
+        #expect(decision.reasons.map(\.code.rawValue) == ["repeated_problem"])
         #expect(decision.reasons[0].detail == "3 unresolved reports of the same problem")
         #expect(decision.priority == .high)
     }
@@ -58,13 +81,13 @@ import Testing
     @Test func frustrationRule() {
         #expect(codes(.init(intent: "problem", confidence: 0.9, frustrationCues: ["shouting"], bestKnowledgeScore: 0.6)).isEmpty)
         let decision = policy.decide(.init(intent: "problem", confidence: 0.9, frustrationCues: ["word \"ridiculous\"", "shouting"], bestKnowledgeScore: 0.6))
-        #expect(decision.reasons.map(\.code) == ["frustration"])
+        #expect(decision.reasons.map(\.code.rawValue) == ["frustration"])
         #expect(decision.reasons[0].detail == "word \"ridiculous\", shouting")
     }
 
     @Test func noKnowledgeMatchRule() {
         let decision = policy.decide(.init(intent: "question", confidence: 0.9, bestKnowledgeScore: 0.01))
-        #expect(decision.reasons.map(\.code) == ["no_knowledge_match"])
+        #expect(decision.reasons.map(\.code.rawValue) == ["no_knowledge_match"])
         // Feedback needs no article.
         #expect(codes(.init(intent: "feedback", confidence: 0.9, bestKnowledgeScore: 0.01)).isEmpty)
     }
