@@ -202,6 +202,30 @@ import Testing
         #expect(reply.classifier.contains("not asked"))
     }
 
+    @Test func timeoutsAndRefusalsFromTheTransportBecomeTheClientsErrors() async throws {
+        // No socket needed: the client's mapping of transport failures and HTTP answers.
+        let transport = InMemoryHTTPTransport { request in
+            let body = String(decoding: request.httpBody ?? Data(), as: UTF8.self)
+            if body.contains("slow") { return .failure(.timedOut(2)) }
+            if body.contains("down") { return .failure(.unreachable("connection refused")) }
+            return .json(503, #"{"error": {"message": "overloaded"}}"#)
+        }
+        let client = ChatCompletionsClient(baseURL: URL(string: "http://127.0.0.1:9/v1")!, apiKey: Self.secret, timeout: 2, transport: transport)
+        func error(_ text: String) async -> ChatCompletionsError? {
+            do {
+                _ = try await client.complete(model: "smol", messages: [.init(role: "user", content: text)])
+                return nil
+            } catch {
+                return error as? ChatCompletionsError
+            }
+        }
+        #expect(await error("slow") == .timeout(2))
+        #expect(await error("down") == .unreachable("connection refused"))
+        #expect(await error("hello") == .http(status: 503, message: "overloaded"))
+        #expect(transport.requests.count == 3)
+        #expect(transport.requests.allSatisfy { $0.value(forHTTPHeaderField: "Authorization") == "Bearer \(Self.secret)" })
+    }
+
     // MARK: - Fixtures
 
     static func body(of server: ChatCompletionsStubServer) throws -> [String: Any] {
