@@ -32,7 +32,7 @@ public struct LLMIntentClassifier: IntentClassifier {
         do {
             let content = try await client.complete(model: model, messages: prompt(for: message), options: options)
             var classification = try parse(content)
-            classification.classifier = "llm:\(model)"
+            classification.classifier = LLMClassifierUse.answered(model: model)
             return classification
         } catch let error as ChatCompletionsError {
             logger.warning("LLM classification failed, using the local classifier: \(error)")
@@ -48,13 +48,13 @@ public struct LLMIntentClassifier: IntentClassifier {
     /// Small talk is decided without a model: the local classifier labels it, and the reply says so.
     public func classifyWithoutModel(_ message: String, embedding: [Float]) async throws -> Classification {
         var local = fallback.classify(text: message, embedding: embedding)
-        local.classifier = "llm:\(model) (not asked: \(fallback.fingerprint))"
+        local.classifier = LLMClassifierUse.notAsked(model: model, local: fallback.fingerprint)
         return local
     }
 
     private func fallbackClassification(_ message: String, _ embedding: [Float], reason: String) -> Classification {
         var local = fallback.classify(text: message, embedding: embedding)
-        local.classifier = "llm:\(model) (fallback: \(fallback.fingerprint); \(reason))"
+        local.classifier = LLMClassifierUse.fellBack(model: model, local: fallback.fingerprint, reason: reason)
         return local
     }
 
@@ -127,7 +127,7 @@ public struct LLMIntentClassifier: IntentClassifier {
             category = label
             categoryConfidence = Self.probability(object["category_confidence"]) ?? confidence
         }
-        return Classification(intent: intent, confidence: confidence, category: category, categoryConfidence: categoryConfidence, classifier: "llm:\(model)")
+        return Classification(intent: intent, confidence: confidence, category: category, categoryConfidence: categoryConfidence, classifier: LLMClassifierUse.answered(model: model))
     }
 
     /// `raw` as one of `labels`, ignoring case and treating spaces and hyphens as underscores.

@@ -290,25 +290,3 @@ struct ScoreTable: Sendable {
         return MetricValue(value: latencies.last?.value, n: Int(totalWeight.rounded()))
     }
 }
-
-/// What a turn's `classifier` says of an LLM classifier: `llm:MODEL` (it answered), `llm:MODEL (fallback: LOCAL;
-/// REASON)` (the local classifier answered for it), `llm:MODEL (not asked: LOCAL)` (small talk, decided without it).
-public struct LLMClassifierUse: Hashable, Sendable {
-    /// The local classifier answered because the model's answer was unusable or never came.
-    public var fellBack: Bool
-    /// Why, e.g. `timeout`, `malformed`, `http 503`; nil when it did not fall back.
-    public var reason: String?
-
-    /// Nil when no LLM classifier was asked (a local classifier, or small talk).
-    public init?(_ classifier: String) {
-        guard classifier.hasPrefix("llm:"), !classifier.contains(" (not asked: ") else { return nil }
-        guard let open = classifier.range(of: " (fallback: ") else {
-            fellBack = false
-            reason = nil
-            return
-        }
-        fellBack = true
-        let detail = classifier[open.upperBound...].dropLast(classifier.hasSuffix(")") ? 1 : 0)
-        reason = detail.range(of: "; ", options: .backwards).map { String(detail[$0.upperBound...]) }
-    }
-}

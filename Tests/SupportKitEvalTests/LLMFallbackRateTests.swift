@@ -18,6 +18,11 @@ struct LLMFallbackRateTests {
         #expect(answered?.fellBack == false && answered?.reason == nil)
         let fellBack = LLMClassifierUse("llm:smol (fallback: logreg@1:abc; http 503)")
         #expect(fellBack?.fellBack == true && fellBack?.reason == "http 503")
+        // What the classifier writes is what evaluation reads.
+        let written = LLMClassifierUse(LLMClassifierUse.fellBack(model: "smol", local: "logreg@1:abc", reason: "timeout"))
+        #expect(written?.fellBack == true && written?.reason == "timeout")
+        #expect(LLMClassifierUse(LLMClassifierUse.answered(model: "smol"))?.fellBack == false)
+        #expect(LLMClassifierUse(LLMClassifierUse.notAsked(model: "smol", local: "logreg@1:abc")) == nil)
     }
 
     @Test func theRateCountsFallbacksOverTurnsSentToTheModel() {
