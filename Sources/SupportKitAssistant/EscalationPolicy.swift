@@ -150,7 +150,7 @@ public struct EscalationPolicy: Sendable {
             priority = .urgent
         } else if codes.contains(.frustration) || codes.contains(.repeatedProblem) {
             priority = .high
-        } else if !codes.isEmpty && !codes.isSubset(of: [.lowConfidence, .noKnowledgeMatch]) {
+        } else if codes.contains(where: { !$0.isWeak }) {
             priority = .normal
         } else {
             priority = .low
