@@ -62,7 +62,7 @@ extension ServerError {
 /// Checks the API key of one protected route and that the key has the route's scope (403 otherwise), then
 /// spends one token of that key's rate limit.
 ///
-/// The router attaches one instance to each protected route with that route's scope (``SupportServer/Endpoint``),
+/// The router attaches one instance to each protected route with that route's scope (``RouteAccess``, on the group of each resource's routes),
 /// so the decision follows the route the router matched on the normalized path (``RequestPath``), never a
 /// separate reading of the raw path.
 ///

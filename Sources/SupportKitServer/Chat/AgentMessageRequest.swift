@@ -15,12 +15,12 @@ public struct AgentMessageRequest: Sendable, Equatable {
     ///
     /// - Throws: ``ServerError`` with code `bad_request`.
     public static func parse(_ data: Data) throws -> AgentMessageRequest {
-        let fields = try ChatRequest.jsonObject(data, fields: "customer_id and text", example: example)
-        let customerId = try ChatRequest.string(fields, "customer_id", required: true, example: example) ?? ""
-        try ChatRequest.validateId(customerId, field: "customer_id")
-        guard let text = try ChatRequest.string(fields, "text", required: true, maxLength: ChatRequest.maxMessageLength, example: example),
+        let fields = try JSONBody.jsonObject(data, fields: "customer_id and text", example: example)
+        let customerId = try JSONBody.string(fields, "customer_id", required: true, example: example) ?? ""
+        try JSONBody.validateId(customerId, field: "customer_id")
+        guard let text = try JSONBody.string(fields, "text", required: true, maxLength: ChatRequest.maxMessageLength, example: example),
               !text.allSatisfy(\.isWhitespace) else {
-            throw ChatRequest.bad("field text is empty; send what the agent said")
+            throw JSONBody.bad("field text is empty; send what the agent said")
         }
         return AgentMessageRequest(customerId: customerId, text: text)
     }

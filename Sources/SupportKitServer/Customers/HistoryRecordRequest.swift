@@ -20,32 +20,32 @@ public struct HistoryRecordRequest: Sendable, Equatable {
     ///
     /// - Throws: ``ServerError`` with code `bad_request`.
     public static func parse(_ data: Data) throws -> HistoryRecordRequest {
-        let fields = try ChatRequest.jsonObject(data, fields: "entries", example: example)
+        let fields = try JSONBody.jsonObject(data, fields: "entries", example: example)
         guard case .array(let items)? = fields["entries"] else {
-            throw ChatRequest.bad("field entries is missing or not an array; send \(example)")
+            throw JSONBody.bad("field entries is missing or not an array; send \(example)")
         }
         guard items.count <= maxEntries else {
-            throw ChatRequest.bad("field entries has \(items.count) items; send at most \(maxEntries) per request")
+            throw JSONBody.bad("field entries has \(items.count) items; send at most \(maxEntries) per request")
         }
         var entries: [CustomerHistoryEntry] = []
         for (index, item) in items.enumerated() {
             guard case .object(let entry) = item else {
-                throw ChatRequest.bad("entries[\(index)] must be an object like {\"text\": \"...\"}, not \(item.kind)")
+                throw JSONBody.bad("entries[\(index)] must be an object like {\"text\": \"...\"}, not \(item.kind)")
             }
             let name = "entries[\(index)]."
-            guard let text = try ChatRequest.string(entry, "text", required: true, maxLength: ChatRequest.maxMessageLength, example: example),
+            guard let text = try JSONBody.string(entry, "text", required: true, maxLength: ChatRequest.maxMessageLength, example: example),
                   !text.allSatisfy(\.isWhitespace) else {
-                throw ChatRequest.bad("field \(name)text is empty; send what the customer said or did")
+                throw JSONBody.bad("field \(name)text is empty; send what the customer said or did")
             }
             var resolved = true
             switch entry["resolved"] {
             case nil, .null?: break
             case .bool(let flag)?: resolved = flag
-            case let other?: throw ChatRequest.bad("field \(name)resolved must be true or false, not \(other.kind)")
+            case let other?: throw JSONBody.bad("field \(name)resolved must be true or false, not \(other.kind)")
             }
             entries.append(CustomerHistoryEntry(
-                text: text, role: "customer", intent: try ChatRequest.string(entry, "intent", required: false),
-                category: try ChatRequest.string(entry, "category", required: false), resolved: resolved))
+                text: text, role: "customer", intent: try JSONBody.string(entry, "intent", required: false),
+                category: try JSONBody.string(entry, "category", required: false), resolved: resolved))
         }
         var profile: [String: String] = [:]
         switch fields["profile"] {
@@ -53,11 +53,11 @@ public struct HistoryRecordRequest: Sendable, Equatable {
         case .object(let facts)?:
             for (key, value) in facts {
                 guard case .string(let text) = value else {
-                    throw ChatRequest.bad("field profile.\(key) must be a string, not \(value.kind)")
+                    throw JSONBody.bad("field profile.\(key) must be a string, not \(value.kind)")
                 }
                 profile[key] = text
             }
-        case let other?: throw ChatRequest.bad("field profile must be an object of strings, not \(other.kind)")
+        case let other?: throw JSONBody.bad("field profile must be an object of strings, not \(other.kind)")
         }
         return HistoryRecordRequest(entries: entries, profile: profile)
     }

@@ -31,7 +31,7 @@ struct ChatSocketHandler: Sendable {
         var conversationId = query["conversation_id"].map { String($0).removingPercentEncoding ?? String($0) }
             ?? UUID().uuidString.lowercased()
         let keyHash = context.requestContext.apiKeyHash ?? "anonymous"
-        if (try? ChatRequest.validateId(conversationId, field: "conversation_id")) == nil {
+        if (try? JSONBody.validateId(conversationId, field: "conversation_id")) == nil {
             try await send(.error(.init(.badRequest, .badRequest, "query parameter conversation_id is not a valid id; a new conversation was started")), to: outbound)
             conversationId = UUID().uuidString.lowercased()
         }
