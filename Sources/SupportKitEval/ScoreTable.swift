@@ -22,21 +22,20 @@ struct ScoreTable: Sendable {
         var categoryConfusion: Int { categoryCorrect + 1 }
         /// Per bin: count, summed confidence, summed correctness.
         var calibration: Int { categoryConfusion + categoryLabels.count * categoryLabels.count }
-        var retrievalLabeled: Int { calibration + Layout.bins * 3 }
-        /// Per cut-off: summed recall, hit, reciprocal rank, nDCG.
-        var retrieval: Int { retrievalLabeled + 1 }
-        var escalation: Int { retrieval + MetricName.retrievalCutoffs.count * 4 }   // tp, fp, fn, tn
+        var escalation: Int { calibration + Layout.bins * 3 }   // tp, fp, fn, tn
         /// Conversation judged (0 or 1), conversation passed (0 or 1).
         var conversation: Int { escalation + 4 }
-        /// Answer columns: labeled, passed, grounded answers, groundedness sum, with an unsupported claim, replies,
-        /// repeated replies, replies with leftover markup.
-        var answer: Int { conversation + 2 }
-        /// Judge columns: faithfulness scored, its sum, relevance scored, its sum, judge and checker agree.
-        var judge: Int { answer + 8 }
-        /// LLM classifier columns: turns sent to it, turns it fell back on.
-        var llm: Int { judge + 5 }
-        var width: Int { llm + 2 }
+        /// Per metric counted per turn (`MetricCounting.perTurn`), in declaration order: its part, its whole.
+        var perTurn: Int { conversation + 2 }
+        var width: Int { perTurn + 2 * ScoreTable.perTurnMetrics.count }
     }
+
+    /// The metrics counted per turn, in declaration order, with how each is counted.
+    static let perTurnMetrics: [(name: String, count: @Sendable (MeasuredTurn) -> (part: Double, whole: Double)?)] =
+        MetricName.definitions.compactMap { definition in
+            guard case .perTurn(let count) = definition.counting else { return nil }
+            return (definition.name, count)
+        }
 
     let layout: Layout
     /// Conversation ids, in row order.
@@ -87,18 +86,6 @@ struct ScoreTable: Sendable {
                 if expected == prediction.category { rows[row][layout.categoryCorrect] += 1 }
                 rows[row][layout.categoryConfusion + e * categoryLabels.count + p] += 1
             }
-            if let docs = record.expected.docs, !docs.isEmpty {
-                rows[row][layout.retrievalLabeled] += 1
-                let ranking = RetrievalScores.Ranking(ranked: prediction.rankedDocIds, relevant: Set(docs))
-                for (index, k) in MetricName.retrievalCutoffs.enumerated() {
-                    let scores = ranking.scores(at: k)
-                    let base = layout.retrieval + index * 4
-                    rows[row][base] += scores.recall
-                    rows[row][base + 1] += scores.hit
-                    rows[row][base + 2] += scores.reciprocalRank
-                    rows[row][base + 3] += scores.ndcg
-                }
-            }
             if let expected = record.expected.escalate {
                 let slot = switch (expected, prediction.escalated) {
                 case (true, true): 0
@@ -108,38 +95,13 @@ struct ScoreTable: Sendable {
                 }
                 rows[row][layout.escalation + slot] += 1
             }
-            let review = prediction.answerReview
-            if let failures = review?.failures {
-                rows[row][layout.answer] += 1
-                if failures.isEmpty { rows[row][layout.answer + 1] += 1 }
-            }
-            if let score = review?.groundedness {
-                rows[row][layout.answer + 2] += 1
-                rows[row][layout.answer + 3] += score
-                if !(review?.unsupported.isEmpty ?? true) { rows[row][layout.answer + 4] += 1 }
-            }
-            if let asked = LLMClassifierUse(prediction.classifier) {
-                rows[row][layout.llm] += 1
-                if asked.fellBack { rows[row][layout.llm + 1] += 1 }
-            }
-            if !prediction.answer.isEmpty {
-                rows[row][layout.answer + 5] += 1
-                if repeated.contains(TurnKey(conversationId: record.conversationId, turnIndex: record.turnIndex)) {
-                    rows[row][layout.answer + 6] += 1
-                }
-                if !(review?.markup.isEmpty ?? true) { rows[row][layout.answer + 7] += 1 }
-            }
-            if let judged = review?.judge {
-                if let faithfulness = judged.faithfulness, let review {
-                    rows[row][layout.judge] += 1
-                    rows[row][layout.judge + 1] += faithfulness
-                    // Agreement: the judge finds the answer faithful exactly when the checker finds no unsupported claim.
-                    if judged.isFaithful == review.unsupported.isEmpty { rows[row][layout.judge + 4] += 1 }
-                }
-                if let relevance = judged.relevance {
-                    rows[row][layout.judge + 2] += 1
-                    rows[row][layout.judge + 3] += relevance
-                }
+            let turn = MeasuredTurn(
+                record: record, prediction: prediction,
+                repeatsEarlierReply: repeated.contains(TurnKey(conversationId: record.conversationId, turnIndex: record.turnIndex)))
+            for (index, metric) in Self.perTurnMetrics.enumerated() {
+                guard let counted = metric.count(turn) else { continue }
+                rows[row][layout.perTurn + 2 * index] += counted.part
+                rows[row][layout.perTurn + 2 * index + 1] += counted.whole
             }
         }
         // A conversation fails when a measured turn fails; it passes when every turn was measured, at least one
@@ -200,32 +162,14 @@ struct ScoreTable: Sendable {
         result[MetricName.intentECE] = calibrationError(total)
         result[MetricName.categoryAccuracy] = Self.ratio(total[layout.categoryCorrect], total[layout.categoryLabeled])
         result[MetricName.categoryMacroF1] = Self.macroF1(total, offset: layout.categoryConfusion, labels: layout.categoryLabels.count)
-        let retrievalN = total[layout.retrievalLabeled]
-        for (index, k) in MetricName.retrievalCutoffs.enumerated() {
-            let base = layout.retrieval + index * 4
-            result[MetricName.recall(at: k)] = Self.ratio(total[base], retrievalN)
-            result[MetricName.hit(at: k)] = Self.ratio(total[base + 1], retrievalN)
-            result[MetricName.mrr(at: k)] = Self.ratio(total[base + 2], retrievalN)
-            result[MetricName.ndcg(at: k)] = Self.ratio(total[base + 3], retrievalN)
-        }
         let tp = total[layout.escalation], fp = total[layout.escalation + 1], fn = total[layout.escalation + 2]
         let tn = total[layout.escalation + 3]
-        result[MetricName.escalationPrecision] = Self.ratio(tp, tp + fp)
-        result[MetricName.escalationRecall] = Self.ratio(tp, tp + fn)
         result[MetricName.escalationF1] = 2 * tp + fp + fn > 0
             ? MetricValue(value: 2 * tp / (2 * tp + fp + fn), n: Int(tp + fp + fn + tn))
             : MetricValue(value: nil, n: Int(tp + fp + fn + tn))
-        let answer = layout.answer
-        result[MetricName.answerPassRate] = Self.ratio(total[answer + 1], total[answer])
-        result[MetricName.answerGroundedness] = Self.ratio(total[answer + 3], total[answer + 2])
-        result[MetricName.answerUnsupportedRate] = Self.ratio(total[answer + 4], total[answer + 2])
-        result[MetricName.answerRepetitionRate] = Self.ratio(total[answer + 6], total[answer + 5])
-        result[MetricName.answerMarkupRate] = Self.ratio(total[answer + 7], total[answer + 5])
-        let judge = layout.judge
-        result[MetricName.judgeFaithfulness] = Self.ratio(total[judge + 1], total[judge])
-        result[MetricName.judgeRelevance] = Self.ratio(total[judge + 3], total[judge + 2])
-        result[MetricName.judgeAgreement] = Self.ratio(total[judge + 4], total[judge])
-        result[MetricName.llmFallbackRate] = Self.ratio(total[layout.llm + 1], total[layout.llm])
+        for (index, metric) in Self.perTurnMetrics.enumerated() {
+            result[metric.name] = Self.ratio(total[layout.perTurn + 2 * index], total[layout.perTurn + 2 * index + 1])
+        }
         for (name, percent) in [(MetricName.latencyP50, 50.0), (MetricName.latencyP95, 95.0), (MetricName.latencyP99, 99.0)] {
             result[name] = percentile(percent, weights: weights)
         }
