@@ -34,15 +34,6 @@ extension AssistantConfiguration {
             case action, method, threshold
             case rejectionRate = "rejection_rate"
         }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = OutOfScope()
-            action = try c.decodeIfPresent(Action.self, forKey: .action) ?? d.action
-            method = try c.decodeIfPresent(OutOfScopeDetector.Method.self, forKey: .method) ?? d.method
-            rejectionRate = try c.decodeIfPresent(Double.self, forKey: .rejectionRate) ?? d.rejectionRate
-            threshold = try c.decodeIfPresent(Double.self, forKey: .threshold)
-        }
     }
 
     /// How much of the conversation so far a turn looks at (`assistant.context`).
@@ -87,16 +78,6 @@ extension AssistantConfiguration {
             case method, turns, weight
             case repeatWindow = "repeat_window"
             case transcriptTurns = "transcript_turns"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Context()
-            method = try c.decodeIfPresent(Method.self, forKey: .method) ?? d.method
-            turns = try c.decodeIfPresent(Int.self, forKey: .turns) ?? d.turns
-            weight = try c.decodeIfPresent(Double.self, forKey: .weight) ?? d.weight
-            repeatWindow = try c.decodeIfPresent(Int.self, forKey: .repeatWindow) ?? d.repeatWindow
-            transcriptTurns = try c.decodeIfPresent(Int.self, forKey: .transcriptTurns) ?? d.transcriptTurns
         }
     }
 }

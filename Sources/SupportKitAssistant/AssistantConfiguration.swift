@@ -28,6 +28,11 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
     /// Changes to the built-in phrase lists (security, frustration, resolution, small talk, ...).
     public var lexicon: Lexicon
 
+    /// Every setting at its default.
+    public init() {
+        self.init(classifier: Classifier())
+    }
+
     /// An assistant configuration; every part defaults.
     public init(
         classifier: Classifier = Classifier(), retrieval: Retrieval = Retrieval(), memory: Memory = Memory(),
@@ -104,21 +109,6 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case wordWeight = "word_weight"
             case categoryWordWeight = "category_word_weight"
         }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Classifier()
-            kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? d.kind
-            path = try c.decodeIfPresent(String.self, forKey: .path) ?? d.path
-            model = try c.decodeIfPresent(String.self, forKey: .model) ?? d.model
-            l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
-            folds = try c.decodeIfPresent(Int.self, forKey: .folds) ?? d.folds
-            minExamplesPerClass = try c.decodeIfPresent(Int.self, forKey: .minExamplesPerClass) ?? d.minExamplesPerClass
-            maxIterations = try c.decodeIfPresent(Int.self, forKey: .maxIterations) ?? d.maxIterations
-            hashedWords = try c.decodeIfPresent(Int.self, forKey: .hashedWords) ?? d.hashedWords
-            wordWeight = try c.decodeIfPresent(Double.self, forKey: .wordWeight) ?? d.wordWeight
-            categoryWordWeight = try c.decodeIfPresent(Double.self, forKey: .categoryWordWeight) ?? d.categoryWordWeight
-        }
     }
 
     /// Retrieval settings.
@@ -156,17 +146,6 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case rrfK = "rrf_k"
             case facetWeight = "facet_weight"
         }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Retrieval()
-            k = try c.decodeIfPresent(Int.self, forKey: .k) ?? d.k
-            categoryFilterThreshold = try c.decodeIfPresent(Double.self, forKey: .categoryFilterThreshold) ?? d.categoryFilterThreshold
-            hybrid = try c.decodeIfPresent(Bool.self, forKey: .hybrid) ?? d.hybrid
-            rrfK = try c.decodeIfPresent(Int.self, forKey: .rrfK) ?? d.rrfK
-            candidates = try c.decodeIfPresent(Int.self, forKey: .candidates) ?? d.candidates
-            facetWeight = try c.decodeIfPresent(Double.self, forKey: .facetWeight) ?? d.facetWeight
-        }
     }
 
     /// Customer memory settings.
@@ -194,15 +173,6 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case openIssueLimit = "open_issue_limit"
             case minRecallScore = "min_recall_score"
             case maxInteractionsPerCustomer = "max_interactions_per_customer"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Memory()
-            recallLimit = try c.decodeIfPresent(Int.self, forKey: .recallLimit) ?? d.recallLimit
-            openIssueLimit = try c.decodeIfPresent(Int.self, forKey: .openIssueLimit) ?? d.openIssueLimit
-            minRecallScore = try c.decodeIfPresent(Double.self, forKey: .minRecallScore) ?? d.minRecallScore
-            maxInteractionsPerCustomer = try c.decodeIfPresent(Int.self, forKey: .maxInteractionsPerCustomer) ?? d.maxInteractionsPerCustomer
         }
     }
 
@@ -265,19 +235,6 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case minKnowledgeScore = "min_knowledge_score"
             case knowledgeIntents = "knowledge_intents"
         }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Escalation()
-            intents = try c.decodeIfPresent([String].self, forKey: .intents) ?? d.intents
-            minEscalateConfidence = try c.decodeIfPresent(Double.self, forKey: .minEscalateConfidence) ?? d.minEscalateConfidence
-            security = try c.decodeIfPresent(Bool.self, forKey: .security) ?? d.security
-            minIntentConfidence = try c.decodeIfPresent(Double.self, forKey: .minIntentConfidence) ?? d.minIntentConfidence
-            repeatedProblems = try c.decodeIfPresent(Int.self, forKey: .repeatedProblems) ?? d.repeatedProblems
-            frustrationCues = try c.decodeIfPresent(Int.self, forKey: .frustrationCues) ?? d.frustrationCues
-            minKnowledgeScore = try c.decodeIfPresent(Double.self, forKey: .minKnowledgeScore)
-            knowledgeIntents = try c.decodeIfPresent([String].self, forKey: .knowledgeIntents) ?? d.knowledgeIntents
-        }
     }
 
     /// Answer-writing settings.
@@ -319,17 +276,6 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case maxSources = "max_sources"
             case clarifyMargin = "clarify_margin"
             case clarifyBelow = "clarify_below"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Responder()
-            kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? d.kind
-            model = try c.decodeIfPresent(String.self, forKey: .model) ?? d.model
-            maxSentences = try c.decodeIfPresent(Int.self, forKey: .maxSentences) ?? d.maxSentences
-            maxSources = try c.decodeIfPresent(Int.self, forKey: .maxSources) ?? d.maxSources
-            clarifyMargin = try c.decodeIfPresent(Double.self, forKey: .clarifyMargin) ?? d.clarifyMargin
-            clarifyBelow = try c.decodeIfPresent(Double.self, forKey: .clarifyBelow) ?? d.clarifyBelow
         }
     }
 
@@ -395,20 +341,6 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case maxTokens = "max_tokens"
             case frequencyPenalty = "frequency_penalty"
         }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = LLM()
-            baseURL = try c.decodeIfPresent(String.self, forKey: .baseURL)
-            timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? d.timeoutSeconds
-            cachePath = try c.decodeIfPresent(String.self, forKey: .cachePath) ?? d.cachePath
-            temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? d.temperature
-            structuredOutput = try c.decodeIfPresent(StructuredOutput.self, forKey: .structuredOutput) ?? d.structuredOutput
-            maxConcurrentRequests = try c.decodeIfPresent(Int.self, forKey: .maxConcurrentRequests)
-            contextTokens = try c.decodeIfPresent(Int.self, forKey: .contextTokens) ?? d.contextTokens
-            maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? d.maxTokens
-            frequencyPenalty = try c.decodeIfPresent(Double.self, forKey: .frequencyPenalty) ?? d.frequencyPenalty
-        }
     }
 
     /// Ticket settings.
@@ -422,11 +354,6 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable { case path }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c.decodeIfPresent(String.self, forKey: .path) ?? Tickets().path
-        }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -434,22 +361,8 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         case outOfScope = "out_of_scope"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        classifier = try c.decodeIfPresent(Classifier.self, forKey: .classifier) ?? Classifier()
-        retrieval = try c.decodeIfPresent(Retrieval.self, forKey: .retrieval) ?? Retrieval()
-        memory = try c.decodeIfPresent(Memory.self, forKey: .memory) ?? Memory()
-        escalation = try c.decodeIfPresent(Escalation.self, forKey: .escalation) ?? Escalation()
-        responder = try c.decodeIfPresent(Responder.self, forKey: .responder) ?? Responder()
-        llm = try c.decodeIfPresent(LLM.self, forKey: .llm) ?? LLM()
-        tickets = try c.decodeIfPresent(Tickets.self, forKey: .tickets) ?? Tickets()
-        outOfScope = try c.decodeIfPresent(OutOfScope.self, forKey: .outOfScope) ?? OutOfScope()
-        context = try c.decodeIfPresent(Context.self, forKey: .context) ?? Context()
-        lexicon = try c.decodeIfPresent(Lexicon.self, forKey: .lexicon) ?? Lexicon()
-    }
-
-    /// The keys each section accepts, for the unknown-key check.
-    static let knownKeys: [String: Set<String>] = [
+    /// The keys each part of the section accepts, for the unknown-key check.
+    public static let knownKeys: [String: Set<String>] = [
         "": Set(CodingKeys.allCases.map(\.rawValue)),
         "classifier": Set(Classifier.CodingKeys.allCases.map(\.rawValue)),
         "retrieval": Set(Retrieval.CodingKeys.allCases.map(\.rawValue)),
@@ -464,10 +377,10 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
     ]
 
     /// Checks values that decode fine but cannot work.
-    /// - Throws: `SupportKitError.invalidInput` naming the setting.
-    public func validate() throws {
-        func fail(_ key: String, _ problem: String) throws -> Never {
-            throw SupportKitError(.invalidInput, "assistant.\(key): \(problem)")
+    /// - Throws: ``SettingProblem`` naming the setting.
+    public func validate() throws(SettingProblem) {
+        func fail(_ key: String, _ problem: String) throws(SettingProblem) -> Never {
+            throw SettingProblem(key, problem)
         }
         if classifier.folds < 2 { try fail("classifier.folds", "must be at least 2") }
         if classifier.l2 < 0 { try fail("classifier.l2", "must not be negative") }

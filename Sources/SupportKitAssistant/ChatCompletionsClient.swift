@@ -149,7 +149,7 @@ public struct ChatCompletionsClient: Sendable {
 
     /// A client from `OPENAI_BASE_URL` (or `configuration.baseURL`) and `OPENAI_API_KEY`.
     /// - Throws: `SupportKitError.invalidInput` when the base URL is not a URL.
-    public static func fromEnvironment(_ configuration: AssistantConfiguration.LLM, environment: [String: String] = ProcessInfo.processInfo.environment, cache: LLMResponseCache? = nil) throws -> ChatCompletionsClient {
+    public static func fromEnvironment(_ configuration: AssistantConfiguration.LLM, environment: [String: String], cache: LLMResponseCache? = nil) throws -> ChatCompletionsClient {
         let base = configuration.baseURL ?? environment["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1"
         guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https" else {
             throw SupportKitError(.invalidInput, "OPENAI_BASE_URL / assistant.llm.base_url \"\(base)\" is not an http(s) URL")

@@ -42,10 +42,14 @@ extension SupportAssistant {
     ///   classifier was trained (with the command to run), or when a database cannot be opened.
     public static func makeLive(
         store: any VectorStore, embedder: any Embedder, configuration: AssistantConfiguration, paths: Paths,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+        environment: [String: String],
         logger: Logger = Logger(label: "supportkit.assistant")
     ) async throws -> SupportAssistant {
-        try configuration.validate()
+        do {
+            try configuration.validate()
+        } catch {
+            throw SupportKitError(.invalidInput, "assistant.\(error.key): \(error.problem)")
+        }
         guard let spec = try await store.collection(named: Collections.knowledge) else {
             throw SupportKitError(.invalidInput, "the store has no knowledge base yet; run `supportkit ingest corpora/` first")
         }

@@ -60,10 +60,10 @@ public struct TrainingExamples: Sendable, Hashable {
             throw InputError(SourceLocation(path: path), field: "intents", problem: "expected a mapping with `intents:` (and optionally `categories:`)", remedy: "see the training format in docs/assistant.md")
         }
         for key in mapping.keys where !["intents", "categories"].contains(key.string ?? "") {
-            throw InputError(YAMLPlaces.location(of: key, path: path), field: key.string ?? "?", problem: "unknown section", remedy: "expected intents or categories")
+            throw InputError(key.location(in: path), field: key.string ?? "?", problem: "unknown section", remedy: "expected intents or categories")
         }
         guard let intentsNode = mapping["intents"] else {
-            throw InputError(YAMLPlaces.location(of: root, path: path), field: "intents", problem: "missing", remedy: "add `intents:` mapping each intent to a list of example messages")
+            throw InputError(root.location(in: path), field: "intents", problem: "missing", remedy: "add `intents:` mapping each intent to a list of example messages")
         }
         let intents = try labeledTexts(intentsNode, section: "intents", path: path)
         let categories = try mapping["categories"].map { try labeledTexts($0, section: "categories", path: path) } ?? []
@@ -72,18 +72,18 @@ public struct TrainingExamples: Sendable, Hashable {
 
     private static func labeledTexts(_ node: Node, section: String, path: String) throws -> [Example] {
         guard let mapping = node.mapping else {
-            throw InputError(YAMLPlaces.location(of: node, path: path), field: section, problem: "expected a mapping from label to a list of texts", remedy: "write `\(section):` then `  label: [\"text\", ...]`")
+            throw InputError(node.location(in: path), field: section, problem: "expected a mapping from label to a list of texts", remedy: "write `\(section):` then `  label: [\"text\", ...]`")
         }
         var examples: [Example] = []
         for (labelNode, textsNode) in mapping {
             guard let label = labelNode.string, !label.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw InputError(YAMLPlaces.location(of: labelNode, path: path), field: section, problem: "empty label", remedy: "name the label")
+                throw InputError(labelNode.location(in: path), field: section, problem: "empty label", remedy: "name the label")
             }
             guard let sequence = textsNode.sequence else {
-                throw InputError(YAMLPlaces.location(of: textsNode, path: path), field: "\(section).\(label)", problem: "expected a list of texts", remedy: "write the examples as a YAML list")
+                throw InputError(textsNode.location(in: path), field: "\(section).\(label)", problem: "expected a list of texts", remedy: "write the examples as a YAML list")
             }
             for (index, item) in sequence.enumerated() {
-                let location = YAMLPlaces.location(of: item, path: path)
+                let location = item.location(in: path)
                 guard let text = item.scalar?.string, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw InputError(location, field: "\(section).\(label)[\(index)]", problem: "expected a non-empty text", remedy: "write the example as a quoted string or remove it")
                 }

@@ -18,7 +18,7 @@ public enum EmbedderFactory {
         name: String?,
         modelDirectory: String? = nil,
         logger: Logger = Logger(label: "supportkit.embedding"),
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String]
     ) throws -> any Embedder {
         let trimmed = (name ?? "").trimmingCharacters(in: .whitespaces)
         let name = trimmed.isEmpty ? defaultName : trimmed

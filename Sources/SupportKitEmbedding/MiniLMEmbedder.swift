@@ -65,15 +65,6 @@ public struct MiniLMEmbedder: Embedder {
             dimension: config.hiddenSize)
     }
 
-    /// Finds the model (explicit folder, `SUPPORTKIT_MODEL_DIR`, supportkit's cache, the Hugging Face cache) and
-    /// loads it; the error says to run `supportkit models fetch` when it is not there.
-    public init(locating explicit: URL? = nil, tokenBudget: Int = 4096, workers: Int? = nil,
-                precision: MiniLMPrecision = .fp32) throws
-    {
-        try self.init(directory: try MiniLMModelLocation.require(explicit: explicit), tokenBudget: tokenBudget,
-                      workers: workers, precision: precision)
-    }
-
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         if texts.isEmpty { return [] }
         let tokenizer = tokenizer

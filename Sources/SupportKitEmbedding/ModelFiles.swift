@@ -93,7 +93,7 @@ public enum MiniLMModelLocation {
 
     /// Where `supportkit models fetch` writes: `SUPPORTKIT_MODEL_DIR` when set, else the default directory.
     public static func fetchDirectory(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+        environment: [String: String],
         home: URL = FileManager.default.homeDirectoryForCurrentUser
     ) -> URL {
         if let value = environment[environmentVariable], !value.isEmpty {
@@ -107,7 +107,7 @@ public enum MiniLMModelLocation {
     /// or `~/.cache/huggingface/hub`).
     public static func candidates(
         explicit: URL? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+        environment: [String: String],
         home: URL = FileManager.default.homeDirectoryForCurrentUser
     ) -> [URL] {
         if let explicit { return [explicit] }
@@ -152,7 +152,7 @@ public enum MiniLMModelLocation {
     /// The first complete model folder among the candidates.
     public static func locate(
         explicit: URL? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+        environment: [String: String],
         home: URL = FileManager.default.homeDirectoryForCurrentUser
     ) -> URL? {
         candidates(explicit: explicit, environment: environment, home: home).first { missingFiles(in: $0).isEmpty }
@@ -161,7 +161,7 @@ public enum MiniLMModelLocation {
     /// Like `locate`, but throws a message that says where it looked and what to run.
     public static func require(
         explicit: URL? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+        environment: [String: String],
         home: URL = FileManager.default.homeDirectoryForCurrentUser
     ) throws -> URL {
         if let found = locate(explicit: explicit, environment: environment, home: home) { return found }

@@ -53,7 +53,7 @@ indirect enum SuiteNode: Sendable {
 extension SuiteNode {
     /// Converts a Yams node, resolving scalar types by YAML's core schema (a quoted `"true"` stays text).
     static func make(yaml node: Node, path: String) throws(InputError) -> SuiteNode {
-        let location = SourceLocation(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+        let location = node.location(in: path)
         switch node {
         case .scalar(let scalar):
             // Only plain scalars have a type; anything quoted or a block literal is text.

@@ -11,7 +11,7 @@ import Testing
 /// The acceptance check on the real model and the real corpus: a paraphrase that shares no
 /// meaningful word with the answer finds the right article first.
 @Suite struct ParaphraseRetrievalTests {
-    static let model = MiniLMModelLocation.locate(explicit: nil)
+    static let model = MiniLMModelLocation.locate(explicit: nil, environment: ProcessInfo.processInfo.environment)
     static let corpus = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("corpora/account")

@@ -158,13 +158,13 @@ import Testing
         let store = try await AssistantFixtures.knowledgeStore()
         let paths = SupportAssistant.Paths.resolve(AssistantConfiguration(), stateFolder: "/nonexistent-\(UUID().uuidString)")
         do {
-            _ = try await SupportAssistant.makeLive(store: store, embedder: AssistantFixtures.embedder, configuration: .init(), paths: paths)
+            _ = try await SupportAssistant.makeLive(store: store, embedder: AssistantFixtures.embedder, configuration: .init(), paths: paths, environment: [:])
             Issue.record("expected an error")
         } catch let error as SupportKitError {
             #expect(error.message.contains("run `supportkit train corpora/intents.yaml` first"))
         }
         do {
-            _ = try await SupportAssistant.makeLive(store: InMemoryVectorStore(), embedder: AssistantFixtures.embedder, configuration: .init(), paths: paths)
+            _ = try await SupportAssistant.makeLive(store: InMemoryVectorStore(), embedder: AssistantFixtures.embedder, configuration: .init(), paths: paths, environment: [:])
             Issue.record("expected an error")
         } catch let error as SupportKitError {
             #expect(error.message.contains("run `supportkit ingest corpora/` first"))

@@ -43,10 +43,10 @@ enum MiniLMFixtures {
 
     /// The model folder found the way supportkit finds it (SUPPORTKIT_MODEL_DIR, the supportkit cache, the Hugging
     /// Face cache), or nil; CI runs scripts/fetch-model.sh first.
-    static let modelDirectory: URL? = MiniLMModelLocation.locate()
+    static let modelDirectory: URL? = MiniLMModelLocation.locate(environment: ProcessInfo.processInfo.environment)
 
     static let vocabularyFile: URL? = {
-        guard let directory = modelDirectory ?? MiniLMModelLocation.candidates().first(where: {
+        guard let directory = modelDirectory ?? MiniLMModelLocation.candidates(environment: ProcessInfo.processInfo.environment).first(where: {
             FileManager.default.fileExists(atPath: $0.appendingPathComponent("vocab.txt").path)
         }) else { return nil }
         let url = directory.appendingPathComponent("vocab.txt")

@@ -46,11 +46,11 @@ public struct SettingsFile {
         }
         guard let root else { return SettingsFile(path: path, mapping: nil) }
         guard let mapping = root.mapping else {
-            throw InputError(location(of: root, path: path), field: "settings", problem: "expected `key: value` settings",
+            throw InputError(root.location(in: path), field: "settings", problem: "expected `key: value` settings",
                              remedy: "see the README's Configuration section")
         }
         for (key, _) in mapping where !sections.contains(key.string ?? "") {
-            throw InputError(location(of: key, path: path), field: key.string ?? "", problem: "unknown setting",
+            throw InputError(key.location(in: path), field: key.string ?? "", problem: "unknown setting",
                              remedy: "expected one of \(sections.sorted().joined(separator: ", "))")
         }
         return SettingsFile(path: path, mapping: mapping)
@@ -65,15 +65,5 @@ public struct SettingsFile {
     /// The section's node, nil when the file does not have it.
     public func section(_ name: String) -> Node? {
         mapping?[name]
-    }
-
-    /// The place of `node` in this file.
-    public func location(of node: Node) -> SourceLocation {
-        Self.location(of: node, path: path)
-    }
-
-    /// The place of `node` in the file at `path`.
-    public static func location(of node: Node, path: String) -> SourceLocation {
-        SourceLocation(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 }

@@ -71,9 +71,9 @@ struct EmbedCommand: AsyncParsableCommand {
         let name = embedder ?? EmbedderFactory.defaultName
         if let precision = MiniLMPrecision(embedderName: name), workers != nil || tokenBudget != nil {
             let explicit = modelDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath, isDirectory: true) }
-            return try MiniLMEmbedder(directory: try MiniLMModelLocation.require(explicit: explicit),
+            return try MiniLMEmbedder(directory: try MiniLMModelLocation.require(explicit: explicit, environment: ProcessInfo.processInfo.environment),
                                       tokenBudget: tokenBudget ?? 4096, workers: workers, precision: precision)
         }
-        return try EmbedderFactory.make(name: name, modelDirectory: modelDir)
+        return try EmbedderFactory.make(name: name, modelDirectory: modelDir, environment: ProcessInfo.processInfo.environment)
     }
 }

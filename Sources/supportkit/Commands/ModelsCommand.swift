@@ -27,7 +27,7 @@ struct ModelsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingModelErrors {
                 let destination = modelDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath, isDirectory: true) }
-                    ?? MiniLMModelLocation.fetchDirectory()
+                    ?? MiniLMModelLocation.fetchDirectory(environment: ProcessInfo.processInfo.environment)
                 let fetcher = ModelFetcher(destination: destination) { line in
                     FileHandle.standardError.write(Data((line + "\n").utf8))
                 }
@@ -51,11 +51,11 @@ struct ModelsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let explicit = modelDir.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath, isDirectory: true) }
-            if let found = MiniLMModelLocation.locate(explicit: explicit) {
+            if let found = MiniLMModelLocation.locate(explicit: explicit, environment: ProcessInfo.processInfo.environment) {
                 Terminal.output(found.path)
                 return
             }
-            let target = explicit ?? MiniLMModelLocation.fetchDirectory()
+            let target = explicit ?? MiniLMModelLocation.fetchDirectory(environment: ProcessInfo.processInfo.environment)
             Terminal.output(target.path)
             FileHandle.standardError.write(Data("model not there yet: run `supportkit models fetch`\n".utf8))
             throw ExitCode(3)

@@ -14,7 +14,9 @@ struct ProjectSettings: Sendable {
     var modelDir: String?
     var ingest = IngestSettings()
 
-    struct IngestSettings: Sendable, Hashable {
+    /// `ingest:`, read through the shared settings reader (defaults for what the file leaves out, unknown keys
+    /// and bad values reported at their line).
+    struct IngestSettings: SettingsSection, Hashable {
         var maxTokens = 200
         var overlapTokens = 32
         var maxFileMB = 10.0
@@ -23,16 +25,57 @@ struct ProjectSettings: Sendable {
         var chunkTimeLimit = 10.0
         /// Megabytes of chunk text one document may produce before it is skipped with an error.
         var chunkMemoryMB = 256
-        var frontMatter = FrontMatterMapping()
-        var include: [String] = []
-        var exclude: [String] = []
+        var frontMatterSettings = FrontMatterSettings()
+        var include: TextList = []
+        var exclude: TextList = []
+
+        /// How front matter maps to a document's fields.
+        var frontMatter: FrontMatterMapping { frontMatterSettings.mapping }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case include, exclude
+            case maxTokens = "max_tokens", overlapTokens = "overlap_tokens", maxFileMB = "max_file_mb", batchSize = "batch_size"
+            case chunkTimeLimit = "chunk_time_limit", chunkMemoryMB = "chunk_memory_mb", frontMatterSettings = "front_matter"
+        }
+
+        static let knownKeys: [String: Set<String>] = [
+            "": Set(CodingKeys.allCases.map(\.rawValue)),
+            "front_matter": Set(FrontMatterSettings.CodingKeys.allCases.map(\.rawValue)),
+        ]
+        static let documentation = "the README's Configuration section"
+
+        func validate() throws(SettingProblem) {
+            func wholeNumber(_ value: Int, _ key: String, _ range: ClosedRange<Int>) throws(SettingProblem) {
+                guard range.contains(value) else {
+                    throw SettingProblem(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+                }
+            }
+            try wholeNumber(maxTokens, "max_tokens", 32...512)
+            try wholeNumber(overlapTokens, "overlap_tokens", 0...128)
+            try wholeNumber(batchSize, "batch_size", 1...4096)
+            try wholeNumber(chunkMemoryMB, "chunk_memory_mb", 1...65_536)
+            if maxFileMB <= 0 { throw SettingProblem("max_file_mb", "expected a positive number") }
+            if chunkTimeLimit <= 0 { throw SettingProblem("chunk_time_limit", "expected a positive number of seconds") }
+        }
     }
 
-    static let knownIngestKeys: Set<String> = [
-        "max_tokens", "overlap_tokens", "max_file_mb", "batch_size", "chunk_time_limit", "chunk_memory_mb", "front_matter",
-        "include", "exclude",
-    ]
-    static let knownFrontMatterKeys: Set<String> = ["category_field", "category_aliases", "default_category", "skip_when"]
+    /// `ingest.front_matter`: which field holds the category, aliases, a default, and unpublished markers.
+    struct FrontMatterSettings: Codable, Sendable, Hashable {
+        var categoryField = TextList(FrontMatterMapping.defaultCategoryFields)
+        var categoryAliases: [String: String] = [:]
+        var defaultCategory: String?
+        var skipWhen = FrontMatterMapping.defaultSkipWhen
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case categoryField = "category_field", categoryAliases = "category_aliases", defaultCategory = "default_category"
+            case skipWhen = "skip_when"
+        }
+
+        var mapping: FrontMatterMapping {
+            FrontMatterMapping(
+                categoryFields: categoryField.values, categoryAliases: categoryAliases, defaultCategory: defaultCategory, skipWhen: skipWhen)
+        }
+    }
 
     /// The CLI's sections of the settings file; the `assistant:` and `eval:` sections are read by their modules.
     ///
@@ -41,7 +84,7 @@ struct ProjectSettings: Sendable {
         let path = file.path
         if let value = file.section("categories") {
             guard let list = value.sequence, !list.isEmpty else {
-                throw InputError(Self.location(value, path), field: "categories", problem: "expected a non-empty list of names",
+                throw InputError(value.location(in: path), field: "categories", problem: "expected a non-empty list of names",
                                  remedy: "write `categories: [account, orders, billing]`")
             }
             categories = CategorySet(try list.map { try Self.string($0, field: "categories", path) })
@@ -49,115 +92,30 @@ struct ProjectSettings: Sendable {
         store = try file.section("store").map { try Self.string($0, field: "store", path) }
         embedder = try file.section("embedder").map { try Self.string($0, field: "embedder", path) }
         modelDir = try file.section("model_dir").map { try Self.string($0, field: "model_dir", path) }
-        guard let value = file.section("ingest") else { return }
-        guard let section = value.mapping else {
-            throw InputError(Self.location(value, path), field: "ingest", problem: "expected a mapping", remedy: "indent the ingest settings under `ingest:`")
-        }
-        for (ingestKey, ingestValue) in section {
-            let name = ingestKey.string ?? ""
-            switch name {
-            case "max_tokens": ingest.maxTokens = try Self.int(ingestValue, field: "ingest.max_tokens", range: 32...512, path)
-            case "overlap_tokens": ingest.overlapTokens = try Self.int(ingestValue, field: "ingest.overlap_tokens", range: 0...128, path)
-            case "batch_size": ingest.batchSize = try Self.int(ingestValue, field: "ingest.batch_size", range: 1...4096, path)
-            case "max_file_mb":
-                guard let number = ingestValue.float, number > 0 else {
-                    throw InputError(Self.location(ingestValue, path), field: "ingest.max_file_mb", problem: "expected a positive number", remedy: "write e.g. `max_file_mb: 10`")
-                }
-                ingest.maxFileMB = number
-            case "chunk_time_limit":
-                guard let number = ingestValue.float, number > 0 else {
-                    throw InputError(Self.location(ingestValue, path), field: "ingest.chunk_time_limit", problem: "expected a positive number of seconds",
-                                     remedy: "write e.g. `chunk_time_limit: 10`")
-                }
-                ingest.chunkTimeLimit = number
-            case "chunk_memory_mb": ingest.chunkMemoryMB = try Self.int(ingestValue, field: "ingest.chunk_memory_mb", range: 1...65_536, path)
-            case "include": ingest.include = try Self.strings(ingestValue, field: "ingest.include", path)
-            case "exclude": ingest.exclude = try Self.strings(ingestValue, field: "ingest.exclude", path)
-            case "front_matter": ingest.frontMatter = try Self.frontMatter(ingestValue, categories: categories, path)
-            default:
-                throw InputError(Self.location(ingestKey, path), field: "ingest.\(name)", problem: "unknown setting",
-                                 remedy: "expected one of \(Self.knownIngestKeys.sorted().joined(separator: ", "))")
-            }
-        }
+        ingest = try file.decode(IngestSettings.self, section: "ingest")
+        try checkCategories(file)
     }
 
-    /// `ingest.front_matter`: which field holds the category, aliases, a default, and unpublished markers.
-    private static func frontMatter(_ node: Node, categories: CategorySet, _ path: String) throws -> FrontMatterMapping {
-        guard let section = node.mapping else {
-            throw InputError(location(node, path), field: "ingest.front_matter", problem: "expected a mapping",
-                             remedy: "indent the front matter settings under `front_matter:`")
+    /// The front matter's default category and alias targets must be configured categories.
+    private func checkCategories(_ file: SettingsFile) throws {
+        let section = file.section("ingest")
+        func place(_ keys: [String]) -> SourceLocation {
+            (section?.descendant(["front_matter"] + keys) ?? section)?.location(in: file.path) ?? SourceLocation(path: file.path)
         }
-        var mapping = FrontMatterMapping()
-        for (keyNode, value) in section {
-            let key = keyNode.string ?? ""
-            let field = "ingest.front_matter.\(key)"
-            switch key {
-            case "category_field":
-                mapping.categoryFields = value.sequence != nil ? try strings(value, field: field, path) : [try string(value, field: field, path)]
-            case "category_aliases":
-                guard let aliases = value.mapping else {
-                    throw InputError(location(value, path), field: field, problem: "expected a mapping of name: category",
-                                     remedy: "write e.g. `category_aliases: {Search Privacy: privacy}`")
-                }
-                for (aliasNode, targetNode) in aliases {
-                    let alias = try string(aliasNode, field: field, path)
-                    let target = try string(targetNode, field: "\(field).\(alias)", path)
-                    guard categories.contains(target) else {
-                        throw InputError(location(targetNode, path), field: "\(field).\(alias)", problem: "unknown category \"\(target)\"",
-                                         remedy: "expected one of \(categories.listed)")
-                    }
-                    mapping.categoryAliases[alias] = target
-                }
-            case "default_category":
-                let name = try string(value, field: field, path)
-                guard categories.contains(name) else {
-                    throw InputError(location(value, path), field: field, problem: "unknown category \"\(name)\"", remedy: "expected one of \(categories.listed)")
-                }
-                mapping.defaultCategory = name
-            case "skip_when":
-                guard let markers = value.mapping else {
-                    throw InputError(location(value, path), field: field, problem: "expected a mapping of field: true/false",
-                                     remedy: "write e.g. `skip_when: {draft: true, published: false}`")
-                }
-                mapping.skipWhen = [:]
-                for (markerNode, flag) in markers {
-                    let marker = try string(markerNode, field: field, path)
-                    guard let bool = flag.bool else {
-                        throw InputError(location(flag, path), field: "\(field).\(marker)", problem: "expected true or false", remedy: "write `\(marker): true`")
-                    }
-                    mapping.skipWhen[marker] = bool
-                }
-            default:
-                throw InputError(location(keyNode, path), field: field, problem: "unknown setting",
-                                 remedy: "expected one of \(knownFrontMatterKeys.sorted().joined(separator: ", "))")
-            }
+        let frontMatter = ingest.frontMatterSettings
+        for (alias, target) in frontMatter.categoryAliases.sorted(by: { $0.key < $1.key }) where !categories.contains(target) {
+            throw InputError(place(["category_aliases", alias]), field: "ingest.front_matter.category_aliases.\(alias)", problem: "unknown category \"\(target)\"",
+                             remedy: "expected one of \(categories.listed)")
         }
-        return mapping
-    }
-
-    private static func strings(_ node: Node, field: String, _ path: String) throws -> [String] {
-        if node.scalar != nil { return [try string(node, field: field, path)] }
-        guard let list = node.sequence else {
-            throw InputError(location(node, path), field: field, problem: "expected a list of text values", remedy: "write `\(field.split(separator: ".").last ?? ""): [a, b]`")
+        if let name = frontMatter.defaultCategory, !categories.contains(name) {
+            throw InputError(place(["default_category"]), field: "ingest.front_matter.default_category", problem: "unknown category \"\(name)\"",
+                             remedy: "expected one of \(categories.listed)")
         }
-        return try list.map { try string($0, field: field, path) }
-    }
-
-    private static func location(_ node: Node, _ path: String) -> SourceLocation {
-        SettingsFile.location(of: node, path: path)
     }
 
     private static func string(_ node: Node, field: String, _ path: String) throws -> String {
         guard let value = node.scalar?.string, !value.isEmpty else {
-            throw InputError(location(node, path), field: field, problem: "expected a text value", remedy: "write `\(field): value`")
-        }
-        return value
-    }
-
-    private static func int(_ node: Node, field: String, range: ClosedRange<Int>, _ path: String) throws -> Int {
-        guard let value = node.int, range.contains(value) else {
-            throw InputError(location(node, path), field: field, problem: "expected a whole number from \(range.lowerBound) to \(range.upperBound)",
-                             remedy: "fix the value")
+            throw InputError(node.location(in: path), field: field, problem: "expected a text value", remedy: "write `\(field): value`")
         }
         return value
     }

@@ -21,7 +21,7 @@ extension Wiring {
         let store = try await makeStore(database: database)
         let embedder = try await makeEmbedder(database: database, store: store)
         return try await SupportAssistant.makeLive(
-            store: store, embedder: embedder, configuration: configuration, paths: assistantPaths(configuration), logger: logger)
+            store: store, embedder: embedder, configuration: configuration, paths: assistantPaths(configuration), environment: environment, logger: logger)
     }
 
     /// A search of `collection` ranked as the assistant ranks, with `assistant.retrieval` settings overridden by

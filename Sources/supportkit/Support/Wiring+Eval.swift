@@ -44,7 +44,7 @@ extension Wiring {
         let configuration = try assistantConfiguration()
         let assistant = try await SupportAssistant.makeLive(
             store: store, embedder: try await makeEmbedder(database: database, store: store), configuration: configuration,
-            paths: assistantPaths(configuration), logger: logger)
+            paths: assistantPaths(configuration), environment: environment, logger: logger)
         return EvalAssistant(
             factory: try SupportAssistantFactory(assistant: assistant),
             intents: assistant.classifier.intentLabels, trainingExamples: assistant.classifier.trainingTexts,
@@ -77,7 +77,7 @@ extension Wiring {
     /// file's categories (the target's own store and classifier are not at hand). Its test customers are erased at
     /// the end of the run unless `keepTargetData`.
     func makeTargetEvalContext(target: AssistantTarget, turnTimeout: Double, keepTargetData: Bool = false) -> EvalContext {
-        let key = ProcessInfo.processInfo.environment["SUPPORTKIT_API_KEY"].flatMap { $0.isEmpty ? nil : APIKeyValue($0) }
+        let key = environment["SUPPORTKIT_API_KEY"].flatMap { $0.isEmpty ? nil : APIKeyValue($0) }
         let factory = HTTPAssistantSessionFactory(configuration: .init(
             target: target, apiKey: key, requestTimeout: turnTimeout, keepCustomers: keepTargetData))
         let loader = SuiteLoader(configuration: .init(intents: DefaultIntent.all, categories: settings.categories))
@@ -126,7 +126,7 @@ extension Wiring {
         // The judge speaks to its service as the assistant's model calls do (JSON dialect, requests in flight).
         llm.structuredOutput = configuration.llm.structuredOutput
         llm.maxConcurrentRequests = configuration.llm.maxConcurrentRequests
-        let client = try ChatCompletionsClient.fromEnvironment(llm, cache: try LLMResponseCache(path: llm.cachePath))
+        let client = try ChatCompletionsClient.fromEnvironment(llm, environment: environment, cache: try LLMResponseCache(path: llm.cachePath))
         return LLMAnswerJudge(client: client, model: settings.model, timeoutSeconds: settings.timeoutSeconds)
     }
 }

@@ -15,8 +15,8 @@ extension Wiring {
                 maxTokens: ingest.maxTokens, overlapTokens: ingest.overlapTokens,
                 timeLimit: .milliseconds(Int64(ingest.chunkTimeLimit * 1000)), memoryLimitBytes: ingest.chunkMemoryMB << 20),
             collection: collection, strict: strict, dryRun: dryRun, batchSize: ingest.batchSize,
-            allowMassDeletion: allowMassDeletion, filter: CorpusFilter(include: ingest.include, exclude: ingest.exclude),
-            killAfterUpserts: Self.faultKillAfterUpserts(ProcessInfo.processInfo.environment))
+            allowMassDeletion: allowMassDeletion, filter: CorpusFilter(include: ingest.include.values, exclude: ingest.exclude.values),
+            killAfterUpserts: Self.faultKillAfterUpserts(environment))
     }
 
     /// Crash testing: `SUPPORTKIT_FAULT=kill-after-upserts:N` (the crash-recovery tests set it).

@@ -16,12 +16,15 @@ struct Wiring {
     let settings: ProjectSettings
     let location: StoreLocation
     let logger: Logger
+    /// The process's environment: the one place supportkit reads environment variables (`OPENAI_API_KEY`,
+    /// `SUPPORTKIT_STORE`, `VECTORAI_*`, `SUPPORTKIT_MODEL_DIR`, ...); libraries are handed what they need.
+    let environment: [String: String]
 
-    init(options: GlobalOptions) throws {
+    init(options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.options = options
+        self.environment = environment
         self.settingsFile = try SettingsFile.load(path: options.config)
         self.settings = try ProjectSettings(settingsFile)
-        let environment = ProcessInfo.processInfo.environment
         self.location = try StoreLocation(
             options.store ?? environment["SUPPORTKIT_STORE"] ?? settings.store ?? environment["VECTORAI_URL"].map(StoreLocation.vectorAIURL))
         var logger = Logger(label: "supportkit")
@@ -46,7 +49,7 @@ struct Wiring {
             return SQLiteVectorStore(database: database, diskResident: [Collections.customerContext])
         case .vectorAI(let host, let port):
             let configuration = try VectorAIVectorStore.Configuration(host: host, port: port)
-                .applyingEnvironment(ProcessInfo.processInfo.environment)
+                .applyingEnvironment(environment)
             return try await VectorAIVectorStore.connect(configuration: configuration, logger: logger)
         }
     }
@@ -60,7 +63,7 @@ struct Wiring {
 
     /// The embedder (see `embedderName`) without the cache.
     func makeBaseEmbedder(store: any VectorStore, collection: String = Collections.knowledge) async throws -> any Embedder {
-        try EmbedderFactory.make(name: try await embedderName(store: store, collection: collection), modelDirectory: modelDir, logger: logger)
+        try EmbedderFactory.make(name: try await embedderName(store: store, collection: collection), modelDirectory: modelDir, logger: logger, environment: environment)
     }
 
     /// The embedder (see `embedderName`) behind the SQLite embedding cache.
