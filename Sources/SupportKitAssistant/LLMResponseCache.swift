@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SupportKit
+import SupportKitStore
 
 /// Chat-completion responses in SQLite, keyed by a hash of the request (model, messages, settings and
 /// base URL; never the API key), so a repeated evaluation run makes no calls.
@@ -10,14 +11,7 @@ public struct LLMResponseCache: Sendable {
     /// Opens (creating when needed) the cache at `path`.
     /// - Throws: `SupportKitError.unavailable` when the file cannot be opened.
     public init(path: String) throws {
-        do {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            let queue = try DatabaseQueue(path: path)
-            try Self.migrator.migrate(queue)
-            database = queue
-        } catch {
-            throw SupportKitError(.unavailable, "cannot open the LLM response cache at \(path); check that the folder is writable", underlying: error)
-        }
+        database = try SQLiteFile.open(path, what: "the LLM response cache", migrator: Self.migrator)
     }
 
     /// A cache that lives as long as the process.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SupportKit
+import SupportKitStore
 
 /// Hand-off tickets in SQLite (`.supportkit/assistant.sqlite` by default), or in memory for evaluation
 /// runs and tests, which must not leave tickets behind.
@@ -14,15 +15,8 @@ public struct TicketStore: Sendable {
     /// Opens (creating when needed) the ticket database at `path`.
     /// - Throws: `SupportKitError.unavailable` when the file cannot be opened or migrated.
     public init(path: String) throws {
-        do {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            let queue = try DatabaseQueue(path: path)
-            try Self.migrator.migrate(queue)
-            database = queue
-            location = path
-        } catch {
-            throw SupportKitError(.unavailable, "cannot open the ticket database at \(path); check that the folder is writable", underlying: error)
-        }
+        database = try SQLiteFile.open(path, what: "the ticket database", migrator: Self.migrator)
+        location = path
     }
 
     /// A store that lives only as long as the process.
@@ -31,9 +25,7 @@ public struct TicketStore: Sendable {
     }
 
     private init(memory: Void) throws {
-        let queue = try DatabaseQueue()
-        try Self.migrator.migrate(queue)
-        database = queue
+        database = try SQLiteFile.inMemory(what: "ticket database", migrator: Self.migrator)
         location = ":memory:"
     }
 

@@ -34,36 +34,24 @@ public final class ResultsStore: Sendable {
     /// - Throws: `SupportKitError.unavailable` when the file cannot be opened or migrated.
     public init(path: String) throws(SupportKitError) {
         file = path
-        let url = URL(fileURLWithPath: path)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            var configuration = Configuration()
-            // Two evals may share one results database: a writer waits for the other's (short, per-turn)
-            // transaction instead of failing with "database is locked".
-            configuration.busyMode = .timeout(60)
-            configuration.prepareDatabase { db in
-                // WAL without a sync per commit: one small transaction per turn stays cheap, and a crash
-                // loses at most the last turns, which --resume redoes.
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            }
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-            writer = pool
-        } catch {
-            throw SupportKitError(.unavailable, "cannot open the results database \(path); check that the folder is writable", underlying: error)
+        var configuration = Configuration()
+        // Two evals may share one results database: a writer waits for the other's (short, per-turn)
+        // transaction instead of failing with "database is locked".
+        configuration.busyMode = .timeout(60)
+        configuration.prepareDatabase { db in
+            // WAL without a sync per commit: one small transaction per turn stays cheap, and a crash
+            // loses at most the last turns, which --resume redoes.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        writer = try SQLiteFile.open(path, what: "the results database", migrator: Self.migrator) {
+            try DatabasePool(path: $0, configuration: configuration)
         }
     }
 
     /// An in-memory database, for tests and previews.
     public init() throws(SupportKitError) {
         file = "the in-memory results database"
-        do {
-            let queue = try DatabaseQueue()
-            try Self.migrator.migrate(queue)
-            writer = queue
-        } catch {
-            throw SupportKitError(.unavailable, "cannot create an in-memory results database", underlying: error)
-        }
+        writer = try SQLiteFile.inMemory(what: "results database", migrator: Self.migrator)
     }
 
     // MARK: - Writing

@@ -19,26 +19,24 @@ public final class StoreDatabase: Sendable {
     /// - Throws: `SupportKitError` (`.unavailable`) when the file cannot be opened or migrated.
     public init(path: String) throws {
         self.path = path
-        do {
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
-            configuration.prepareDatabase { db in
-                // WAL + NORMAL is crash-safe (a crash loses at most the last transactions, never consistency).
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                // Reads through a memory map instead of a pread per page: vectors span several pages each.
-                try db.execute(sql: "PRAGMA mmap_size = 1073741824")
-                try db.execute(sql: "PRAGMA cache_size = -65536")
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL + NORMAL is crash-safe (a crash loses at most the last transactions, never consistency).
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Reads through a memory map instead of a pread per page: vectors span several pages each.
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        let remedy = "check the path and its permissions"
+        pool = try SQLiteFile.open(path, what: "the store database", migrator: Self.migrator, remedy: remedy) {
+            try DatabasePool(path: $0, configuration: configuration)
+        }
+        // One per core (a lookup holds one for microseconds), at most 8 file handles.
+        lookups = try (0..<min(max(2, ProcessInfo.processInfo.activeProcessorCount), 8)).map { _ in
+            try SQLiteFile.open(path, what: "the store database", migrator: DatabaseMigrator(), remedy: remedy) {
+                try DatabaseQueue(path: $0, configuration: configuration)
             }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-            // One per core (a lookup holds one for microseconds), at most 8 file handles.
-            lookups = try (0..<min(max(2, ProcessInfo.processInfo.activeProcessorCount), 8)).map { _ in
-                try DatabaseQueue(path: path, configuration: configuration)
-            }
-        } catch {
-            throw SupportKitError(.unavailable, "cannot open the store database at \(path); check the path and its permissions", underlying: error)
         }
     }
 
