@@ -176,7 +176,7 @@ do {
                        baseline: arguments.keep && (try store.runs().contains { $0.status == .complete }) ? "latest" : nil,
                        gates: [GateRule(metric: MetricName.intentAccuracy, kind: .failUnder(0.8)),
                                GateRule(metric: MetricName.intentAccuracy, kind: .maxRegression(0.02))]),
-        progress: ConsoleProgress())
+        progress: nil)
     let runTime = seconds(since: clock)
     clock = .now
     let paths = try RunArtifacts.write(runId: outcome.run.id, store: store, reportDirectory: arguments.out + "/reports",

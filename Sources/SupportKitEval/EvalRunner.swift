@@ -79,14 +79,14 @@ public enum EvalRunner {
     ///   - factory: opens one assistant session per conversation.
     ///   - results: the results database; the run and each of its turns are written there.
     ///   - options: concurrency, timeout, resume, baseline and gates.
-    ///   - progress: progress events, e.g. `ConsoleProgress()`; nil for none.
+    ///   - progress: where the replay's progress goes (`eval` steps in turns, and warnings); nil for none.
     /// - Returns: the run, its turns, metrics, baseline comparison and gate results.
     /// - Throws: `SupportKitError.invalidInput` when the run to resume or the baseline does not exist or the
     ///   suite changed since the run to resume; database errors; `CancellationError` when cancelled
     ///   (the recorded turns stay, and `resume` continues).
     public static func run(
         suite: EvalSuite, factory: any AssistantSessionFactory, results: ResultsStore, options: Options,
-        progress: (any EvalProgress)? = nil
+        progress: (any ProgressReporter)? = nil
     ) async throws -> EvalOutcome {
         var run: RunInfo
         var pending: [Conversation] = suite.conversations
@@ -137,13 +137,13 @@ public enum EvalRunner {
         let noBaselineYet = options.baseline != nil && baselineInfo == nil
 
         try await factory.prefetch(messages: pending.flatMap { $0.turns.flatMap { [$0.user] + $0.agentMessages } })
-        progress?.started(total: suite.turnCount, alreadyDone: alreadyDone)
+        let turns = progress.map { TurnProgress(reporter: $0, total: suite.turnCount, alreadyDone: alreadyDone) }
         let runId = run.id
         let width = max(1, options.concurrency)
         let answerCheck = AnswerCheck(configuration: options.answer)
         do {
             try await replayAll(pending, runId: runId, width: width, factory: factory, results: results, options: options,
-                                answer: answerCheck, progress: progress)
+                                answer: answerCheck, progress: turns)
         } catch {
             // Interrupted or failed: what the run created on a target is still removed (an unstructured task, so a
             // cancelled run's clean-up is not cancelled with it); the recorded turns stay for --resume.
@@ -152,7 +152,7 @@ public enum EvalRunner {
             throw error
         }
         let cleanupWarnings = await factory.finishRun()
-        progress?.finished()
+        turns?.finished()
 
         let records = try results.turns(runId: run.id)
         let metrics = EvalMetrics.compute(records: records, bootstrap: options.bootstrap)
@@ -203,7 +203,7 @@ public enum EvalRunner {
     /// Replays `pending`, `width` conversations at a time.
     static func replayAll(
         _ pending: [Conversation], runId: String, width: Int, factory: any AssistantSessionFactory, results: ResultsStore,
-        options: Options, answer answerCheck: AnswerCheck, progress: (any EvalProgress)?
+        options: Options, answer answerCheck: AnswerCheck, progress: TurnProgress?
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = pending.makeIterator()
@@ -227,7 +227,7 @@ public enum EvalRunner {
     /// Plays one conversation from its first turn, recording each turn as it completes.
     static func replay(
         _ conversation: Conversation, runId: String, factory: any AssistantSessionFactory, results: ResultsStore,
-        timeout: Double, answer: AnswerCheck = AnswerCheck(), judge: (any AnswerJudge)? = nil, progress: (any EvalProgress)?
+        timeout: Double, answer: AnswerCheck = AnswerCheck(), judge: (any AnswerJudge)? = nil, progress: TurnProgress?
     ) async throws {
         let checker = GroundednessChecker()
         let session: any AssistantSession

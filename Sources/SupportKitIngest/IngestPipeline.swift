@@ -68,10 +68,6 @@ public struct IngestPipeline: Sendable {
         public var facetCollection: String? { facets ? Collections.facets(of: collection) : nil }
     }
 
-    /// Progress callbacks: the phase name, items done, items in all, and the item being worked on (the file
-    /// being parsed and chunked; empty when the phase has none).
-    public typealias Progress = @Sendable (_ phase: String, _ done: Int, _ total: Int, _ item: String) -> Void
-
     public let store: any VectorStore
     /// How corpus folders are listed.
     let folders: any CorpusFolders
@@ -79,13 +75,13 @@ public struct IngestPipeline: Sendable {
     public let embedder: any Embedder
     public let configuration: Configuration
     public let logger: Logger
-    public let progress: Progress?
+    public let progress: (any ProgressReporter)?
     /// Batch upserts so far, for `Configuration.killAfterUpserts`.
     private let upserts = UpsertCount()
 
     public init(
         store: any VectorStore, manifest: IngestManifest, embedder: any Embedder, configuration: Configuration,
-        logger: Logger, progress: Progress? = nil, folders: any CorpusFolders = LiveCorpusFolders()
+        logger: Logger, progress: (any ProgressReporter)? = nil, folders: any CorpusFolders = LiveCorpusFolders()
     ) {
         self.folders = folders
         self.store = store
@@ -270,7 +266,7 @@ public struct IngestPipeline: Sendable {
         corpus.unreadable = walker.unreadableFolders
 
         for (index, file) in files.enumerated() {
-            progress?("parse", index, files.count, file.relativePath)
+            progress?.update(ProgressStep(phase: "parse", done: index, total: files.count, item: file.relativePath))
             corpus.seenPaths.insert(file.key)
             var info = stat()
             let hasInfo = stat(file.url.path, &info) == 0
@@ -353,7 +349,7 @@ public struct IngestPipeline: Sendable {
                 summary.documents.failed += max(1, fileErrors.count)
             }
         }
-        progress?("parse", files.count, files.count, "")
+        progress?.update(ProgressStep(phase: "parse", done: files.count, total: files.count, isFinal: true))
         return corpus
     }
 
@@ -431,7 +427,7 @@ public struct IngestPipeline: Sendable {
             if batchChunks >= configuration.batchSize || write.item.document.id == writes.last?.item.document.id {
                 try await apply(batch, summary: &summary)
                 writtenChunks += batchChunks
-                progress?("embed+write", writtenChunks, totalChunks, "")
+                progress?.update(ProgressStep(phase: "embed+write", done: writtenChunks, total: totalChunks, isFinal: writtenChunks == totalChunks))
                 batch.removeAll()
                 batchChunks = 0
             }

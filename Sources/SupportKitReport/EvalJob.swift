@@ -45,7 +45,7 @@ public enum EvalJob {
     ///   does not exist; database and file errors.
     public static func run(
         plan: EvalPlan, loaded: SuiteLoadResult, factory: any AssistantSessionFactory, fingerprints: [String: String],
-        catalog: KnowledgeCatalog? = nil, stepSummary: String? = nil, progress: (any EvalProgress)? = nil
+        catalog: KnowledgeCatalog? = nil, stepSummary: String? = nil, progress: (any ProgressReporter)? = nil
     ) async throws -> Result {
         guard !loaded.suite.conversations.isEmpty else {
             throw SupportKitError(.invalidInput, "no valid conversation to evaluate in \(plan.suitePaths.joined(separator: " ")); see the errors above")

@@ -174,26 +174,30 @@ import SupportKitTesting
         #expect(try store.run(id: second.run.id)?.baselineRun == first.run.id)
     }
 
-    @Test func consoleProgressLogsStepsWhenNotATerminal() {
-        let lines = LockedLines()
-        let progress = ConsoleProgress(isTerminal: false, logStep: 25, write: { lines.append($0) })
-        progress.started(total: 8, alreadyDone: 2)
-        for _ in 0..<6 { progress.turnCompleted(measured: true) }
-        progress.finished()
-        let text = lines.all
-        #expect(text.first == "resuming: 2 of 8 turns already recorded\n")
-        #expect(text.contains { $0.hasPrefix("50%  4/8 turns") })
-        #expect(text.last?.hasPrefix("done: 8/8 turns") == true)
-        #expect(text.count <= 7)
+    @Test func theReplayReportsItsTurnsAsEvalSteps() async throws {
+        let suite = Self.suite()
+        let steps = RecordedSteps()
+        _ = try await EvalRunner.run(
+            suite: suite, factory: Self.factory(), results: try ResultsStore(),
+            options: .init(concurrency: 2, turnTimeout: 0.3, bootstrap: Bootstrap(resamples: 10)), progress: steps)
+        let all = steps.all
+        #expect(all.first == ProgressStep(phase: "eval", done: 0, total: suite.turnCount, unit: "turns", failedLabel: "unmeasured"))
+        #expect(all.count == suite.turnCount + 2)
+        #expect(all.last?.isFinal == true && all.last?.done == suite.turnCount)
+        // The failing turn, the timed-out one and the conversation without a session went unmeasured.
+        #expect((all.last?.failed ?? 0) >= 3)
+        #expect(zip(all, all.dropFirst()).allSatisfy { $0.done <= $1.done })
     }
 }
 
-final class LockedLines: @unchecked Sendable {
-    // @unchecked: `lines` is only touched while holding `lock`.
+/// Progress steps as a run reported them.
+final class RecordedSteps: ProgressReporter, @unchecked Sendable {
+    // @unchecked: `steps` is only touched while holding `lock`.
     private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
+    private var steps: [ProgressStep] = []
+    func update(_ step: ProgressStep) { lock.withLock { steps.append(step) } }
+    func warning(_ message: String) {}
+    var all: [ProgressStep] { lock.withLock { steps } }
 }
 
 /// A factory whose sessions record how many replies are in flight at once.

@@ -38,8 +38,8 @@ struct DemoCommand: AsyncParsableCommand {
             Terminal.diagnostic("== 1/3 ingest \(corpus)")
             let bar = ProgressBar()
             let (pipeline, embedder) = try await wiring.makeIngestPipeline(
-                collection: Collections.knowledge, strict: false, dryRun: false, allowMassDeletion: false, rebuild: false
-            ) { bar.update(phase: $0, done: $1, total: $2, item: $3) }
+                collection: Collections.knowledge, strict: false, dryRun: false, allowMassDeletion: false, rebuild: false,
+                progress: bar)
             let summary = try await pipeline.run(paths: [URL(fileURLWithPath: corpus)])
             bar.finish()
             for line in summary.summarizedErrors() { Terminal.diagnostic("error: " + line) }
@@ -64,7 +64,7 @@ struct DemoCommand: AsyncParsableCommand {
             guard let assistant = context.assistant else { return }
             let result = try await EvalJob.run(
                 plan: plan, loaded: loaded, factory: assistant.factory, fingerprints: wiring.runFingerprints(catalog: context.catalog),
-                catalog: context.catalog, progress: Terminal.isInteractive ? ConsoleProgress() : nil)
+                catalog: context.catalog, progress: ProgressBar())
             EvalConsole.printSummary(result, showFailing: 10)
             if result.exitCode != 0 { throw ExitCode(result.exitCode) }
         }

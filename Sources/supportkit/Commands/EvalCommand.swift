@@ -152,7 +152,7 @@ struct EvalCommand: AsyncParsableCommand {
                     .merging(plan.options.judge.map { ["judge": $0.name] } ?? [:]) { _, judge in judge },
                 catalog: context.catalog,
                 stepSummary: ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"],
-                progress: Terminal.isInteractive ? ConsoleProgress() : WarningsOnlyProgress())
+                progress: ProgressBar())
             if format.json { try Terminal.printJSON(result.output) } else { EvalConsole.printSummary(result, showFailing: showFailing) }
             if result.exitCode != 0 { throw ExitCode(result.exitCode) }
         }

@@ -66,8 +66,8 @@ struct IngestCommand: AsyncParsableCommand {
             }
             let bar = ProgressBar()
             let (pipeline, embedder) = try await wiring.makeIngestPipeline(
-                collection: collection, strict: strict, dryRun: dryRun, allowMassDeletion: allowMassDelete, rebuild: rebuild
-            ) { bar.update(phase: $0, done: $1, total: $2, item: $3) }
+                collection: collection, strict: strict, dryRun: dryRun, allowMassDeletion: allowMassDelete, rebuild: rebuild,
+                progress: bar)
             let summary: IngestSummary
             var refused: String?
             do {

@@ -85,12 +85,3 @@ enum EvalConsole {
         }
     }
 }
-
-/// Progress for a run without a terminal: no bar, but warnings (what an interrupted run left behind) still reach
-/// standard error.
-struct WarningsOnlyProgress: EvalProgress {
-    func started(total: Int, alreadyDone: Int) {}
-    func turnCompleted(measured: Bool) {}
-    func finished() {}
-    func warning(_ message: String) { Terminal.diagnostic("warning: \(message)") }
-}

@@ -29,7 +29,7 @@ extension Wiring {
     /// not `dryRun`) the collection and its manifest are dropped first, after the embedder it recorded is read.
     func makeIngestPipeline(
         collection: String, strict: Bool, dryRun: Bool, allowMassDeletion: Bool, rebuild: Bool,
-        progress: @escaping IngestPipeline.Progress
+        progress: any ProgressReporter
     ) async throws -> (pipeline: IngestPipeline, embedder: String) {
         let database = try localDatabase()
         let store = try await makeStore(database: database)
