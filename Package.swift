@@ -153,6 +153,11 @@ let package = Package(
             name: "SupportKitTesting",
             dependencies: ["SupportKit"]
         ),
+        // A small fixed evaluation run (turns, baseline, comparison, report input) for the eval and report tests.
+        .target(
+            name: "SupportKitEvalTesting",
+            dependencies: ["SupportKit", "SupportKitEval", "SupportKitReport"]
+        ),
         // Evaluation benchmark (scripts/bench-eval.sh): the runner, metrics and report on a generated suite.
         .executableTarget(
             name: "EvalBenchmark",
@@ -244,9 +249,14 @@ let package = Package(
         .testTarget(
             name: "SupportKitEvalTests",
             dependencies: [
-                "SupportKitEval", "SupportKitReport", "SupportKitTesting", "SupportKitIngest", "SupportKitAssistant",
-                "SupportKitEmbedding", "SupportKitStore",
+                "SupportKitEval", "SupportKitReport", "SupportKitTesting", "SupportKitEvalTesting", "SupportKitIngest",
+                "SupportKitAssistant", "SupportKitEmbedding", "SupportKitStore",
             ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SupportKitReportTests",
+            dependencies: ["SupportKitReport", "SupportKitEval", "SupportKitEvalTesting", "SupportKitTesting"],
             resources: [.copy("Fixtures")]
         ),
     ]

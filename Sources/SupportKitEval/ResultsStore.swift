@@ -17,6 +17,18 @@ public struct ConversationInfo: Sendable, Hashable, Codable {
     public var turnCount: Int
     /// The customer's profile facts (`plan: premium`), for slices.
     public var profile: [String: String] = [:]
+
+    /// A conversation's row.
+    public init(
+        conversationId: String, ordinal: Int, customerId: String, location: SourceLocation?, turnCount: Int, profile: [String: String] = [:]
+    ) {
+        self.conversationId = conversationId
+        self.ordinal = ordinal
+        self.customerId = customerId
+        self.location = location
+        self.turnCount = turnCount
+        self.profile = profile
+    }
 }
 
 /// The results database (`reports/results.sqlite` by default): runs, their turns, metrics and gates.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SupportKit
+import SupportKitEvalTesting
 @testable import SupportKitEval
 
 @Suite struct AnswerExpectationTests {

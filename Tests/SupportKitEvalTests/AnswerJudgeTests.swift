@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import SupportKit
+import SupportKitEvalTesting
 import SupportKitTesting
 @testable import SupportKitEval
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SupportKit
+import SupportKitEvalTesting
 @testable import SupportKitEval
 
 /// The per-turn check, the conversation pass rate and failure attribution: one turn built to fail at each stage.

@@ -1,5 +1,6 @@
 import Foundation
 import SupportKit
+import SupportKitEvalTesting
 import Testing
 @testable import SupportKitEval
 

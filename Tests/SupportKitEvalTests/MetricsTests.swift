@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SupportKit
+import SupportKitEvalTesting
 @testable import SupportKitEval
 
 /// Metric values checked against numbers worked out by hand (see the comments for the arithmetic).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SupportKit
+import SupportKitEvalTesting
 import SupportKitTesting
 @testable import SupportKitEval
 

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 import SupportKit
+import SupportKitEvalTesting
 import SupportKitTesting
 @testable import SupportKitEval
 @testable import SupportKitReport

@@ -1,22 +1,22 @@
 import Foundation
 import SupportKit
-@testable import SupportKitEval
-@testable import SupportKitReport
+import SupportKitEval
+import SupportKitReport
 
 /// A small, fixed run (ids, dates and latencies constant) for report and golden-file tests, with
 /// hostile text in a conversation id, a message, a document title and an answer.
-enum ReportFixtures {
-    static let hostileTitle = "<script>document.title='pwned'</script>"
-    static let hostileMessage = "<img src=x onerror=alert(1)> refund & \"quotes\""
-    static let hostileId = "x<script>alert(1)</script>"
+public enum ReportFixtures {
+    public static let hostileTitle = "<script>document.title='pwned'</script>"
+    public static let hostileMessage = "<img src=x onerror=alert(1)> refund & \"quotes\""
+    public static let hostileId = "x<script>alert(1)</script>"
 
-    static let run = RunInfo(
+    public static let run = RunInfo(
         id: "20261125-010000-abcd", startedAt: Date(timeIntervalSince1970: 1_795_568_400), status: .complete,
         suiteHash: "0123456789abcdef0123", suitePaths: ["evals"], conversationCount: 3, turnCount: 5,
         fingerprints: ["embedder": "lexical@1/512", "classifier": "logreg@1", "git_commit": "deadbeef"], seed: 42,
         concurrency: 2, turnTimeout: 30)
 
-    static var records: [TurnRecord] {
+    public static var records: [TurnRecord] {
         var hostileTurn = makeRecord(hostileId, 0, intent: "problem", predicted: "question", confidence: 0.55,
                                      category: "billing", predictedCategory: "billing", docs: ["billing/refunds"],
                                      ranked: ["billing/refunds"], escalate: false, escalated: false, latency: 120,
@@ -41,7 +41,7 @@ enum ReportFixtures {
         ]
     }
 
-    static var conversations: [ConversationInfo] {
+    public static var conversations: [ConversationInfo] {
         [
             ConversationInfo(conversationId: "billing-1", ordinal: 0, customerId: "c1", location: SourceLocation(path: "evals/billing.yaml", line: 1), turnCount: 2),
             ConversationInfo(conversationId: hostileId, ordinal: 1, customerId: "c<2>", location: SourceLocation(path: "evals/billing.yaml", line: 9), turnCount: 1),
@@ -49,7 +49,7 @@ enum ReportFixtures {
         ]
     }
 
-    static func input(gates: [GateResult] = [GateResult(rule: "fail-under intent_accuracy=0.8", passed: false, detail: "intent_accuracy = 0.7500 < 0.8")]) -> ReportInput {
+    public static func input(gates: [GateResult] = [GateResult(rule: "fail-under intent_accuracy=0.8", passed: false, detail: "intent_accuracy = 0.7500 < 0.8")]) -> ReportInput {
         let records = records
         let metrics = EvalMetrics.compute(records: records, bootstrap: Bootstrap(resamples: 100, seed: 42))
         let earlier = TrendPoint(runId: "20261124-010000-0001", startedAt: run.startedAt.addingTimeInterval(-86_400), sameSuite: true,
@@ -63,7 +63,7 @@ enum ReportFixtures {
 }
 
 extension ReportFixtures {
-    static let baselineRun = RunInfo(
+    public static let baselineRun = RunInfo(
         id: "20261124-010000-0001", startedAt: Date(timeIntervalSince1970: 1_795_482_000), status: .complete,
         suiteHash: "0123456789abcdef0123", suitePaths: ["evals"], conversationCount: 3, turnCount: 5,
         fingerprints: ["embedder": "lexical@1/512", "classifier": "logreg@0", "git_commit": "cafebabe"], seed: 42,
@@ -71,7 +71,7 @@ extension ReportFixtures {
 
     /// The fixture run's turns as the baseline answered them: `orders-2` passed there (it regressed since),
     /// `billing-1` missed the escalation there (it was fixed since).
-    static var baselineRecords: [TurnRecord] {
+    public static var baselineRecords: [TurnRecord] {
         records.map { record in
             var record = record
             if record.conversationId == "orders-2", record.turnIndex == 0 {
@@ -87,13 +87,13 @@ extension ReportFixtures {
     }
 
     /// The fixture run compared with `baselineRun`.
-    static var comparison: BaselineComparison {
+    public static var comparison: BaselineComparison {
         BaselineComparison.compare(current: records, currentInfo: run, baseline: baselineRecords, baselineInfo: baselineRun,
                                    bootstrap: Bootstrap(resamples: 100, seed: 42))
     }
 
     /// The fixture run as `EvalRunner` returns it, compared with the baseline, one gate passed and one failed.
-    static var outcome: EvalOutcome {
+    public static var outcome: EvalOutcome {
         let records = records
         return EvalOutcome(
             run: run, records: records, metrics: EvalMetrics.compute(records: records, bootstrap: Bootstrap(resamples: 100, seed: 42)),
