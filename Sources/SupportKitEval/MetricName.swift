@@ -169,6 +169,10 @@ public enum MetricName {
                 escalationF1, "Escalation F1", "2tp / (2tp + fp + fn) of the escalation decision; n counts every labeled turn",
                 isHeadline: true, counting: .scoreTable),
             MetricDefinition(
+                "handoff_rate", "Handed to a person",
+                "measured turns the assistant handed to a person (escalated), labeled or not / measured turns: the load on the human queue",
+                isLowerBetter: true, counting: .perTurn { turn in (turn.prediction.escalated ? 1 : 0, 1) }),
+            MetricDefinition(
                 answerPassRate, "Answer pass rate", "turns whose answer expectations all hold / turns with any", isHeadline: true,
                 counting: .perTurn { turn in turn.review?.failures.map { ($0.isEmpty ? 1 : 0, 1) } }),
             MetricDefinition(

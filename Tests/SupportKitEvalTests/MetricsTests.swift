@@ -109,17 +109,29 @@ import SupportKitEvalTesting
         #expect(metrics.erroredTurns == 1 && metrics.measuredTurns == 3 && metrics.turns == 4)
     }
 
+    @Test func theHandoffRateCountsEveryMeasuredTurnLabeledOrNot() {
+        let records = [
+            makeRecord("A", 0, escalated: true), makeRecord("A", 1), makeRecord("B", 0, escalate: false, escalated: true),
+            makeRecord("B", 1), makeRecord("B", 2, status: .timeout),
+        ]
+        let handoff = EvalMetrics.compute(records: records, bootstrap: nil).metrics["handoff_rate"]
+        // Two of the four measured turns went to a person; the timed-out turn is not counted.
+        #expect(handoff?.value == 0.5 && handoff?.n == 4)
+        #expect(MetricName.isLowerBetter("handoff_rate") && MetricName.title(of: "handoff_rate") == "Handed to a person")
+    }
+
     @Test func noLabeledTurnsGiveUndefinedMetricsNotNaN() {
         let records = [makeRecord("A", 0), makeRecord("A", 1)]
         let metrics = EvalMetrics.compute(records: records, bootstrap: Bootstrap(resamples: 50))
-        // Repetition and markup count every reply, labeled or not.
-        let unlabeled = [MetricName.answerRepetitionRate, MetricName.answerMarkupRate]
+        // Repetition, markup and hand-offs count every reply, labeled or not.
+        let unlabeled = [MetricName.answerRepetitionRate, MetricName.answerMarkupRate, "handoff_rate"]
         for name in MetricName.all where !name.hasPrefix("latency_") && !unlabeled.contains(name) {
             #expect(metrics.metrics[name]?.value == nil, "\(name)")
             #expect(metrics.metrics[name]?.n == 0, "\(name)")
             #expect(metrics.metrics[name]?.ciLow == nil, "\(name)")
         }
         #expect(metrics.intent.labels.isEmpty && metrics.recallCurve.isEmpty && metrics.escalationOutcomes.isEmpty)
+        #expect(metrics.metrics["handoff_rate"] == MetricValue(value: 0, ciLow: 0, ciHigh: 0, n: 2))
         let empty = EvalMetrics.compute(records: [], bootstrap: Bootstrap(resamples: 50))
         #expect(empty.metrics[MetricName.latencyP50]?.value == nil && empty.conversations == 0)
     }
