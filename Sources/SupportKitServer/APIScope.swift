@@ -20,7 +20,7 @@ public struct APIScope: RawRepresentable, Sendable, Hashable, CaseIterable, Cust
     /// `DELETE /v1/customers/{id}`: erasing everything the server holds about a customer (evaluation harnesses
     /// cleaning up their test customers, erasure requests).
     public static let historyDelete = APIScope("history:delete")
-    /// `GET /v1/tickets/{id}`.
+    /// Reading tickets: `GET /v1/tickets/{id}`, `GET /v1/customers/{id}/tickets`.
     public static let ticketsRead = APIScope("tickets:read")
     /// `GET /metrics` when it needs a key.
     public static let metrics = APIScope("metrics")

@@ -85,6 +85,11 @@ public protocol TicketLookup: Sendable {
     ///
     /// - Throws: When the ticket store cannot be read (the server answers 503).
     func ticket(id: String) async throws -> Ticket?
+
+    /// The customer's tickets, newest first, at most `limit` (empty for a customer without any).
+    ///
+    /// - Throws: When the ticket store cannot be read (the server answers 503).
+    func tickets(ofCustomer customerId: String, limit: Int) async throws -> [Ticket]
 }
 
 /// One thing the server needs before it can answer chats (the store, the embedding model, the classifier).

@@ -9,10 +9,9 @@ import UnixSignals
 
 /// The REST and WebSocket server for the avatar front end.
 ///
-/// Routes (see `openapi.yaml`): `POST /v1/chat`, `GET /v1/chat/ws`, `POST /v1/conversations/{id}/agent-messages`,
-/// `GET` and `POST /v1/customers/{id}/history`, `DELETE /v1/customers/{id}`, `GET /v1/tickets/{id}`, `GET /healthz`, `GET /readyz`,
-/// `GET /metrics`, and the chat page at `/`. Everything under `/v1/` needs an API key with the route's scope
-/// (``APIScope``); errors have the shape `{"error": {"code", "message"}}`.
+/// The routes are declared by their resources (``ServerResource``: chat, customers, tickets, operations) and
+/// described in `openapi.yaml`, which a test keeps equal to them. Everything under `/v1/` needs an API key with the
+/// route's scope (``APIScope``); errors have the shape `{"error": {"code", "message"}}`.
 public struct SupportServer: Sendable {
     /// One registered route: what `openapi.yaml` must describe. Routes are declared by their resource
     /// (``ServerResource``), with their access.

@@ -80,6 +80,10 @@ struct FakeTickets: TicketLookup {
     func ticket(id: String) async throws -> Ticket? {
         id == "T-1" ? FakeData.ticket() : nil
     }
+
+    func tickets(ofCustomer customerId: String, limit: Int) async throws -> [Ticket] {
+        customerId == "c-1" ? Array([FakeData.ticket()].prefix(limit)) : []
+    }
 }
 
 struct FakeReadiness: ReadinessProbe {

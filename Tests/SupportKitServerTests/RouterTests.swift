@@ -268,6 +268,22 @@ import Testing
         }
     }
 
+    @Test func aCustomersTicketsAreListedWithoutTranscripts() async throws {
+        try await makeTestServer().makeApplication().test(.router) { client in
+            let listed = try await client.execute(uri: "/v1/customers/c-1/tickets", method: .get, headers: Self.auth)
+            #expect(listed.status == .ok)
+            let body = try Self.json(listed)
+            #expect(body["customer_id"] as? String == "c-1")
+            let tickets = try #require(body["tickets"] as? [[String: Any]])
+            #expect(tickets.count == 1 && tickets.first?["customer_id"] as? String == "c-1" && tickets.first?["transcript"] == nil)
+
+            let none = try Self.json(try await client.execute(uri: "/v1/customers/c-9/tickets", method: .get, headers: Self.auth))
+            #expect((none["tickets"] as? [Any])?.isEmpty == true)
+            #expect(try await client.execute(uri: "/v1/customers/c-1/tickets?limit=0", method: .get, headers: Self.auth).status == .badRequest)
+            #expect(try await client.execute(uri: "/v1/customers/c-1/tickets", method: .get).status == .unauthorized)
+        }
+    }
+
     @Test func unknownRouteIs404WithErrorShape() async throws {
         try await makeTestServer().makeApplication().test(.router) { client in
             let response = try await client.execute(uri: "/nope", method: .get)

@@ -23,6 +23,10 @@ struct EchoAssistant: AssistantSessionFactory, CustomerHistoryProvider, TicketLo
         await state.ticket(id)
     }
 
+    func tickets(ofCustomer customerId: String, limit: Int) async throws -> [Ticket] {
+        await state.tickets(ofCustomer: customerId, limit: limit)
+    }
+
     func checkReadiness() async -> [ReadinessCheck] {
         [ReadinessCheck(name: "assistant", isReady: true, detail: "echo assistant (development stand-in)")]
     }
@@ -52,6 +56,10 @@ actor EchoState {
 
     func history(_ customerId: String) -> [CustomerHistoryEntry]? { turns[customerId] }
     func ticket(_ id: String) -> Ticket? { tickets[id] }
+
+    func tickets(ofCustomer customerId: String, limit: Int) -> [Ticket] {
+        Array(tickets.values.filter { $0.customerId == customerId }.sorted { $0.openedAt > $1.openedAt }.prefix(limit))
+    }
 }
 
 struct EchoSession: AssistantSession {

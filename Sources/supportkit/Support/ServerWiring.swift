@@ -57,12 +57,16 @@ struct MemoryHistory: CustomerHistoryProvider, CustomerHistoryRecorder {
     }
 }
 
-/// `GET /v1/tickets/{id}` from the assistant's ticket database.
+/// `GET /v1/tickets/{id}` and `GET /v1/customers/{id}/tickets` from the assistant's ticket database.
 struct StoredTickets: TicketLookup {
     let store: TicketStore
 
     func ticket(id: String) async throws -> Ticket? {
         try await store.ticket(id: id)
+    }
+
+    func tickets(ofCustomer customerId: String, limit: Int) async throws -> [Ticket] {
+        try await store.list(customerId: customerId, limit: limit)
     }
 }
 
