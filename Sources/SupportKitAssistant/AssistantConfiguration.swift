@@ -197,6 +197,10 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         public var minKnowledgeScore: Double?
         /// Intents for which a missing knowledge-base match counts (feedback needs no article).
         public var knowledgeIntents: [String]
+        /// Hand the conversation to a person once the customer has written this many messages in it and the latest
+        /// does not say the problem is solved: a guard against conversations the assistant keeps going without
+        /// closing (0, the default, disables the rule).
+        public var maxCustomerMessages = 0
 
         /// Escalation settings; every value defaults.
         public init(
@@ -234,6 +238,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case frustrationCues = "frustration_cues"
             case minKnowledgeScore = "min_knowledge_score"
             case knowledgeIntents = "knowledge_intents"
+            case maxCustomerMessages = "max_customer_messages"
         }
     }
 
@@ -393,6 +398,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         if !(0...1).contains(retrieval.categoryFilterThreshold) { try fail("retrieval.category_filter_threshold", "must be between 0 and 1") }
         if !(0...1).contains(escalation.minEscalateConfidence) { try fail("escalation.min_escalate_confidence", "must be between 0 and 1") }
         if !(0...1).contains(escalation.minIntentConfidence) { try fail("escalation.min_intent_confidence", "must be between 0 and 1") }
+        if escalation.maxCustomerMessages < 0 { try fail("escalation.max_customer_messages", "must not be negative (0 turns the rule off)") }
         if memory.openIssueLimit < 0 { try fail("memory.open_issue_limit", "must be at least 0") }
         if memory.maxInteractionsPerCustomer < 1 { try fail("memory.max_interactions_per_customer", "must be at least 1") }
         if !(0..<1).contains(outOfScope.rejectionRate) { try fail("out_of_scope.rejection_rate", "must be at least 0 and below 1") }

@@ -18,6 +18,7 @@ public struct EscalationPolicy: Sendable {
         case security
         case noKnowledgeMatch = "no_knowledge_match"
         case outOfScope = "out_of_scope"
+        case longConversation = "long_conversation"
 
         public var description: String { rawValue }
 
@@ -75,6 +76,10 @@ public struct EscalationPolicy: Sendable {
         public var acceptsHandoff: Bool
         /// Set when no intent covers the message.
         public var outOfScope: OutOfScope?
+        /// Messages the customer has written in this conversation, counting this one.
+        public var customerMessages = 1
+        /// The message says the problem is solved ("it went through, thanks").
+        public var reportsResolution = false
 
         /// The signals of one turn; rules whose signal is absent cannot fire.
         public init(intent: String, confidence: Double, unresolvedProblemReports: Int = 0, frustrationCues: [String] = [], bestKnowledgeScore: Double? = nil, securityConcerns: [String] = [], acceptsHandoff: Bool = false, outOfScope: OutOfScope? = nil) {
@@ -135,6 +140,9 @@ public struct EscalationPolicy: Sendable {
         }
         if let best = signals.bestKnowledgeScore, configuration.knowledgeIntents.contains(signals.intent), best < minKnowledgeScore {
             reasons.append(Reason(code: .noKnowledgeMatch, detail: String(format: "best article scores %.2f, below %.2f", best, minKnowledgeScore)))
+        }
+        if configuration.maxCustomerMessages > 0, !signals.reportsResolution, signals.customerMessages >= configuration.maxCustomerMessages {
+            reasons.append(Reason(code: .longConversation, detail: "\(signals.customerMessages) customer messages in this conversation and the problem is not solved"))
         }
         if let outOfScope = signals.outOfScope {
             // The out-of-scope answer replaces the weak "cannot place it" rules; the strong ones still stand.

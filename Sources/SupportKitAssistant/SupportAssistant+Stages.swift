@@ -216,7 +216,7 @@ extension SupportAssistant {
         turn.resolution = lexicon.reportsResolution(turn.words) && classification.intent != DefaultIntent.escalate
         turn.unresolvedProblemReports = turn.resolution ? 0 : unresolvedProblemReports(turn, state: state)
         let earlierMessages = state.recent(configuration.context.repeatWindow).map(\.message)
-        let signals = EscalationPolicy.Signals(
+        var signals = EscalationPolicy.Signals(
             intent: classification.intent, confidence: classification.confidence,
             unresolvedProblemReports: turn.unresolvedProblemReports,
             frustrationCues: frustration.cues(in: turn.text, earlierMessages: earlierMessages),
@@ -225,6 +225,8 @@ extension SupportAssistant {
             outOfScope: turn.outOfScope ? EscalationPolicy.OutOfScope(
                 score: classification.outOfScopeScore ?? 0, threshold: classification.outOfScopeThreshold ?? 0,
                 handoff: configuration.outOfScope.action == .handoff) : nil)
+        signals.customerMessages = state.turns.count + 1
+        signals.reportsResolution = turn.resolution
         turn.decision = policy.decide(signals)
     }
 

@@ -38,7 +38,15 @@ import Testing
         var angry = declined
         angry.securityConcerns = ["hacked"]
         #expect(codes(angry) == ["security"])
-        #expect(EscalationPolicy.Code.allCases.count == 7)
+    }
+
+    @Test func everyRuleIsInTheDocsTable() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/assistant.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        for code in EscalationPolicy.Code.allCases {
+            #expect(text.contains("| `\(code.rawValue)` |"), "docs/assistant.md's escalation table lacks \(code.rawValue)")
+        }
     }
 
     @Test func escalateIntentRule() {
@@ -90,6 +98,26 @@ import Testing
         #expect(decision.reasons.map(\.code.rawValue) == ["no_knowledge_match"])
         // Feedback needs no article.
         #expect(codes(.init(intent: "feedback", confidence: 0.9, bestKnowledgeScore: 0.01)).isEmpty)
+    }
+
+    @Test func longConversationRule() {
+        var configuration = AssistantConfiguration.Escalation()
+        configuration.maxCustomerMessages = 6
+        let guarded = EscalationPolicy(configuration: configuration, embedder: AssistantFixtures.embedder.fingerprint)
+        let asked = EscalationPolicy.Signals(intent: "question", confidence: 0.9, bestKnowledgeScore: 0.6)
+        var sixth = asked
+        sixth.customerMessages = 6
+        // Off by default; on, it fires at the sixth message unless that one says the problem is solved.
+        #expect(codes(sixth).isEmpty)
+        var fifth = sixth
+        fifth.customerMessages = 5
+        #expect(guarded.decide(fifth).reasons.isEmpty)
+        let decision = guarded.decide(sixth)
+        #expect(decision.reasons.map(\.description) == ["long_conversation: 6 customer messages in this conversation and the problem is not solved"])
+        #expect(decision.priority == .normal)
+        var solved = sixth
+        solved.reportsResolution = true
+        #expect(guarded.decide(solved).reasons.isEmpty)
     }
 
     @Test func rulesCanBeSwitchedOff() {
@@ -168,6 +196,19 @@ import Testing
         #expect(try await assistant.memory.openIssues(for: "gina").isEmpty)
         let again = try await assistant.respond(to: "still one more thing broke", state: &state)
         #expect(!again.escalated)
+    }
+
+    @Test func aConversationThatGoesOnWithoutClosingIsHandedOver() async throws {
+        var configuration = AssistantFixtures.configuration
+        configuration.escalation.maxCustomerMessages = 3
+        let assistant = try await AssistantFixtures.assistant(classifier: classifier, configuration: configuration)
+        var state = ConversationState(customerId: "lena")
+        let first = try await assistant.respond(to: "How do I reset my password?", state: &state)
+        let second = try await assistant.respond(to: "and how do I change my email?", state: &state)
+        let third = try await assistant.respond(to: "how do I update my card?", state: &state)
+        #expect(!first.escalated && !second.escalated)
+        #expect(third.escalated && third.escalationReasons.contains { $0.hasPrefix("long_conversation: 3 customer messages") })
+        #expect(third.ticket != nil)
     }
 
     @Test func askingForAHumanEscalatesAndRecordsReasons() async throws {
