@@ -319,6 +319,9 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
         public var maxTokens: Int
         /// `frequency_penalty` sent with answers, against loops; 0 sends none.
         public var frequencyPenalty: Double
+        /// `seed` sent with every request, so a service that samples (temperature above 0) answers the same prompt
+        /// the same way run after run (llama.cpp exactly, OpenAI on a best-effort basis); nil sends none.
+        public var seed: Int?
 
         /// LLM settings; every value defaults.
         public init(baseURL: String? = nil, timeoutSeconds: Double = 20, cachePath: String = ".supportkit/llm-cache.sqlite", temperature: Double = 0,
@@ -345,6 +348,7 @@ public struct AssistantConfiguration: Sendable, Hashable, Codable {
             case contextTokens = "context_tokens"
             case maxTokens = "max_tokens"
             case frequencyPenalty = "frequency_penalty"
+            case seed
         }
     }
 

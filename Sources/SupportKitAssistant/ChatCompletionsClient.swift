@@ -114,6 +114,8 @@ public struct ChatCompletionsClient: Sendable {
     public let cache: LLMResponseCache?
     /// How a JSON answer is asked for (`llm.structured_output`).
     public let structuredOutput: AssistantConfiguration.LLM.StructuredOutput
+    /// The `seed` sent with every request (`llm.seed`); nil sends none.
+    public var seed: Int?
     private let transport: any HTTPTransport
     private let slots: RequestSlots
 
@@ -154,8 +156,11 @@ public struct ChatCompletionsClient: Sendable {
         guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https" else {
             throw SupportKitError(.invalidInput, "OPENAI_BASE_URL / assistant.llm.base_url \"\(base)\" is not an http(s) URL")
         }
-        return ChatCompletionsClient(baseURL: url, apiKey: environment["OPENAI_API_KEY"], timeout: configuration.timeoutSeconds, cache: cache,
-                                     structuredOutput: configuration.structuredOutput, maxConcurrentRequests: configuration.maxConcurrentRequests)
+        var client = ChatCompletionsClient(
+            baseURL: url, apiKey: environment["OPENAI_API_KEY"], timeout: configuration.timeoutSeconds, cache: cache,
+            structuredOutput: configuration.structuredOutput, maxConcurrentRequests: configuration.maxConcurrentRequests)
+        client.seed = configuration.seed
+        return client
     }
 
     /// The assistant message's text for `messages` sent to `model`.
@@ -210,6 +215,7 @@ public struct ChatCompletionsClient: Sendable {
         if let maxTokens = options.maxTokens { body["max_tokens"] = maxTokens }
         if !options.stop.isEmpty { body["stop"] = options.stop }
         if let penalty = options.frequencyPenalty, penalty != 0 { body["frequency_penalty"] = penalty }
+        if let seed { body["seed"] = seed }
         if let json = options.json {
             let schema = json.schema.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
             switch (structuredOutput, schema) {

@@ -97,6 +97,21 @@ import Testing
         #expect((body["stop"] as? [String])?.contains("\nCustomer message:") == true)
     }
 
+    @Test func llmSeedIsSentWithEveryRequestOnlyWhenSet() async throws {
+        let settings = try AssistantConfiguration.parse(yaml: "assistant:\n  llm:\n    seed: 1234\n    temperature: 0.7\n", path: "s.yaml").llm
+        #expect(settings.seed == 1234 && AssistantConfiguration.LLM().seed == nil)
+        let server = try ChatCompletionsStubServer(.content("Track it in Order history [1]."))
+        defer { server.stop() }
+        let seeded = try ChatCompletionsClient.fromEnvironment(
+            settings, environment: ["OPENAI_BASE_URL": server.baseURL.absoluteString, "OPENAI_API_KEY": Self.secret])
+        _ = try await LLMResponder(client: seeded, model: "smol", settings: settings).respond(Self.context(hits: Self.hits()))
+        _ = try await client(server).complete(model: "smol", messages: [.init(role: "user", content: "hi")])
+        let bodies = try server.requests.map { try #require(try JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]) }
+        #expect(bodies.count == 2)
+        #expect(bodies[0]["seed"] as? Int == 1234 && bodies[0]["temperature"] as? Double == 0.7)
+        #expect(bodies[1]["seed"] == nil)
+    }
+
     @Test func promptLabelsAndEchoedNotesAreDropped() {
         // SmolLM2 began answers with the prompt's "Customer message:" and ended them with a copied customer note.
         let answer = "Customer message:\nYou can cancel Plus in Account settings [1].\n\n- profile: plan=plus-annual"
