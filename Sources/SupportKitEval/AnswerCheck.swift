@@ -7,7 +7,7 @@ import SupportKitGrounding
 /// `answer_pass_rate` read its result.
 public struct AnswerCheck: Sendable {
     /// Settings from `eval.answer` in supportkit.yaml.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable, Codable {
         /// `similar_to` passes when the reply's groundedness score against the reference answer reaches this.
         ///
         /// The default, 0.75, is the groundedness checker's own cut: the most accurate threshold between
@@ -27,6 +27,10 @@ public struct AnswerCheck: Sendable {
         public init(similarityThreshold: Double = 0.75, referenceFromAgent: Bool = false) {
             self.similarityThreshold = similarityThreshold
             self.referenceFromAgent = referenceFromAgent
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case similarityThreshold = "similarity_threshold", referenceFromAgent = "reference_from_agent"
         }
     }
 

@@ -82,7 +82,7 @@ public struct JudgeScores: Sendable, Hashable, Codable {
 }
 
 /// `eval.judge` in supportkit.yaml: which model judges, where.
-public struct JudgeSettings: Sendable, Hashable {
+public struct JudgeSettings: Sendable, Hashable, Codable {
     /// The model name sent to the service.
     public var model: String
     /// The OpenAI-compatible API root; nil for `OPENAI_BASE_URL` (or OpenAI's).
@@ -98,6 +98,18 @@ public struct JudgeSettings: Sendable, Hashable {
         self.model = model
         self.baseURL = baseURL
         self.timeoutSeconds = timeoutSeconds
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case model, baseURL = "base_url", timeoutSeconds = "timeout_seconds"
+    }
+
+    /// `model` is required; the rest default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            model: try c.decode(String.self, forKey: .model), baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
+            timeoutSeconds: try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? 30)
     }
 }
 

@@ -34,7 +34,8 @@ public struct EvalSettings: Sendable, Hashable {
     public var reportDirectory: String?
     /// A run id, prefix or `latest` to compare every run with.
     public var baseline: String?
-    /// Gate rules, floors first, then tolerated regressions.
+    /// Gate rules: floors (`fail_under`), then tolerated regressions (`max_regression`), each in the file's order,
+    /// then `max_regressed_conversations`.
     public var gates: [GateRule]
     /// Fields to slice every metric by (`file`, `category`, `tag`, `intent`, `profile.FIELD`).
     public var slices: [String]
@@ -49,11 +50,6 @@ public struct EvalSettings: Sendable, Hashable {
         slices = []
     }
 
-    static let keys = ["concurrency", "turn_timeout", "resamples", "seed", "results", "report_dir", "baseline", "fail_under", "max_regression",
-                       "max_regressed_conversations", "slices", "answer", "judge"]
-    static let judgeKeys = ["model", "base_url", "timeout_seconds"]
-    static let answerKeys = ["similarity_threshold", "reference_from_agent"]
-
     /// Reads the `eval:` section of the settings file at `path`; empty settings when the file or the section
     /// is missing.
     ///
@@ -62,134 +58,138 @@ public struct EvalSettings: Sendable, Hashable {
         try EvalSettings(settings: try SettingsFile.load(path: path))
     }
 
-    /// Reads the `eval:` section of a settings file; empty settings without one.
+    /// Reads the `eval:` section of a settings file (the shared settings reader); empty settings without one.
     ///
     /// - Throws: `InputError` at the offending key or value.
     public init(settings file: SettingsFile) throws(InputError) {
-        guard let node = file.section("eval") else {
-            self.init()
-            return
-        }
-        let section = try SuiteNode.make(yaml: node, path: file.path)
-        self = section.isNull ? EvalSettings() : try Self.parse(section)
+        self = try file.decode(EvalSettings.self, section: "eval")
+    }
+}
+
+extension EvalSettings: SettingsSection {
+    /// Where the `eval:` settings are described.
+    public static let documentation = "docs/metrics.md"
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case concurrency, resamples, seed, results, baseline, slices, answer, judge
+        case turnTimeout = "turn_timeout", reportDirectory = "report_dir", failUnder = "fail_under", maxRegression = "max_regression"
+        case maxRegressedConversations = "max_regressed_conversations"
     }
 
-    static func parse(_ section: SuiteNode) throws(InputError) -> EvalSettings {
-        guard case .map(let pairs, _) = section else {
-            throw InputError(section.location, field: "eval", problem: "expected a mapping, found \(section.kindName)",
-                             remedy: "indent the eval settings under `eval:`")
+    public static let knownKeys: [String: Set<String>] = [
+        "": Set(CodingKeys.allCases.map(\.rawValue)),
+        "answer": Set(AnswerCheck.Configuration.CodingKeys.allCases.map(\.rawValue)),
+        "judge": Set(JudgeSettings.CodingKeys.allCases.map(\.rawValue)),
+    ]
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
+        turnTimeout = try c.decodeIfPresent(Double.self, forKey: .turnTimeout)
+        resamples = try c.decodeIfPresent(Int.self, forKey: .resamples)
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+        results = try c.decodeIfPresent(String.self, forKey: .results)
+        reportDirectory = try c.decodeIfPresent(String.self, forKey: .reportDirectory)
+        baseline = try c.decodeIfPresent(String.self, forKey: .baseline)
+        slices = try c.decodeIfPresent(TextList.self, forKey: .slices)?.values ?? []
+        answer = try c.decodeIfPresent(AnswerCheck.Configuration.self, forKey: .answer) ?? AnswerCheck.Configuration()
+        judge = try c.decodeIfPresent(JudgeSettings.self, forKey: .judge)
+        let floors = try c.decodeIfPresent(MetricLimits.self, forKey: .failUnder)?.limits ?? []
+        let drops = try c.decodeIfPresent(MetricLimits.self, forKey: .maxRegression)?.limits ?? []
+        gates = floors.map { GateRule(metric: $0.metric, kind: .failUnder($0.value)) }
+            + drops.map { GateRule(metric: $0.metric, kind: .maxRegression($0.value)) }
+        if let limit = try c.decodeIfPresent(Int.self, forKey: .maxRegressedConversations) {
+            gates.append(.maxRegressedConversations(limit))
         }
-        var settings = EvalSettings()
-        for (key, value) in pairs {
-            let field = "eval." + key
-            switch key {
-            case "concurrency": settings.concurrency = Int(try number(value, field: field, range: 1...64, integer: true))
-            case "turn_timeout": settings.turnTimeout = try number(value, field: field, range: 0.001...86_400, integer: false)
-            case "resamples": settings.resamples = Int(try number(value, field: field, range: 0...100_000, integer: true))
-            case "seed": settings.seed = UInt64(try number(value, field: field, range: 0...9.0e15, integer: true))
-            case "results": settings.results = try text(value, field: field)
-            case "report_dir": settings.reportDirectory = try text(value, field: field)
-            case "baseline": settings.baseline = try text(value, field: field)
-            case "answer":
-                guard case .map(let answerPairs, _) = value else {
-                    throw InputError(value.location, field: field, problem: "expected a mapping",
-                                     remedy: "write e.g. `answer: {similarity_threshold: 0.75, reference_from_agent: true}`")
-                }
-                for (answerKey, answerValue) in answerPairs {
-                    let answerField = field + "." + answerKey
-                    switch answerKey {
-                    case "similarity_threshold":
-                        settings.answer.similarityThreshold = try number(answerValue, field: answerField, range: 0...1, integer: false)
-                    case "reference_from_agent":
-                        guard case .bool(let flag, _, _) = answerValue else {
-                            throw InputError(answerValue.location, field: answerField, problem: "expected true or false",
-                                             remedy: "write `reference_from_agent: true`")
-                        }
-                        settings.answer.referenceFromAgent = flag
-                    default:
-                        throw InputError(answerValue.location, field: answerField, problem: "unknown setting",
-                                         remedy: "expected one of \(answerKeys.joined(separator: ", "))")
-                    }
-                }
-            case "judge":
-                guard case .map(let judgePairs, _) = value else {
-                    throw InputError(value.location, field: field, problem: "expected a mapping, found \(value.kindName)",
-                                     remedy: "write e.g. `judge: {model: gpt-4o-mini}`")
-                }
-                var model: String?
-                var judge = JudgeSettings(model: "")
-                for (judgeKey, judgeValue) in judgePairs {
-                    let judgeField = field + "." + judgeKey
-                    switch judgeKey {
-                    case "model": model = try text(judgeValue, field: judgeField)
-                    case "base_url": judge.baseURL = try text(judgeValue, field: judgeField)
-                    case "timeout_seconds": judge.timeoutSeconds = try number(judgeValue, field: judgeField, range: 0.1...3600, integer: false)
-                    default:
-                        throw InputError(judgeValue.location, field: judgeField, problem: "unknown setting",
-                                         remedy: "expected one of \(judgeKeys.joined(separator: ", "))")
-                    }
-                }
-                guard let model else {
-                    throw InputError(value.location, field: field + ".model", problem: "missing",
-                                     remedy: "name the judge's model, e.g. `judge: {model: gpt-4o-mini}`")
-                }
-                judge.model = model
-                settings.judge = judge
-            case "max_regressed_conversations":
-                settings.gates.append(.maxRegressedConversations(Int(try number(value, field: field, range: 0...1e9, integer: true))))
-            case "slices":
-                let items: [SuiteNode]
-                switch value {
-                case .list(let list, _): items = list
-                default: items = [value]
-                }
-                for item in items {
-                    let name = try text(item, field: field)
-                    if let problem = SliceField.problem(name) {
-                        throw InputError(item.location, field: field, problem: problem, remedy: SliceField.remedy)
-                    }
-                    settings.slices.append(name)
-                }
-            case "fail_under", "max_regression":
-                guard case .map(let rules, _) = value else {
-                    throw InputError(value.location, field: field, problem: "expected a mapping of metric: value",
-                                     remedy: "write e.g. `\(key): {intent_accuracy: 0.8}`")
-                }
-                for (metric, limit) in rules {
-                    guard MetricName.isKnown(metric) else {
-                        throw InputError(limit.location, field: "\(field).\(metric)", problem: "unknown metric",
-                                         remedy: "expected one of \(MetricName.all.joined(separator: ", "))")
-                    }
-                    let bound = try number(limit, field: "\(field).\(metric)", range: key == "max_regression" ? 0...1e12 : -1e12...1e12, integer: false)
-                    let rule = GateRule(metric: metric, kind: key == "fail_under" ? .failUnder(bound) : .maxRegression(bound))
-                    if let problem = rule.rangeProblem {
-                        throw InputError(limit.location, field: "\(field).\(metric)", problem: problem, remedy: "fix the value")
-                    }
-                    settings.gates.append(rule)
-                }
-            default:
-                throw InputError(value.location, field: field, problem: "unknown setting", remedy: "expected one of \(keys.joined(separator: ", "))")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(concurrency, forKey: .concurrency)
+        try c.encodeIfPresent(turnTimeout, forKey: .turnTimeout)
+        try c.encodeIfPresent(resamples, forKey: .resamples)
+        try c.encodeIfPresent(seed, forKey: .seed)
+        try c.encodeIfPresent(results, forKey: .results)
+        try c.encodeIfPresent(reportDirectory, forKey: .reportDirectory)
+        try c.encodeIfPresent(baseline, forKey: .baseline)
+        if !slices.isEmpty { try c.encode(TextList(slices), forKey: .slices) }
+        try c.encode(answer, forKey: .answer)
+        try c.encodeIfPresent(judge, forKey: .judge)
+        var floors: [(metric: String, value: Double)] = []
+        var drops: [(metric: String, value: Double)] = []
+        for gate in gates {
+            switch gate.kind {
+            case .failUnder(let floor): floors.append((gate.metric, floor))
+            case .maxRegression(let drop): drops.append((gate.metric, drop))
+            case .maxRegressedConversations(let limit): try c.encode(limit, forKey: .maxRegressedConversations)
             }
         }
-        return settings
+        if !floors.isEmpty { try c.encode(MetricLimits(limits: floors), forKey: .failUnder) }
+        if !drops.isEmpty { try c.encode(MetricLimits(limits: drops), forKey: .maxRegression) }
     }
 
-    private static func number(_ node: SuiteNode, field: String, range: ClosedRange<Double>, integer: Bool) throws(InputError) -> Double {
-        guard case .number(let value, _, _) = node, range.contains(value), !integer || value.rounded() == value else {
+    public func validate() throws(SettingProblem) {
+        func number(_ value: Double?, _ key: String, _ range: ClosedRange<Double>, integer: Bool = false) throws(SettingProblem) {
+            guard let value, !range.contains(value) else { return }
             let kind = integer ? "a whole number" : "a number"
-            throw InputError(node.location, field: field, problem: "expected \(kind) from \(GateRule.format(range.lowerBound)) to \(GateRule.format(range.upperBound))",
-                             remedy: "write e.g. `\(field.split(separator: ".").last ?? ""): \(GateRule.format(range.lowerBound == 0 ? 1 : range.lowerBound))`")
+            throw SettingProblem(
+                key, "expected \(kind) from \(GateRule.format(range.lowerBound)) to \(GateRule.format(range.upperBound))",
+                remedy: "write e.g. `\(key.split(separator: ".").last ?? ""): \(GateRule.format(range.lowerBound == 0 ? 1 : range.lowerBound))`")
         }
-        return value
+        try number(concurrency.map(Double.init), "concurrency", 1...64, integer: true)
+        try number(turnTimeout, "turn_timeout", 0.001...86_400)
+        try number(resamples.map(Double.init), "resamples", 0...100_000, integer: true)
+        try number(seed.map(Double.init), "seed", 0...9.0e15, integer: true)
+        try number(answer.similarityThreshold, "answer.similarity_threshold", 0...1)
+        try number(judge?.timeoutSeconds, "judge.timeout_seconds", 0.1...3600)
+        for text in [("results", results), ("report_dir", reportDirectory), ("baseline", baseline), ("judge.model", judge?.model)] where text.1?.isEmpty == true {
+            throw SettingProblem(text.0, "expected a text value", remedy: "write `\(text.0.split(separator: ".").last ?? ""): value`")
+        }
+        for (index, name) in slices.enumerated() {
+            if let problem = SliceField.problem(name) { throw SettingProblem("slices.\(index)", problem, remedy: SliceField.remedy) }
+        }
+        for gate in gates {
+            let key: String
+            switch gate.kind {
+            case .failUnder: key = "fail_under.\(gate.metric)"
+            case .maxRegression: key = "max_regression.\(gate.metric)"
+            case .maxRegressedConversations(let limit):
+                try number(Double(limit), "max_regressed_conversations", 0...1e9, integer: true)
+                continue
+            }
+            guard MetricName.isKnown(gate.metric) else {
+                throw SettingProblem(key, "unknown metric", remedy: "expected one of \(MetricName.all.joined(separator: ", "))")
+            }
+            if let problem = gate.rangeProblem { throw SettingProblem(key, problem, remedy: "fix the value") }
+        }
+    }
+}
+
+/// `fail_under` or `max_regression`: metric names to limits, in the file's order.
+struct MetricLimits: Codable {
+    var limits: [(metric: String, value: Double)]
+
+    init(limits: [(metric: String, value: Double)]) { self.limits = limits }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: MetricKey.self)
+        limits = try c.allKeys.map { ($0.stringValue, try c.decode(Double.self, forKey: $0)) }
     }
 
-    private static func text(_ node: SuiteNode, field: String) throws(InputError) -> String {
-        guard let value = node.scalarText, !value.isEmpty else {
-            throw InputError(node.location, field: field, problem: "expected a text value", remedy: "write `\(field.split(separator: ".").last ?? ""): value`")
-        }
-        return value
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: MetricKey.self)
+        for limit in limits { try c.encode(limit.value, forKey: MetricKey(stringValue: limit.metric)) }
     }
 
+    struct MetricKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+extension EvalSettings {
     /// `file` rules, with a rule from `flags` replacing the file's rule of the same kind on the same metric.
     public static func merge(file: [GateRule], flags: [GateRule]) -> [GateRule] {
         func sameSlot(_ a: GateRule, _ b: GateRule) -> Bool {

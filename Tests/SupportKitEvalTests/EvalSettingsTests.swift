@@ -34,15 +34,30 @@ import SupportKitTesting
         do {
             _ = try EvalSettings.load(path: unknown.path)
         } catch {
-            #expect(error.description == "\(unknown.path):2:15: eval.concurency: unknown setting; expected one of concurrency, turn_timeout, resamples, seed, results, report_dir, baseline, fail_under, max_regression, max_regressed_conversations, slices, answer, judge")
+            #expect(error.description == "\(unknown.path):2:3: eval.concurency: unknown setting; expected one of answer, baseline, concurrency, fail_under, judge, max_regressed_conversations, max_regression, report_dir, resamples, results, seed, slices, turn_timeout")
         }
         let wrong = try folder.write("eval:\n  concurrency: two\n", to: "b.yaml")
         do {
             _ = try EvalSettings.load(path: wrong.path)
             Issue.record("a word is not a concurrency")
         } catch {
-            #expect(error.description == "\(wrong.path):2:16: eval.concurrency: expected a whole number from 1 to 64; write e.g. `concurrency: 1`")
+            #expect(error.description == "\(wrong.path):2:16: eval.concurrency: expected a whole number; see docs/metrics.md for the setting's type and default")
         }
+        let tooMany = try folder.write("eval:\n  concurrency: 100\n", to: "c.yaml")
+        do {
+            _ = try EvalSettings.load(path: tooMany.path)
+            Issue.record("100 is above the concurrency limit")
+        } catch {
+            #expect(error.description == "\(tooMany.path):2:16: eval.concurrency: expected a whole number from 1 to 64; write e.g. `concurrency: 1`")
+        }
+        let metric = try folder.write("eval:\n  fail_under: {intent_accuracy: 0.8, recal@5: 0.7}\n", to: "d.yaml")
+        do {
+            _ = try EvalSettings.load(path: metric.path)
+            Issue.record("recal@5 is no metric")
+        } catch {
+            #expect(error.description.hasPrefix("\(metric.path):2:47: eval.fail_under.recal@5: unknown metric; expected one of conversation_pass_rate"))
+        }
+        #expect(try EvalSettings(settings: SettingsFile.parse(yaml: "eval:\n", path: "e.yaml")) == EvalSettings())
     }
 
     @Test func flagsReplaceTheFilesRuleForTheSameMetric() {

@@ -30,11 +30,14 @@ public struct SettingProblem: Error, Sendable, Equatable {
     public var key: String
     /// What is wrong (`must be at least 1`).
     public var problem: String
+    /// What to do, when the section's documentation is not the best answer (`write e.g. `concurrency: 1``).
+    public var remedy: String?
 
     /// A problem with the setting at `key`.
-    public init(_ key: String, _ problem: String) {
+    public init(_ key: String, _ problem: String, remedy: String? = nil) {
         self.key = key
         self.problem = problem
+        self.remedy = remedy
     }
 }
 
@@ -67,7 +70,8 @@ extension SettingsFile {
     /// - Throws: `InputError` at `path:line:col` for a section that is not a mapping, an unknown key, a value of the
     ///   wrong type, or a value ``SettingsSection/validate()`` refuses.
     public func decode<Section: SettingsSection>(_ type: Section.Type, section name: String) throws(InputError) -> Section {
-        guard let node = section(name) else { return Section() }
+        // A section with nothing under it (`eval:`) is the defaults, as a missing one is.
+        guard let node = section(name), node.scalar.flatMap(NSNull.construct(from:)) == nil else { return Section() }
         return try Self.decode(type, from: node, field: name, path: path)
     }
 
@@ -95,8 +99,8 @@ extension SettingsFile {
         } catch {
             let keys = error.key.split(separator: ".").map(String.init)
             throw InputError(
-                node.descendant(keys).location(in: path), field: "\(field).\(error.key)", problem: error.problem,
-                remedy: "see \(docs) for allowed values")
+                node.descendant(keys).location(in: path), field: SettingsFile.field([field] + keys), problem: error.problem,
+                remedy: error.remedy ?? "see \(docs) for allowed values")
         }
         return value
     }
@@ -134,6 +138,19 @@ extension SettingsFile {
     }
 }
 
+extension SettingsFile {
+    /// A setting's name for messages: keys joined by dots, list positions in brackets (`eval.slices[1]`).
+    static func field(_ components: [String]) -> String {
+        components.reduce(into: "") { name, component in
+            if Int(component) != nil {
+                name += "[\(component)]"
+            } else {
+                name += name.isEmpty ? component : "." + component
+            }
+        }
+    }
+}
+
 extension InputError {
     /// A decoding error placed at the node its coding path reaches below `root` (the section `field`).
     public init(decoding error: DecodingError, root: Node, field: String, path: String, documentation: String) {
@@ -142,14 +159,17 @@ extension InputError {
         switch error {
         case .typeMismatch(let type, let c): context = c; problem = "expected \(Self.readable(type))"
         case .valueNotFound(let type, let c): context = c; problem = "expected \(Self.readable(type))"
-        case .keyNotFound(let key, let c): context = c; problem = "missing \(key.stringValue)"
+        case .keyNotFound(let key, let c):
+            // Named as the setting it is (`eval.judge.model: missing`), placed at the mapping that lacks it.
+            context = DecodingError.Context(codingPath: c.codingPath + [key], debugDescription: c.debugDescription)
+            problem = "missing"
         case .dataCorrupted(let c): context = c; problem = c.debugDescription
         @unknown default:
             self.init(root.location(in: path), field: field, problem: "invalid", remedy: "see \(documentation)")
             return
         }
         let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
-        let dotted = ([field] + context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }).joined(separator: ".")
+        let dotted = SettingsFile.field([field] + keys)
         self.init(
             root.descendant(keys).location(in: path), field: dotted, problem: problem,
             remedy: "see \(documentation) for the setting's type and default")
