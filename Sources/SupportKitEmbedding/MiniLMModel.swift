@@ -68,9 +68,8 @@ public final class MiniLMModel: @unchecked Sendable {
     /// One per layer when `precision` is not fp32, else empty.
     let reducedLayers: [ReducedLayer]
 
-    /// Workspaces reused across calls; only touched inside `computeLock`.
-    private var workspaces: [Workspace] = []
-    private let computeLock = NSLock()
+    /// Workspaces reused across calls; held for a whole computation (one at a time per model).
+    private let workspaces = Mutex<[Workspace]>([])
 
     /// Loads the weights of `safetensors`, checking every tensor against `config`.
     ///
@@ -204,7 +203,7 @@ public final class MiniLMModel: @unchecked Sendable {
 
     deinit {
         arena.deallocate()
-        for workspace in workspaces { workspace.deallocate() }
+        workspaces.withLock { for workspace in $0 { workspace.deallocate() } }
     }
 
     /// The kernel set OpenBLAS runs in this process ("Haswell", "SkylakeX", ...): `OPENBLAS_CORETYPE` or its own
@@ -246,27 +245,27 @@ public final class MiniLMModel: @unchecked Sendable {
         defer { output.deallocate() }
         let outputAddress = Int(bitPattern: output)
 
-        computeLock.lock()
-        defer { computeLock.unlock() }
         let threadCount = min(workers, chunks.count)
-        openblas_set_num_threads(1)
         let scratchBytes = reducedLayers.flatMap(\.all).map { $0.scratchBytes(rows: tokenBudget) }.max() ?? 0
-        while workspaces.count < threadCount {
-            workspaces.append(Workspace(tokens: tokenBudget, hidden: hidden, intermediate: intermediate,
-                                        maxLength: maxLength, scratchBytes: scratchBytes))
-        }
-        let next = ChunkCounter()
-        let spaces = workspaces
-        let work: @Sendable (Int) -> Void = { worker in
-            let output = UnsafeMutablePointer<Float>(bitPattern: outputAddress)!
-            while let index = next.take(limit: chunks.count) {
-                self.run(chunk: chunks[index], sequences: sequences, workspace: spaces[worker], output: output)
+        workspaces.withLock { workspaces in
+            openblas_set_num_threads(1)
+            while workspaces.count < threadCount {
+                workspaces.append(Workspace(tokens: tokenBudget, hidden: hidden, intermediate: intermediate,
+                                            maxLength: maxLength, scratchBytes: scratchBytes))
             }
-        }
-        if threadCount == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: threadCount, execute: work)
+            let next = ChunkCounter()
+            let spaces = workspaces
+            let work: @Sendable (Int) -> Void = { worker in
+                let output = UnsafeMutablePointer<Float>(bitPattern: outputAddress)!
+                while let index = next.take(limit: chunks.count) {
+                    self.run(chunk: chunks[index], sequences: sequences, workspace: spaces[worker], output: output)
+                }
+            }
+            if threadCount == 1 {
+                work(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: threadCount, execute: work)
+            }
         }
         return (0..<sequences.count).map { index in Array(UnsafeBufferPointer(start: output + index * hidden, count: hidden)) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,7 +20,7 @@ import Darwin
 /// defer { server.stop() }
 /// let url = server.baseURL.appendingPathComponent("v1/embeddings")
 /// ```
-public final class LoopbackHTTPServer: @unchecked Sendable {
+public final class LoopbackHTTPServer: Sendable {
     public struct Request: Sendable {
         public var method: String
         /// The request target as sent, e.g. `/v1/embeddings?x=1`.
@@ -78,11 +79,15 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     private let handler: Handler
     private let listener: Int32
-    private let lock = NSLock()
-    private var stopped = false
-    private var connections: Set<Int32> = []
-    private var recorded: [Request] = []
-    private var handled = 0
+    /// What the accept loop, the connection threads and the test share.
+    private struct State {
+        var stopped = false
+        var connections: Set<Int32> = []
+        var recorded: [Request] = []
+        var handled = 0
+    }
+
+    private let state = Mutex(State())
     private let maxRequests: Int
     private let acceptDone = DispatchSemaphore(value: 0)
     private let deadline: Date
@@ -130,29 +135,27 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Every request received so far, in arrival order.
     public var requests: [Request] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recorded
+        state.withLock { $0.recorded }
     }
 
     public var isStopped: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopped
+        state.withLock { $0.stopped }
     }
 
     /// Stops listening and closes open connections; waits for the accept loop to end. Safe to call more than once.
     public func stop() {
-        lock.lock()
-        if stopped {
-            lock.unlock()
-            return
-        }
-        stopped = true
-        let open = connections
-        lock.unlock()
+        guard let open = markStopped() else { return }
         for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }
         _ = acceptDone.wait(timeout: .now() + 2)
+    }
+
+    /// Marks the server stopped; the connections to shut down, or nil when it already was.
+    private func markStopped() -> Set<Int32>? {
+        state.withLock { state in
+            guard !state.stopped else { return nil }
+            state.stopped = true
+            return state.connections
+        }
     }
 
     // MARK: - Serving
@@ -175,14 +178,15 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             if connection < 0 { continue }
             var yes: Int32 = 1
             setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-            lock.lock()
-            if stopped {
-                lock.unlock()
+            let accepted = state.withLock { state in
+                guard !state.stopped else { return false }
+                state.connections.insert(connection)
+                return true
+            }
+            guard accepted else {
                 close(connection)
                 return
             }
-            connections.insert(connection)
-            lock.unlock()
             let thread = Thread { [self] in serve(connection) }
             thread.name = "LoopbackHTTPServer.connection"
             thread.start()
@@ -191,32 +195,23 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Marks the server stopped from inside (lifetime or request limit reached) without waiting on itself.
     private func stopSelf() {
-        lock.lock()
-        if stopped {
-            lock.unlock()
-            return
-        }
-        stopped = true
-        let open = connections
-        lock.unlock()
+        guard let open = markStopped() else { return }
         for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }
     }
 
     private func serve(_ connection: Int32) {
         defer {
-            lock.lock()
-            connections.remove(connection)
-            lock.unlock()
+            state.withLock { _ = $0.connections.remove(connection) }
             close(connection)
         }
         var buffer = Data()
         while !isStopped {
             guard let request = readRequest(connection, buffer: &buffer) else { return }
-            lock.lock()
-            recorded.append(request)
-            handled += 1
-            let limitReached = handled >= maxRequests
-            lock.unlock()
+            let limitReached = state.withLock { state in
+                state.recorded.append(request)
+                state.handled += 1
+                return state.handled >= maxRequests
+            }
             let response = handler(request)
             let keepAlive = request.headers["connection"]?.lowercased() != "close" && !limitReached
             if !write(response, to: connection, keepAlive: keepAlive) { return }
