@@ -33,6 +33,14 @@ import Yams
         #expect(described.subtracting(routed).isEmpty, "openapi.yaml describes routes the server lacks: \(described.subtracting(routed).sorted())")
     }
 
+    @Test func theRouterServesExactlyTheDeclaredEndpoints() throws {
+        let routed = try makeTestServer().makeRouter().routes.map { "\($0.method) \($0.path)" }
+        let declared = SupportServer.endpoints.map { "\($0.method) \($0.path)" }
+        // Besides the declared routes, only the catch-all that asks for a key before answering 404 under /v1/.
+        #expect(Set(routed.filter { !$0.hasSuffix(" /v1/**") }) == Set(declared))
+        #expect(routed.count == Set(routed).count)
+    }
+
     @Test func protectedRoutesDeclareSecurityAnd401() throws {
         let spec = try Self.loadSpec()
         let operations = try Self.operations(spec)
