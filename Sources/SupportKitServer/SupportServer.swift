@@ -97,8 +97,8 @@ public struct SupportServer: Sendable {
     /// The HTTP router with every endpoint and middleware (what `app.test(.router)` exercises through
     /// ``makeApplication(onServerRunning:)``, which puts path normalization in front of it).
     ///
-    /// Each protected route gets its own ``AuthMiddleware`` carrying the route's scope, so what the router serves
-    /// and what is authorized are decided by the same match.
+    /// Each resource adds its routes in route groups, one per kind of access, the group carrying that access's
+    /// ``AuthMiddleware``, so what the router serves and what is authorized are decided by the same match.
     public func makeRouter() -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: ObservabilityMiddleware(metrics: metrics))
