@@ -36,6 +36,7 @@ extension HTMLReport {
     .grid th,.grid td{padding:6px 10px;border-bottom:1px solid #eaeef2;text-align:left}
     .grid thead th{background:#f6f8fa;font-size:12px;color:#31373d}
     td.num{text-align:right;white-space:nowrap}
+    td.what{color:#57606a;font-size:12px;max-width:460px}
     .scroll{overflow-x:auto}
     table.matrix{background:var(--card);border:1px solid var(--line)}
     .matrix th{font-size:12px;padding:6px 8px;background:#f6f8fa;font-weight:600}

@@ -143,12 +143,13 @@ public struct HTMLReport: Sendable {
             }
             html += "</div>"
         }
-        html += "</div><details class=\"all-metrics\"><summary>All metrics</summary><table class=\"grid\"><thead><tr><th>Metric</th><th>Value</th><th>95% interval</th><th>n</th>"
+        html += "</div><details class=\"all-metrics\"><summary>All metrics</summary><table class=\"grid\"><thead><tr><th>Metric</th><th>What it counts</th><th>Value</th><th>95% interval</th><th>n</th>"
         if input.comparison != nil { html += "<th>Δ baseline</th><th>Δ interval</th>" }
         html += "</tr></thead><tbody>"
         for name in MetricName.all {
             let metric = input.metrics.metrics[name] ?? MetricValue(value: nil, n: 0)
-            html += "<tr><td><code>\(name.htmlEscaped)</code></td><td class=\"num\">\(ReportFormat.value(metric.value, metric: name).htmlEscaped)</td><td class=\"num\">\(ReportFormat.interval(metric, name: name).htmlEscaped)</td><td class=\"num\">\(metric.n)</td>"
+            let summary = MetricName.definition(name)?.summary ?? ""
+            html += "<tr><td><code>\(name.htmlEscaped)</code></td><td class=\"what\">\(summary.htmlEscaped)</td><td class=\"num\">\(ReportFormat.value(metric.value, metric: name).htmlEscaped)</td><td class=\"num\">\(ReportFormat.interval(metric, name: name).htmlEscaped)</td><td class=\"num\">\(metric.n)</td>"
             if let comparison = input.comparison {
                 let delta = comparison.deltas[name]
                 html += "<td class=\"num delta \(delta.map(ReportFormat.deltaClass) ?? "same")\">\(ReportFormat.delta(delta?.delta, metric: name).htmlEscaped)</td><td class=\"num\">\(ReportFormat.deltaInterval(delta?.ciLow, delta?.ciHigh, metric: name).htmlEscaped)</td>"

@@ -36,6 +36,13 @@ import SupportKitTesting
         #expect(html.contains("cases-intent-1-0"))   // the problem -> question cell lists its case
     }
 
+    @Test func everyMetricIsListedWithWhatItCounts() {
+        let html = HTMLReport(ReportFixtures.input()).render()
+        for definition in MetricName.definitions {
+            #expect(html.contains("<td><code>\(definition.name.htmlEscaped)</code></td><td class=\"what\">\(definition.summary.htmlEscaped)</td>"), "\(definition.name)")
+        }
+    }
+
     @Test func junitMatchesTheGoldenFile() throws {
         let xml = JUnitReport.render(ReportFixtures.input())
         let url = try #require(Bundle.module.url(forResource: "junit-golden", withExtension: "xml", subdirectory: "Fixtures"))
