@@ -118,14 +118,10 @@ public struct SupportAssistantFactory: AssistantSessionFactory {
     }
 
     public var fingerprints: [String: String] {
-        var settings = ContentHasher()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        settings.combine((try? encoder.encode(assistant.configuration)).map { String(decoding: $0, as: UTF8.self) } ?? "")
-        return contentFingerprints.merging([
+        contentFingerprints.merging([
             "embedder": assistant.embedder.fingerprint.description,
             "classifier": assistant.classifier.fingerprint,
-            "assistant_config": String(settings.finalize().prefix(12)),
+            "assistant_config": assistant.configuration.settingsFingerprint,
             "responder": assistant.configuration.responder.kind == .llm ? "llm:\(assistant.configuration.responder.model)" : "extractive",
         ]) { _, own in own }
     }
