@@ -54,6 +54,19 @@ public struct MeasuredTurn: Sendable {
     public let prediction: Prediction
     /// Whether the reply repeats an earlier reply of the same conversation (lower-cased, white space collapsed).
     public let repeatsEarlierReply: Bool
+    /// Where the expected documents ranked, for a turn labeled with a non-empty `docs`; nil otherwise. Built once
+    /// per turn for every retrieval metric.
+    public let ranking: RetrievalScores.Ranking?
+
+    /// A measured turn and what its metrics need.
+    public init(record: TurnRecord, prediction: Prediction, repeatsEarlierReply: Bool) {
+        self.record = record
+        self.prediction = prediction
+        self.repeatsEarlierReply = repeatsEarlierReply
+        ranking = record.expected.docs.flatMap { docs in
+            docs.isEmpty ? nil : RetrievalScores.Ranking(ranked: prediction.rankedDocIds, relevant: Set(docs))
+        }
+    }
 
     /// What was expected of the turn.
     public var expected: Conversation.Expectation { record.expected }
@@ -217,11 +230,7 @@ public enum MetricName {
 
     /// A retrieval score at cut-off `k`, over the turns labeled with a non-empty `docs`.
     private static func retrieval(_ k: Int, _ score: @escaping @Sendable (RetrievalScores) -> Double) -> MetricCounting {
-        .perTurn { turn in
-            guard let docs = turn.expected.docs, !docs.isEmpty else { return nil }
-            let ranking = RetrievalScores.Ranking(ranked: turn.prediction.rankedDocIds, relevant: Set(docs))
-            return (score(ranking.scores(at: k)), 1)
-        }
+        .perTurn { turn in turn.ranking.map { (score($0.scores(at: k)), 1) } }
     }
 
     private static let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
