@@ -115,6 +115,24 @@ public struct StageTimings: Sendable, Hashable, Codable {
     }
 
     public var total: Double { classify + memory + retrieve + respond }
+
+    /// The stages in pipeline order, by the names `timings_ms` objects, the server's wire format and the latency
+    /// report use.
+    public static let stages: [(name: String, value: @Sendable (StageTimings) -> Double)] = [
+        ("classify", { $0.classify }), ("memory", { $0.memory }), ("retrieve", { $0.retrieve }), ("respond", { $0.respond }),
+    ]
+
+    /// Milliseconds by stage name (`timings_ms`).
+    public var byStage: [String: Double] {
+        Dictionary(uniqueKeysWithValues: Self.stages.map { ($0.name, $0.value(self)) })
+    }
+
+    /// Timings from milliseconds by stage name; a stage that is missing took 0.
+    public init(byStage milliseconds: [String: Double]) {
+        self.init(
+            classify: milliseconds["classify"] ?? 0, memory: milliseconds["memory"] ?? 0, retrieve: milliseconds["retrieve"] ?? 0,
+            respond: milliseconds["respond"] ?? 0)
+    }
 }
 
 /// A hand-off to a person.

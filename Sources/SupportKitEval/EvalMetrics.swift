@@ -198,13 +198,8 @@ public struct EvalMetrics: Sendable, Hashable, Codable {
     }
 
     static func latencySummaries(_ measured: [TurnRecord]) -> [LatencySummary] {
-        let stages: [(String, (TurnRecord) -> Double)] = [
-            ("total", { $0.latencyMs }),
-            ("classify", { $0.prediction?.timings.classify ?? 0 }),
-            ("memory", { $0.prediction?.timings.memory ?? 0 }),
-            ("retrieve", { $0.prediction?.timings.retrieve ?? 0 }),
-            ("respond", { $0.prediction?.timings.respond ?? 0 }),
-        ]
+        let stages: [(String, (TurnRecord) -> Double)] = [("total", { $0.latencyMs })]
+            + StageTimings.stages.map { stage in (stage.name, { $0.prediction.map { stage.value($0.timings) } ?? 0 }) }
         return stages.map { name, value in
             let values = measured.map(value).sorted()
             return LatencySummary(

@@ -53,8 +53,7 @@ public struct ReplyOutput: Encodable, Sendable {
         outOfScopeScore = reply.outOfScopeScore
         classifier = reply.classifier
         memoryRecalled = reply.memoryRecalled
-        timingsMs = ["classify": reply.timings.classify, "memory": reply.timings.memory, "retrieve": reply.timings.retrieve,
-                     "respond": reply.timings.respond]
+        timingsMs = reply.timings.byStage
     }
 
     private enum CodingKeys: String, CodingKey {

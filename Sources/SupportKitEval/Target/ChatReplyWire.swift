@@ -72,9 +72,7 @@ struct ChatReplyWire: Decodable {
                        reasons: $0.reasons ?? [], summary: $0.summary ?? "", transcript: [])
             },
             memoryRecalled: memoryRecalled ?? [], classifier: classifier ?? "target",
-            timings: StageTimings(
-                classify: timings["classify"] ?? 0, memory: timings["memory"] ?? 0, retrieve: timings["retrieve"] ?? 0,
-                respond: timings["respond"] ?? 0),
+            timings: StageTimings(byStage: timings),
             outOfScopeScore: outOfScopeScore, outOfScope: outOfScope, smallTalk: smallTalk)
     }
 }

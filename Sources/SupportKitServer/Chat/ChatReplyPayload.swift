@@ -59,8 +59,7 @@ public struct ChatReplyPayload: Sendable, Equatable, Encodable {
         self.smallTalk = reply.smallTalk
         self.classifier = reply.classifier
         self.memoryRecalled = reply.memoryRecalled
-        let timings = reply.timings
-        self.timingsMs = ["classify": timings.classify, "memory": timings.memory, "retrieve": timings.retrieve, "respond": timings.respond]
+        self.timingsMs = reply.timings.byStage
     }
 
     enum CodingKeys: String, CodingKey {
