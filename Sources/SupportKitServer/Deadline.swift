@@ -1,7 +1,21 @@
+import Logging
 import Synchronization
 
 /// Thrown by ``withAbandoningDeadline(_:operation:)`` when the operation did not finish in time.
 struct DeadlineExceeded: Error {}
+
+/// A call to one of the server's dependencies (the assistant, customer memory, the ticket store) under the request
+/// deadline, its failures turned into the answer the client gets, naming `what` (504 past the deadline, 503 when
+/// the store or model is unavailable, 400 for rejected input, 500 otherwise; see `ChatService.mapAssistantError`).
+func callDependency<T: Sendable>(
+    _ what: String, within limit: Duration, logger: Logger, _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    do {
+        return try await withAbandoningDeadline(limit, operation: operation)
+    } catch {
+        throw ChatService.mapAssistantError(error, what: what, timeout: limit, logger: logger)
+    }
+}
 
 /// Runs `operation`, answering with ``DeadlineExceeded`` once `limit` has passed.
 ///

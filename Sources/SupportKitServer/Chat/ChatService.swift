@@ -26,17 +26,12 @@ public struct ChatService: Sendable {
         let key = SessionRegistry.Key(customerId: request.customerId, conversationId: conversationId)
         let sessions = self.sessions
         let message = request.message
-        let reply: Reply
-        do {
-            // The deadline covers the wait behind earlier turns of the conversation too. A turn cut off by it is
-            // cancelled; if it is past its side effects it finishes before the next turn starts.
-            reply = try await withAbandoningDeadline(timeout) {
-                try await sessions.withSession(for: key) { session in
-                    try await session.respond(to: message)
-                }
+        // The deadline covers the wait behind earlier turns of the conversation too. A turn cut off by it is
+        // cancelled; if it is past its side effects it finishes before the next turn starts.
+        let reply = try await callDependency("the assistant", within: timeout, logger: logger) {
+            try await sessions.withSession(for: key) { session in
+                try await session.respond(to: message)
             }
-        } catch {
-            throw Self.mapAssistantError(error, what: "the assistant", timeout: timeout, logger: logger)
         }
         metrics.setSessions(await sessions.count)
         metrics.recordTurn(transport: transport, escalated: reply.escalated, ticketOpened: reply.ticket != nil)
@@ -56,12 +51,8 @@ public struct ChatService: Sendable {
         let key = SessionRegistry.Key(customerId: request.customerId, conversationId: conversationId)
         let sessions = self.sessions
         let text = request.text
-        do {
-            try await withAbandoningDeadline(timeout) {
-                try await sessions.withSession(for: key) { session in try await session.recordAgentMessage(text) }
-            }
-        } catch {
-            throw Self.mapAssistantError(error, what: "the assistant", timeout: timeout, logger: logger)
+        try await callDependency("the assistant", within: timeout, logger: logger) {
+            try await sessions.withSession(for: key) { session in try await session.recordAgentMessage(text) }
         }
     }
 

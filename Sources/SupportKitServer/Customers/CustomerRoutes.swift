@@ -25,13 +25,8 @@ struct CustomerRoutes: ServerResource {
         let customerId = try context.pathParameter("id", field: "customer id")
         let limit = try request.limitParameter(maximum: configuration.maxHistoryEntries)
         let provider = dependencies.history
-        let entries: [CustomerHistoryEntry]?
-        do {
-            entries = try await withAbandoningDeadline(timeout) {
-                try await provider.history(forCustomer: customerId, limit: limit)
-            }
-        } catch {
-            throw ChatService.mapAssistantError(error, what: "the customer memory", timeout: timeout, logger: context.logger)
+        let entries = try await callDependency("the customer memory", within: timeout, logger: context.logger) {
+            try await provider.history(forCustomer: customerId, limit: limit)
         }
         guard let entries else {
             throw ServerError(.notFound, .notFound, "no customer \(customerId) in the assistant's memory; check the id")
@@ -46,12 +41,8 @@ struct CustomerRoutes: ServerResource {
         }
         let body = try await request.collectBody(limit: configuration.maxBodyBytes)
         let record = try HistoryRecordRequest.parse(body)
-        do {
-            try await withAbandoningDeadline(timeout) {
-                try await recorder.record(record.entries, profile: record.profile, forCustomer: customerId)
-            }
-        } catch {
-            throw ChatService.mapAssistantError(error, what: "the customer memory", timeout: timeout, logger: context.logger)
+        try await callDependency("the customer memory", within: timeout, logger: context.logger) {
+            try await recorder.record(record.entries, profile: record.profile, forCustomer: customerId)
         }
         struct Recorded: Encodable {
             var customerId: String
@@ -66,11 +57,8 @@ struct CustomerRoutes: ServerResource {
         guard let eraser = dependencies.eraser else {
             throw ServerError(.notFound, .notFound, "this server does not erase customers; its assistant has no writable memory")
         }
-        let erasure: CustomerErasure
-        do {
-            erasure = try await withAbandoningDeadline(timeout) { try await eraser.erase(customer: customerId) }
-        } catch {
-            throw ChatService.mapAssistantError(error, what: "the customer memory", timeout: timeout, logger: context.logger)
+        let erasure = try await callDependency("the customer memory", within: timeout, logger: context.logger) {
+            try await eraser.erase(customer: customerId)
         }
         let sessions = await self.sessions.removeSessions(ofCustomer: customerId)
         context.logger.info("customer erased", metadata: [

@@ -24,11 +24,8 @@ struct TicketRoutes: ServerResource {
         let customerId = try context.pathParameter("id", field: "customer id")
         let limit = try request.limitParameter(maximum: Self.maxListed)
         let tickets = self.tickets
-        let found: [Ticket]
-        do {
-            found = try await withAbandoningDeadline(timeout) { try await tickets.tickets(ofCustomer: customerId, limit: limit) }
-        } catch {
-            throw ChatService.mapAssistantError(error, what: "the ticket store", timeout: timeout, logger: context.logger)
+        let found = try await callDependency("the ticket store", within: timeout, logger: context.logger) {
+            try await tickets.tickets(ofCustomer: customerId, limit: limit)
         }
         struct Listed: Encodable {
             var customerId: String
@@ -41,11 +38,8 @@ struct TicketRoutes: ServerResource {
     func ticket(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let ticketId = try context.pathParameter("id", field: "ticket id")
         let tickets = self.tickets
-        let ticket: Ticket?
-        do {
-            ticket = try await withAbandoningDeadline(timeout) { try await tickets.ticket(id: ticketId) }
-        } catch {
-            throw ChatService.mapAssistantError(error, what: "the ticket store", timeout: timeout, logger: context.logger)
+        let ticket = try await callDependency("the ticket store", within: timeout, logger: context.logger) {
+            try await tickets.ticket(id: ticketId)
         }
         guard let ticket else {
             throw ServerError(.notFound, .notFound, "no ticket \(ticketId); ticket ids come from chat replies (ticket.id)")
